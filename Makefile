@@ -1,0 +1,44 @@
+# Everything installs from scratch into .venv: `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/gtpptppo serve
+
+migrate: $(STAMP)
+	$(BIN)/gtpptppo migrate
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests migrations workers
+	$(BIN)/ruff format --check src tests migrations workers
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+openapi: $(STAMP)
+	$(BIN)/gtpptppo openapi
+
+openapi-check: $(STAMP)
+	$(BIN)/gtpptppo openapi --check
+
+# The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
+unit: $(STAMP)
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
+
+test: lint typecheck openapi-check unit
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""create_app(): routers, error handlers, the database engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi_pagination import add_pagination
+
+from gtpptppo_api import __version__, errors
+from gtpptppo_api.audit.router import router as audit_router
+from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.members.router import router as members_router
+from gtpptppo_api.regions.router import router as regions_router
+from gtpptppo_api.settings import Settings, get_settings
+from gtpptppo_api.task_forces.router import router as task_forces_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+The shared record and reporting backbone of Indonesia's task forces for the prevention and
+handling of trafficking in persons (Gugus Tugas PP-TPPO), after Permen PPPA No. 10/2012.
+
+Every request carries `Authorization: Bearer <token>` (tokens come from
+`gtpptppo token create`). Errors are RFC 9457 `application/problem+json`. Lists are
+cursor-paginated: `?limit=` (at most 200) and `?cursor=` from the previous page's
+`next_cursor`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="GT-PPTPPO API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (regions_router, task_forces_router, members_router, audit_router):
+        api.include_router(router)
+    app.include_router(api)
+    add_pagination(app)
+    return app

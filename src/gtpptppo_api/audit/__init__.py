@@ -1,0 +1,1 @@
+"""The audit log: who wrote what, when, with the state before and after."""

@@ -1,0 +1,106 @@
+"""Issuing and checking bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.auth.models import ApiToken, Role
+from gtpptppo_api.errors import Unauthenticated, ValidationFailed
+from gtpptppo_api.regions import service as regions
+
+TOKEN_PREFIX = "gtp_"  # noqa: S105 - a marker, not a secret
+NATIONAL = "ID"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated caller of one request."""
+
+    token_id: int
+    name: str
+    role: Role
+    region_code: str | None
+    service_centre_id: int | None
+
+    @property
+    def scope_code(self) -> str:
+        """The root of the caller's jurisdiction: a region code, or ``ID`` for all."""
+        return self.region_code or NATIONAL
+
+    def covers(self, region_code: str) -> bool:
+        """Whether ``region_code`` lies in the caller's jurisdiction (itself or below)."""
+        return regions.in_subtree(region_code, self.scope_code)
+
+
+async def create_token(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: Role,
+    region_code: str | None = None,
+    service_centre_id: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its clear text, which is never stored."""
+    if not name.strip():
+        raise ValidationFailed.field("name", "must not be empty")
+    if region_code is not None:
+        if region_code != NATIONAL and await regions.get(session, region_code) is None:
+            raise ValidationFailed.field("region", f"unknown region code {region_code!r}")
+        if region_code == NATIONAL:
+            region_code = None
+    if role in (Role.task_force_admin, Role.reporter) and region_code is None:
+        raise ValidationFailed.field(
+            "region", f"a {role.value} token is scoped to a region: give --region CODE"
+        )
+    if role is Role.national_admin and region_code is not None:
+        raise ValidationFailed.field("region", "a national_admin token covers the whole nation")
+    if role is Role.service_centre and service_centre_id is None:
+        raise ValidationFailed.field("centre", "a service_centre token is bound to one centre")
+    if role is not Role.service_centre and service_centre_id is not None:
+        raise ValidationFailed.field("centre", "only a service_centre token names a centre")
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name.strip(),
+        role=role,
+        region_code=region_code,
+        service_centre_id=service_centre_id,
+        token_hash=hash_token(clear),
+    )
+    session.add(token)
+    await session.flush()
+    return token, clear
+
+
+async def authenticate(session: AsyncSession, authorization: str | None) -> Caller:
+    """The caller named by an ``Authorization: Bearer`` header, or 401."""
+    if not authorization:
+        raise Unauthenticated("Send an Authorization: Bearer <token> header.")
+    scheme, _, credentials = authorization.partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not credentials:
+        raise Unauthenticated("Use the Bearer scheme: Authorization: Bearer <token>.")
+    digest = hash_token(credentials)
+    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    # The lookup is by hash, so timing reveals nothing of the token; compare once more in
+    # constant time all the same.
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        raise Unauthenticated("The token is not valid.")
+    if token.revoked_at is not None:
+        raise Unauthenticated("The token has been revoked.")
+    return Caller(
+        token_id=token.id,
+        name=token.name,
+        role=token.role,
+        region_code=token.region_code,
+        service_centre_id=token.service_centre_id,
+    )

@@ -1,0 +1,127 @@
+"""The ``gtpptppo`` command: serve, migrate, token create, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.settings import get_settings
+
+DEFAULT_SPEC = Path("openapi/openapi.json")
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from gtpptppo_api.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database migrated to the latest revision", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gtpptppo_api.app import create_app
+    from gtpptppo_api.db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+async def _create_token(args: argparse.Namespace) -> str:
+    from gtpptppo_api.auth.service import create_token
+    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(get_settings().database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            _token, clear = await create_token(
+                session,
+                name=args.name,
+                role=Role(args.role),
+                region_code=args.region,
+                service_centre_id=args.centre,
+            )
+    finally:
+        await engine.dispose()
+    return clear
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from gtpptppo_api.db.migrate import upgrade
+    from gtpptppo_api.errors import AppError
+
+    upgrade(get_settings().database_url)
+    try:
+        clear = asyncio.run(_create_token(args))
+    except AppError as error:
+        print(f"gtpptppo: {error.detail}", file=sys.stderr)
+        return 2
+    print(clear)
+    print("Keep this token now: only its hash is stored.", file=sys.stderr)
+    return 0
+
+
+def openapi_document() -> str:
+    from gtpptppo_api.app import create_app
+
+    return json.dumps(create_app().openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    document = openapi_document()
+    path = Path(args.output)
+    if args.check:
+        if not path.exists() or path.read_text(encoding="utf-8") != document:
+            print(f"{path} is stale: run `gtpptppo openapi` and commit it", file=sys.stderr)
+            return 1
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document, encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gtpptppo", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=_serve)
+
+    migrate = commands.add_parser("migrate", help="migrate the database to the latest revision")
+    migrate.set_defaults(func=_migrate)
+
+    token = commands.add_parser("token", help="API tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token; it is printed once")
+    create.add_argument("--name", required=True, help="who or what uses the token")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--region", help="region code of the jurisdiction (e.g. 33 or 33.02)")
+    create.add_argument("--centre", type=int, help="service centre id (service_centre role)")
+    create.set_defaults(func=_token_create)
+
+    spec = commands.add_parser("openapi", help="write the OpenAPI document")
+    spec.add_argument("--output", default=str(DEFAULT_SPEC))
+    spec.add_argument("--check", action="store_true", help="fail if the file is stale")
+    spec.set_defaults(func=_openapi)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

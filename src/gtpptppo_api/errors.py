@@ -1,0 +1,141 @@
+"""Errors as RFC 9457 ``application/problem+json``.
+
+Below the router, code raises an ``AppError`` subclass; one handler renders every error,
+including FastAPI's validation errors and unknown routes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi_problem.error import Problem
+from fastapi_problem.handler import add_exception_handler, new_exception_handler
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+logger = logging.getLogger("gtpptppo_api")
+
+
+class AppError(Problem):
+    """Base of every error the API returns on purpose."""
+
+    status_code_: int = 500
+    title_: str = "Internal error"
+    type_: str = "internal-error"
+
+    def __init__(self, detail: str | None = None, **extras: Any) -> None:
+        headers = extras.pop("headers", None)
+        super().__init__(
+            title=self.title_,
+            type_=self.type_,
+            detail=detail,
+            status=self.status_code_,
+            headers=headers,
+            **extras,
+        )
+
+
+class BadRequest(AppError):
+    status_code_, title_, type_ = 400, "Bad request", "bad-request"
+
+
+class Unauthenticated(AppError):
+    status_code_, title_, type_ = 401, "Authentication required", "unauthenticated"
+
+    def __init__(self, detail: str | None = None, **extras: Any) -> None:
+        extras.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **extras)
+
+
+class Forbidden(AppError):
+    status_code_, title_, type_ = 403, "Forbidden", "forbidden"
+
+
+class NotFound(AppError):
+    status_code_, title_, type_ = 404, "Not found", "not-found"
+
+
+class Conflict(AppError):
+    status_code_, title_, type_ = 409, "Conflict", "conflict"
+
+
+class PreconditionFailed(AppError):
+    status_code_, title_, type_ = 412, "Precondition failed", "precondition-failed"
+
+
+class ValidationFailed(AppError):
+    """422 naming each bad field: ``errors: [{field, message, type}]``."""
+
+    status_code_, title_, type_ = 422, "Validation failed", "validation-failed"
+
+    def __init__(self, detail: str, errors: list[dict[str, str]], **extras: Any) -> None:
+        super().__init__(detail, errors=errors, **extras)
+
+    @classmethod
+    def field(cls, field: str, message: str, rule: str | None = None) -> ValidationFailed:
+        error = {"field": field, "message": message, "type": "rule" if rule else "value"}
+        if rule:
+            error["rule"] = rule
+        return cls(f"{field}: {message}", [error])
+
+
+class ServiceUnavailable(AppError):
+    status_code_, title_, type_ = 503, "Service unavailable", "service-unavailable"
+
+
+class InternalError(AppError):
+    """An unexpected error; its text is logged, never sent (it may hold SQL or data)."""
+
+    status_code_, title_, type_ = 500, "Internal error", "internal-error"
+
+    def __init__(self, _message: str | None = None, **extras: Any) -> None:
+        super().__init__("An unexpected error occurred; it has been logged.", **extras)
+
+
+def _database_unavailable(_eh: Any, _request: Request, exc: Exception) -> Problem:
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return ServiceUnavailable(
+        "The database cannot be reached; nothing was changed. Retry later.",
+        headers={"Retry-After": "5"},
+    )
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        where = parts.pop(0)
+        if not parts:
+            return str(where)
+        if where != "body":
+            return ".".join(str(p) for p in parts)
+    return ".".join(str(p) for p in parts)
+
+
+def _request_validation(_eh: Any, _request: Request, exc: RequestValidationError) -> Problem:
+    # The submitted values are left out on purpose: they may hold personal data.
+    errors = [
+        {
+            "field": _field_name(tuple(err.get("loc", ()))),
+            "message": str(err.get("msg", "")),
+            "type": str(err.get("type", "")),
+        }
+        for err in exc.errors()
+    ]
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    return ValidationFailed(f"Invalid request: {fields}", errors)
+
+
+def install(app: FastAPI) -> None:
+    handler = new_exception_handler(
+        logger=logger,
+        unhandled_wrappers={"default": InternalError},  # type: ignore[dict-item]
+        handlers={
+            OperationalError: _database_unavailable,
+            InterfaceError: _database_unavailable,
+            ConnectionError: _database_unavailable,
+        },
+        request_validation_handler=_request_validation,
+    )
+    add_exception_handler(app, handler, generic_swagger_defaults=False)

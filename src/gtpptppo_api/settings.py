@@ -1,0 +1,56 @@
+"""Settings from environment variables prefixed ``GTPPTPPO_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def async_url(url: str) -> str:
+    """Return ``url`` with the async driver this app uses for its database.
+
+    Plain ``sqlite:///path`` and ``postgresql://user@host/db`` are accepted; the app picks
+    aiosqlite or asyncpg itself. A URL that already names a driver is kept as it is.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {url!r}")
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return f"sqlite+aiosqlite://{rest}"
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
+        return f"postgresql+asyncpg://{rest}"
+    return url
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see the README for what each one does."""
+
+    model_config = SettingsConfigDict(env_prefix="GTPPTPPO_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'gtpptppo.db'}",
+        description="SQLAlchemy URL; default: a SQLite file in the working folder.",
+    )
+    broker_url: str | None = Field(
+        default=None,
+        description="amqp://... or redis://... for external workers; unset: embedded worker.",
+    )
+    encryption_key: str | None = Field(default=None, description="Key for personal fields.")
+    suppression_threshold: int = Field(default=5, ge=1)
+    sql_echo: bool = False
+
+    @property
+    def async_database_url(self) -> str:
+        return async_url(self.database_url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.async_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
