@@ -36,18 +36,35 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _create_token(args: argparse.Namespace) -> str:
+    from gtpptppo_api.audit.models import AuditEvent
     from gtpptppo_api.auth.service import create_token
     from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 
     engine = create_engine(get_settings().database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            _token, clear = await create_token(
+            token, clear = await create_token(
                 session,
                 name=args.name,
                 role=Role(args.role),
                 region_code=args.region,
                 service_centre_id=args.centre,
+            )
+            session.add(
+                AuditEvent(
+                    actor_token_id=None,
+                    actor_name="gtpptppo token create",
+                    actor_role="command_line",
+                    action="create",
+                    entity_type="api_token",
+                    entity_id=str(token.id),
+                    after={
+                        "name": token.name,
+                        "role": token.role.value,
+                        "region_code": token.region_code,
+                        "service_centre_id": token.service_centre_id,
+                    },
+                )
             )
     finally:
         await engine.dispose()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Header
+
 from gtpptppo_api.errors import PreconditionFailed
+
+IfMatch = Annotated[
+    str | None,
+    Header(description="ETag of the copy being edited; the edit is refused (412) if stale."),
+]
 
 
 def etag(version: int) -> str:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from gtpptppo_api.auth.deps import MemberReader, MemberWriter, TaskForceReader
 from gtpptppo_api.db.session import SessionDep
-from gtpptppo_api.kit.etag import etag
+from gtpptppo_api.kit.etag import IfMatch, etag
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.members import service
 from gtpptppo_api.members.models import MemberRole
@@ -99,8 +99,9 @@ async def dismiss_member(
     session: SessionDep,
     caller: MemberWriter,
     response: Response,
+    if_match: IfMatch = None,
 ) -> MemberRead:
     """Dismiss a member by decree; the record is closed, never deleted or rewritten."""
-    member = await service.dismiss(session, caller, task_force_id, member_id, body)
+    member = await service.dismiss(session, caller, task_force_id, member_id, body, if_match)
     response.headers["ETag"] = etag(member.version)
     return MemberRead.model_validate(member)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.members.models import MemberRole, Membership
 from gtpptppo_api.members.schemas import MemberCreate, MemberDismissal, MemberRead
 from gtpptppo_api.task_forces import rules
@@ -230,11 +231,13 @@ async def dismiss(
     task_force_id: int,
     member_id: int,
     body: MemberDismissal,
+    if_match: str | None = None,
 ) -> Membership:
     """Close a membership; the record stays, with its dismissal decree and date."""
     task_force = await task_forces.get_visible(session, caller, task_force_id)
     _writable(task_force)
     membership = await get_member(session, task_force, member_id)
+    check_if_match(if_match, membership.version)
     if membership.dismissed_on is not None:
         raise Conflict(f"Member {member_id} was already dismissed on {membership.dismissed_on}.")
     decree = await _decree_for(session, task_force, body.dismissal_decree_id, "dismissal_decree_id")

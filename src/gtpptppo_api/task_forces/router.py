@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from gtpptppo_api.auth.deps import TaskForceReader, TaskForceWriter
 from gtpptppo_api.db.session import SessionDep
-from gtpptppo_api.kit.etag import etag
+from gtpptppo_api.kit.etag import IfMatch, etag
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.task_forces import service
@@ -21,11 +21,6 @@ from gtpptppo_api.task_forces.schemas import (
 )
 
 router = APIRouter(prefix="/task-forces", tags=["task forces"])
-
-IfMatch = Annotated[
-    str | None,
-    Header(description="ETag of the copy being edited; the edit is refused (412) if stale."),
-]
 
 
 @router.post("", status_code=201)
