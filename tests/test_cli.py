@@ -1,0 +1,115 @@
+"""The ``gtpptppo`` command line, run as a real process (no database fixtures)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from gtpptppo_api.app import create_app
+from gtpptppo_api.settings import Settings
+from tests.helpers import problem
+
+ROOT = Path(__file__).parents[1]
+
+
+def gtpptppo(*args: str, database: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if database is not None:
+        env["GTPPTPPO_DATABASE_URL"] = f"sqlite:///{database}"
+    return subprocess.run(
+        [sys.executable, "-m", "gtpptppo_api.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def _every_value(database: Path) -> list[object]:
+    """Every value of every row of every table."""
+    with sqlite3.connect(database) as db:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        tables = [name for (name,) in db.execute(query)]
+        rows = [row for table in tables for row in db.execute(f'SELECT * FROM "{table}"')]  # noqa: S608
+    return [value for row in rows for value in row]
+
+
+def create_national_token(database: Path) -> str:
+    result = gtpptppo(
+        "token", "create", "--name", "Sekretariat GT Pusat", "--role", "national_admin",
+        database=database,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    token = lines[0].strip()
+    assert token
+    return token
+
+
+def test_token_create_prints_one_token_and_stores_only_its_hash(tmp_path: Path):
+    database = tmp_path / "cli.db"
+    token = create_national_token(database)
+
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT name, role, region_code, token_hash FROM api_token").fetchall()
+    assert rows == [("Sekretariat GT Pusat", "national_admin", None, digest)]
+    assert not any(isinstance(value, str) and token in value for value in _every_value(database))
+    for path in tmp_path.glob("cli.db*"):  # the file and any WAL or journal left beside it
+        assert token.encode() not in path.read_bytes(), path
+
+
+async def test_the_created_token_authenticates_against_the_app(tmp_path: Path):
+    database = tmp_path / "cli.db"
+    token = create_national_token(database)
+
+    app = create_app(Settings(database_url=f"sqlite:///{database}"))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        good = await client.get("/api/v1/regions/33", headers={"Authorization": f"Bearer {token}"})
+        assert good.status_code == 200, good.text
+        assert good.json()["name"] == "Jawa Tengah"
+        wrong = await client.get(
+            "/api/v1/regions/33", headers={"Authorization": f"Bearer {token}x"}
+        )
+        problem(wrong, 401)
+
+
+def test_token_for_a_regional_role_needs_a_region(tmp_path: Path):
+    result = gtpptppo(
+        "token", "create", "--name", "Admin", "--role", "task_force_admin",
+        database=tmp_path / "cli.db",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "region" in result.stderr
+
+
+def test_token_for_an_unknown_region_is_refused(tmp_path: Path):
+    database = tmp_path / "cli.db"
+    result = gtpptppo(
+        "token", "create", "--name", "Admin", "--role", "task_force_admin", "--region", "99.99",
+        database=database,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "99.99" in result.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM api_token").fetchone() == (0,)
+
+
+def test_committed_openapi_document_is_current(tmp_path: Path):
+    result = gtpptppo("openapi", "--check", database=tmp_path / "unused.db")
+    assert result.returncode == 0, result.stderr
