@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from gtpptppo_api.db.base import UTCDateTime
 from gtpptppo_api.db.engine import create_engine
 from gtpptppo_api.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
+    """Write the app's column types as plain SQLAlchemy ones in new migrations."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -20,6 +29,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,6 +13,7 @@ from gtpptppo_api.audit.router import router as audit_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.regions.router import router as regions_router
+from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
 from gtpptppo_api.task_forces.router import router as task_forces_router
 
@@ -52,7 +53,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (regions_router, task_forces_router, members_router, audit_router):
+    for router in (
+        regions_router,
+        task_forces_router,
+        members_router,
+        service_centres_router,
+        audit_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     add_pagination(app)

@@ -93,8 +93,13 @@ async def test_reporters_and_analysts_read_but_do_not_write(client, auth, tree):
     problem(await client.get(f"/task-forces/{tree['33']['id']}/members", headers=analyst), 403)
 
 
-async def test_service_centre_tokens_cannot_read_task_forces(client, auth, tree):
-    centre = await auth("service_centre", centre=1)
+async def test_service_centre_tokens_cannot_read_task_forces(client, auth, national, tree):
+    created = await client.post(
+        "/service-centres",
+        json={"name": "P2TP2A Banyumas", "kind": "p2tp2a", "region_code": "33.02"},
+        headers=national,
+    )
+    centre = await auth("service_centre", centre=created.json()["id"])
     problem(await client.get("/task-forces", headers=centre), 403)
     assert (await client.get("/regions/33", headers=centre)).status_code == 200
 

@@ -39,6 +39,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "members:write": frozenset({Role.national_admin, Role.task_force_admin}),
     "audit:read": frozenset({Role.national_admin}),
+    "service_centres:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
+    ),
+    "service_centres:write": frozenset({Role.national_admin, Role.task_force_admin}),
 }
 
 
@@ -62,3 +66,5 @@ TaskForceReader = Annotated[Caller, Depends(require("task_forces:read"))]
 TaskForceWriter = Annotated[Caller, Depends(require("task_forces:write"))]
 MemberReader = Annotated[Caller, Depends(require("members:read"))]
 MemberWriter = Annotated[Caller, Depends(require("members:write"))]
+ServiceCentreReader = Annotated[Caller, Depends(require("service_centres:read"))]
+ServiceCentreWriter = Annotated[Caller, Depends(require("service_centres:write"))]

@@ -28,7 +28,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32))
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
-    service_centre_id: Mapped[int | None] = mapped_column()
+    service_centre_id: Mapped[int | None] = mapped_column(ForeignKey("service_centre.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.auth.models import ApiToken, Role
 from gtpptppo_api.errors import Unauthenticated, ValidationFailed
 from gtpptppo_api.regions import service as regions
+from gtpptppo_api.service_centres.models import ServiceCentre
 
 TOKEN_PREFIX = "gtp_"  # noqa: S105 - a marker, not a secret
 NATIONAL = "ID"
@@ -64,8 +65,17 @@ async def create_token(
         )
     if role is Role.national_admin and region_code is not None:
         raise ValidationFailed.field("region", "a national_admin token covers the whole nation")
-    if role is Role.service_centre and service_centre_id is None:
-        raise ValidationFailed.field("centre", "a service_centre token is bound to one centre")
+    if role is Role.service_centre:
+        if service_centre_id is None:
+            raise ValidationFailed.field("centre", "a service_centre token is bound to one centre")
+        if region_code is not None:
+            raise ValidationFailed.field(
+                "region", "a service_centre token takes its centre's region"
+            )
+        centre = await session.get(ServiceCentre, service_centre_id)
+        if centre is None:
+            raise ValidationFailed.field("centre", f"no service centre {service_centre_id}")
+        region_code = centre.region_code
     if role is not Role.service_centre and service_centre_id is not None:
         raise ValidationFailed.field("centre", "only a service_centre token names a centre")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)

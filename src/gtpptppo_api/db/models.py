@@ -5,6 +5,7 @@ from gtpptppo_api.auth.models import ApiToken
 from gtpptppo_api.db.base import Base
 from gtpptppo_api.members.models import Membership
 from gtpptppo_api.regions.models import Region
+from gtpptppo_api.service_centres.models import ServiceCentre
 from gtpptppo_api.task_forces.models import Decree, SubTaskForce, TaskForce
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Decree",
     "Membership",
     "Region",
+    "ServiceCentre",
     "SubTaskForce",
     "TaskForce",
 ]
