@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from gtpptppo_api.db.base import UTCDateTime
 from gtpptppo_api.db.engine import create_engine
 from gtpptppo_api.db.models import Base
+from gtpptppo_api.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata
@@ -35,8 +36,13 @@ def _configure(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _url() -> str:
+    """The URL given in code (gtpptppo migrate), else GTPPTPPO_DATABASE_URL (alembic CLI)."""
+    return config.get_main_option("sqlalchemy.url") or get_settings().database_url
+
+
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_engine(_url())
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_configure)
@@ -46,7 +52,7 @@ async def _run_async() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+    context.configure(url=_url(), target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
 else:
