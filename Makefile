@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate clean
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ migrate: $(STAMP)
 	$(BIN)/gtpptppo migrate
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests migrations workers
-	$(BIN)/ruff format --check src tests migrations workers
+	$(BIN)/ruff check src tests migrations workers bench
+	$(BIN)/ruff format --check src tests migrations workers bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,6 +39,11 @@ unit: $(STAMP)
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit
+
+# Figures as ratios to raw database work measured in the same run (BENCH_BACKENDS,
+# BENCH_CASES, BENCH_STATS_ROWS scale it down).
+bench: $(STAMP)
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

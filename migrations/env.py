@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -21,6 +22,9 @@ def _render_item(type_: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Write the app's column types as plain SQLAlchemy ones in new migrations."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, sa.JSON) and obj._variant_mapping:
+        _context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
     return False
 
 

@@ -8,6 +8,7 @@ server is unreachable, unless ``GTPPTPPO_REQUIRE_SERVICES=1``, where they fail.
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -28,6 +29,13 @@ from gtpptppo_api.db.session import get_session
 from gtpptppo_api.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+# Two keys, newest first, as after a rotation.
+TEST_KEYS = (
+    "k2:"
+    + base64.urlsafe_b64encode(b"2" * 32).decode()
+    + ",k1:"
+    + base64.urlsafe_b64encode(b"1" * 32).decode()
+)
 REQUIRE_SERVICES = os.environ.get("GTPPTPPO_REQUIRE_SERVICES") == "1"
 
 
@@ -115,7 +123,7 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 def app(database_url: str, session: AsyncSession) -> object:
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, encryption_key=TEST_KEYS))
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         # As in production: commit on success, roll back on error, a fresh view per request.

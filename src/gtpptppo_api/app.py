@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import APIRouter, FastAPI
 from fastapi_pagination import add_pagination
 
 from gtpptppo_api import __version__, errors
+from gtpptppo_api.action_plans.router import router as action_plans_router
+from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
+from gtpptppo_api.capacity.router import router as capacity_router
+from gtpptppo_api.cases.router import router as cases_router
+from gtpptppo_api.compliance.router import router as compliance_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.exports.router import router as exports_router
+from gtpptppo_api.facilities.router import router as facilities_router
+from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
+from gtpptppo_api.monitoring.router import router as monitoring_router
 from gtpptppo_api.regions.router import router as regions_router
 from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
+from gtpptppo_api.statistics.router import router as statistics_router
 from gtpptppo_api.task_forces.router import router as task_forces_router
 
 API_PREFIX = "/api/v1"
@@ -35,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.keyring()  # fail fast on a bad key; embedded mode creates its key file
         engine = create_engine(settings.database_url, echo=settings.sql_echo)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
@@ -50,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.keyring = cache(lambda: Keyring.from_settings(settings))
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
@@ -58,6 +72,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         task_forces_router,
         members_router,
         service_centres_router,
+        cases_router,
+        statistics_router,
+        exports_router,
+        action_plans_router,
+        agreements_router,
+        capacity_router,
+        facilities_router,
+        meetings_router,
+        monitoring_router,
+        compliance_router,
         audit_router,
     ):
         api.include_router(router)

@@ -38,7 +38,13 @@ class Settings(BaseSettings):
         default=None,
         description="amqp://... or redis://... for external workers; unset: embedded worker.",
     )
-    encryption_key: str | None = Field(default=None, description="Key for personal fields.")
+    encryption_key: str | None = Field(
+        default=None,
+        description=(
+            "Keys for personal fields, newest first: 'id:base64key[,id:base64key...]'. Unset "
+            "with SQLite: a key file is created beside the database (0600)."
+        ),
+    )
     suppression_threshold: int = Field(default=5, ge=1)
     sql_echo: bool = False
 
@@ -49,6 +55,17 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.async_database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of a SQLite URL (None for memory or other databases)."""
+        if not self.is_sqlite:
+            return None
+        path = self.async_database_url.split("://", 1)[1]
+        path = path[1:] if path.startswith("/") else path
+        if not path or path == ":memory:":
+            return None
+        return Path(path)
 
 
 @lru_cache

@@ -43,6 +43,51 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
     ),
     "service_centres:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    # Case records: read in jurisdiction (a centre: its own); pushed by the centre itself or
+    # by the national secretariat, the clearing house of victim records (2.1.4 c).
+    "cases:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
+    ),
+    "cases:write": frozenset({Role.service_centre, Role.national_admin}),
+    # De-identified aggregates and exports.
+    "statistics:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
+    ),
+    "exports:read": frozenset({Role.national_admin, Role.analyst}),
+    # Action plans (RAN/RAD, BAB V): not personal data, so analysts read them too.
+    "action_plans:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
+    ),
+    "action_plans:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    # Cooperation agreements (BAB IV), capacity building (5.1) and facilities (5.2): not
+    # personal data, so analysts read them too; a centre reads its own facilities.
+    "agreements:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
+    ),
+    "agreements:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    "capacity:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
+    ),
+    "capacity:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    "facilities:read": frozenset(
+        {
+            Role.national_admin,
+            Role.task_force_admin,
+            Role.reporter,
+            Role.analyst,
+            Role.service_centre,
+        }
+    ),
+    "facilities:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    # Coordination meetings (3.1) and monitoring visits (3.3.1) name members and findings:
+    # not for analysts. Cadence compliance is not personal, so analysts read it.
+    "meetings:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
+    "meetings:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    "monitoring:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
+    "monitoring:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    "compliance:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
+    ),
 }
 
 
@@ -68,3 +113,20 @@ MemberReader = Annotated[Caller, Depends(require("members:read"))]
 MemberWriter = Annotated[Caller, Depends(require("members:write"))]
 ServiceCentreReader = Annotated[Caller, Depends(require("service_centres:read"))]
 ServiceCentreWriter = Annotated[Caller, Depends(require("service_centres:write"))]
+CaseReader = Annotated[Caller, Depends(require("cases:read"))]
+CaseWriter = Annotated[Caller, Depends(require("cases:write"))]
+StatisticsReader = Annotated[Caller, Depends(require("statistics:read"))]
+ExportReader = Annotated[Caller, Depends(require("exports:read"))]
+ActionPlanReader = Annotated[Caller, Depends(require("action_plans:read"))]
+ActionPlanWriter = Annotated[Caller, Depends(require("action_plans:write"))]
+AgreementReader = Annotated[Caller, Depends(require("agreements:read"))]
+AgreementWriter = Annotated[Caller, Depends(require("agreements:write"))]
+CapacityReader = Annotated[Caller, Depends(require("capacity:read"))]
+CapacityWriter = Annotated[Caller, Depends(require("capacity:write"))]
+FacilityReader = Annotated[Caller, Depends(require("facilities:read"))]
+FacilityWriter = Annotated[Caller, Depends(require("facilities:write"))]
+MeetingReader = Annotated[Caller, Depends(require("meetings:read"))]
+MeetingWriter = Annotated[Caller, Depends(require("meetings:write"))]
+MonitoringReader = Annotated[Caller, Depends(require("monitoring:read"))]
+MonitoringWriter = Annotated[Caller, Depends(require("monitoring:write"))]
+ComplianceReader = Annotated[Caller, Depends(require("compliance:read"))]

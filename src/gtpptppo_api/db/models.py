@@ -1,21 +1,30 @@
-"""Imports every model so that ``Base.metadata`` is complete (Alembic, tests)."""
+"""Imports every domain's models so that ``Base.metadata`` is complete (Alembic, tests).
 
-from gtpptppo_api.audit.models import AuditEvent
-from gtpptppo_api.auth.models import ApiToken
+Each domain package keeps its tables in ``<domain>/models.py``; they are found here by
+walking the package, so a new domain needs no registration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import gtpptppo_api
 from gtpptppo_api.db.base import Base
-from gtpptppo_api.members.models import Membership
-from gtpptppo_api.regions.models import Region
-from gtpptppo_api.service_centres.models import ServiceCentre
-from gtpptppo_api.task_forces.models import Decree, SubTaskForce, TaskForce
 
-__all__ = [
-    "ApiToken",
-    "AuditEvent",
-    "Base",
-    "Decree",
-    "Membership",
-    "Region",
-    "ServiceCentre",
-    "SubTaskForce",
-    "TaskForce",
-]
+
+def import_all_models() -> None:
+    for module in pkgutil.iter_modules(gtpptppo_api.__path__):
+        if not module.ispkg:
+            continue
+        name = f"{gtpptppo_api.__name__}.{module.name}.models"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+import_all_models()
+
+__all__ = ["Base", "import_all_models"]

@@ -27,3 +27,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function": the commit happens before the response is sent, so a client never
 # sees a success for a write that did not land.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+# For streamed responses: the session stays open until the last byte is sent.
+StreamSessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,247 @@
+"""Case ingestion and victim statistics, as ratios to raw database work in the same run.
+
+1. Ingestion: BENCH_CASES cases (default 100,000) pushed through the batch endpoint
+   (in-process ASGI client, 10,000 per batch) vs. the same rows, already prepared, written
+   with a raw executemany into the same tables. Target: the API reaches >= 25% of raw.
+2. Statistics: BENCH_STATS_ROWS cases (default 1,000,000) grouped by year, age group, sex
+   and province through GET /statistics/victims vs. the same GROUP BY as raw SQL.
+   Target: the API takes <= 2x the raw time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import insert, text
+
+from bench.common import KEY, backends, database, timed
+from gtpptppo_api.app import create_app
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import create_token
+from gtpptppo_api.cases import service as cases
+from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
+from gtpptppo_api.cases.schemas import CaseIn
+from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.service_centres.models import ServiceCentre, ServiceCentreKind
+from gtpptppo_api.settings import Settings
+
+N_CASES = int(os.environ.get("BENCH_CASES", "100000"))
+N_STATS = int(os.environ.get("BENCH_STATS_ROWS", "1000000"))
+BATCH = 10_000
+REGENCIES = ["33.01", "33.02", "33.03", "33.04", "33.71", "33.72", "33.73", "33.74"]
+TYPES = ["forced_labour", "sexual_exploitation", "domestic_servitude", "forced_marriage"]
+
+
+def synthetic(i: int, rng: random.Random) -> dict[str, Any]:
+    identified = date(2015, 1, 1) + timedelta(days=rng.randrange(3600))
+    return {
+        "external_ref": f"B-{i}",
+        "registered_region_code": rng.choice(REGENCIES),
+        "origin_region_code": rng.choice(REGENCIES),
+        "destination": {"country": rng.choice(["MY", "SA", "TW", "HK"])},
+        "identified_on": identified.isoformat(),
+        "victim": {
+            "sex": rng.choice(["female", "male"]),
+            "age_at_identification": rng.randrange(5, 60),
+        },
+        "exploitation_types": sorted(rng.sample(TYPES, rng.randrange(1, 3))),
+        "services": [{"type": "complaint", "started_on": identified.isoformat()}],
+        "legal_stage": "police_report",
+        "status": "open",
+        "personal": {"name": f"Korban {i}", "nik": f"3302{i:012d}"},
+    }
+
+
+async def setup(url: str) -> tuple[Any, int, int, str]:
+    engine = create_engine(url)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        api_centre = ServiceCentre(name="API", kind=ServiceCentreKind.p2tp2a, region_code="33")
+        raw_centre = ServiceCentre(name="RAW", kind=ServiceCentreKind.p2tp2a, region_code="33")
+        session.add_all([api_centre, raw_centre])
+        await session.flush()
+        _, token = await create_token(
+            session, name="bench", role=Role.service_centre, service_centre_id=api_centre.id
+        )
+        ids = (api_centre.id, raw_centre.id)
+    return engine, ids[0], ids[1], token
+
+
+def raw_rows(
+    items: list[dict[str, Any]], centre: ServiceCentre, ring: Keyring
+) -> tuple[list, list, list]:
+    cases_rows, exploitation, services = [], [], []
+    for index, raw in enumerate(items):
+        body = CaseIn.model_validate(raw)
+        prepared = cases.prepare(index, body.external_ref, body, centre, ring)
+        cases._seal(prepared, uuid.uuid4(), ring)
+        prepared.values.update(version=1, created_at=cases.utcnow(), updated_at=cases.utcnow())
+        cases_rows.append(prepared.values)
+        exploitation += [
+            {"case_id": prepared.values["id"], "exploitation_type": t}
+            for t in prepared.exploitation
+        ]
+        services += [{"case_id": prepared.values["id"], **s} for s in prepared.services]
+    return cases_rows, exploitation, services
+
+
+async def ingestion(backend: str) -> dict[str, float]:
+    async with database(backend) as url:
+        engine, api_id, raw_id, token = await setup(url)
+        rng = random.Random(7)
+        items = [synthetic(i, rng) for i in range(N_CASES)]
+        ring = Keyring.from_settings(Settings(database_url=url, encryption_key=KEY))
+
+        # raw: prepared rows, only the database writes are timed
+        async with create_sessionmaker(engine)() as session:
+            centre = await session.get(ServiceCentre, raw_id)
+        rows = raw_rows(items, centre, ring)
+
+        async def raw() -> None:
+            async with engine.begin() as conn:
+                for start in range(0, len(rows[0]), BATCH):
+                    await conn.execute(insert(Case), rows[0][start : start + BATCH])
+                await conn.execute(insert(CaseExploitation), rows[1])
+                await conn.execute(insert(CaseService), rows[2])
+
+        raw_time = await timed(raw)
+
+        app = create_app(Settings(database_url=url, encryption_key=KEY))
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
+            ) as client,
+        ):
+
+            async def api() -> None:
+                for start in range(0, len(items), BATCH):
+                    response = await client.post(
+                        f"/api/v1/service-centres/{api_id}/cases:batch",
+                        json=items[start : start + BATCH],
+                        headers=headers,
+                    )
+                    assert response.status_code == 200, response.text[:500]
+                    assert response.json()["created"] == len(items[start : start + BATCH])
+
+            api_time = await timed(api)
+        await engine.dispose()
+    return {
+        "raw_cases_per_s": N_CASES / raw_time,
+        "api_cases_per_s": N_CASES / api_time,
+        "ratio": raw_time / api_time,
+    }
+
+
+RAW_STATS = """
+SELECT identified_year, age_group, sex, substr(registered_region_code, 1, 2) AS region,
+       count(DISTINCT victim_key)
+FROM victim_case
+GROUP BY identified_year, age_group, sex, substr(registered_region_code, 1, 2)
+"""
+
+
+async def statistics(backend: str) -> dict[str, float]:
+    async with database(backend) as url:
+        engine, api_id, _raw_id, _token = await setup(url)
+        rng = random.Random(11)
+        provinces = ["11", "12", "31", "32", "33", "35", "51", "73", "94"]
+        now = cases.utcnow()
+        async with engine.begin() as conn:
+            for start in range(0, N_STATS, 50_000):
+                chunk = []
+                for i in range(start, min(start + 50_000, N_STATS)):
+                    year = 2010 + rng.randrange(15)
+                    age = rng.randrange(1, 70)
+                    case_id = uuid.uuid4()
+                    nik = rng.randrange(N_STATS) if rng.random() < 0.3 else None
+                    chunk.append(
+                        {
+                            "id": case_id,
+                            "service_centre_id": api_id,
+                            "external_ref": f"S-{i}",
+                            "registered_region_code": rng.choice(provinces),
+                            "origin_region_code": None,
+                            "destination_region_code": None,
+                            "destination_country": "MY",
+                            "identified_on": date(year, 3, 1),
+                            "identified_year": year,
+                            "identified_month": f"{year}-03",
+                            "sex": rng.choice(["female", "male"]),
+                            "age_at_identification": age,
+                            "age_group": "child" if age < 18 else "adult",
+                            "nationality": "ID",
+                            "legal_stage": "none",
+                            "status": "open",
+                            "exploitation_types": ["forced_labour"],
+                            "services": [],
+                            "personal_key_id": None,
+                            "personal_ciphertext": None,
+                            "nik_index": f"n{nik}" if nik is not None else None,
+                            "victim_key": f"n{nik}:{year}"
+                            if nik is not None
+                            else f"case:{case_id}",
+                            "content_mac": "x",
+                            "version": 1,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                await conn.execute(insert(Case), chunk)
+        async with engine.connect() as conn:
+            await conn.execute(text("ANALYZE"))
+
+            async def raw() -> None:
+                rows = (await conn.execute(text(RAW_STATS))).all()
+                assert rows
+
+            raw_time = await timed(raw, repeat=3)
+
+        app = create_app(Settings(database_url=url, encryption_key=KEY))
+        async with create_sessionmaker(engine)() as session, session.begin():
+            _, admin = await create_token(session, name="bench admin", role=Role.national_admin)
+        headers = {"Authorization": f"Bearer {admin}"}
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600
+            ) as client,
+        ):
+
+            async def api() -> None:
+                response = await client.get(
+                    "/api/v1/statistics/victims",
+                    params={"group_by": "year,age_group,sex,region"},
+                    headers=headers,
+                )
+                assert response.status_code == 200, response.text[:300]
+
+            api_time = await timed(api, repeat=3)
+        await engine.dispose()
+    return {"raw_s": raw_time, "api_s": api_time, "ratio": api_time / raw_time}
+
+
+async def main() -> None:
+    for backend in backends():
+        result = await ingestion(backend)
+        print(
+            f"ingestion  {backend:10} {N_CASES} cases: api {result['api_cases_per_s']:8.0f}/s, "
+            f"raw executemany {result['raw_cases_per_s']:8.0f}/s, api/raw = {result['ratio']:.2f} "
+            f"(target >= 0.25)"
+        )
+        stats = await statistics(backend)
+        print(
+            f"statistics {backend:10} {N_STATS} cases: api {stats['api_s']:.3f}s, "
+            f"raw GROUP BY {stats['raw_s']:.3f}s, api/raw = {stats['ratio']:.2f} (target <= 2)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

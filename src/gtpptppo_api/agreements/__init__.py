@@ -1,0 +1,1 @@
+"""Cooperation agreements of the task forces (Kerjasama GT-PPTPPO, BAB IV)."""

@@ -1,0 +1,1 @@
+"""Capacity building of task-force members and service-centre staff (Penguatan SDM, 5.1)."""

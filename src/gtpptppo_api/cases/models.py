@@ -1,0 +1,150 @@
+"""Victim case records. Personal identifiers are only ever stored encrypted."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gtpptppo_api.db.base import Base, JSONType, utcnow
+
+
+class Sex(enum.StrEnum):
+    female = "female"  # perempuan
+    male = "male"  # laki-laki
+
+
+class AgeGroup(enum.StrEnum):
+    """Derived from the age at identification: a child is under 18 (Table 1: Anak/Dewasa)."""
+
+    child = "child"  # anak
+    adult = "adult"  # dewasa
+
+
+class ExploitationType(enum.StrEnum):
+    forced_labour = "forced_labour"  # kerja paksa
+    sexual_exploitation = "sexual_exploitation"  # eksploitasi seksual
+    domestic_servitude = "domestic_servitude"  # perbudakan rumah tangga
+    forced_marriage = "forced_marriage"  # kawin paksa / pengantin pesanan
+    organ_removal = "organ_removal"  # pengambilan organ
+    forced_criminality = "forced_criminality"  # dipaksa melakukan kejahatan
+    other = "other"
+
+
+class ServiceType(enum.StrEnum):
+    """Services of an integrated service centre (5.1.2)."""
+
+    complaint = "complaint"  # layanan pengaduan
+    health_rehabilitation = "health_rehabilitation"  # rehabilitasi kesehatan
+    social_rehabilitation = "social_rehabilitation"  # rehabilitasi sosial
+    legal_aid = "legal_aid"  # bantuan hukum
+    repatriation = "repatriation"  # pemulangan
+    reintegration = "reintegration"  # reintegrasi
+
+
+class LegalStage(enum.StrEnum):
+    none = "none"
+    police_report = "police_report"  # laporan polisi
+    investigation = "investigation"  # penyidikan
+    prosecution = "prosecution"  # penuntutan
+    verdict = "verdict"  # putusan
+    restitution = "restitution"  # restitusi
+
+
+class CaseStatus(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+def _enum(cls: type[enum.Enum], length: int = 32) -> Enum:
+    return Enum(cls, native_enum=False, length=length)
+
+
+class Case(Base):
+    """One victim's case as a centre records it, keyed by ``(service_centre, external_ref)``."""
+
+    __tablename__ = "victim_case"
+    __table_args__ = (
+        UniqueConstraint("service_centre_id", "external_ref"),
+        Index("ix_victim_case_region_year", "registered_region_code", "identified_year"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centre.id"))
+    external_ref: Mapped[str] = mapped_column(String(100))
+    registered_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    origin_region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    destination_region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    destination_country: Mapped[str | None] = mapped_column(String(2))
+    identified_on: Mapped[date] = mapped_column()
+    identified_year: Mapped[int] = mapped_column()
+    identified_month: Mapped[str] = mapped_column(String(7))  # "2024-03", for exports
+    sex: Mapped[Sex] = mapped_column(_enum(Sex, 8))
+    age_at_identification: Mapped[int] = mapped_column()
+    age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, 8))
+    nationality: Mapped[str] = mapped_column(String(2))
+    legal_stage: Mapped[LegalStage] = mapped_column(_enum(LegalStage))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 8))
+    exploitation_types: Mapped[list[str]] = mapped_column(JSONType)
+    services: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    personal_key_id: Mapped[str | None] = mapped_column(String(32))
+    personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    nik_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    victim_key: Mapped[str] = mapped_column(String(80))
+    content_mac: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseExploitation(Base):
+    """One exploitation type of a case: a row each, so statistics group by it in SQL."""
+
+    __tablename__ = "victim_case_exploitation"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    exploitation_type: Mapped[ExploitationType] = mapped_column(
+        _enum(ExploitationType), primary_key=True
+    )
+
+
+class CaseService(Base):
+    """One service received, with its dates (5.1.2)."""
+
+    __tablename__ = "victim_case_service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), index=True
+    )
+    service_type: Mapped[ServiceType] = mapped_column(_enum(ServiceType))
+    started_on: Mapped[date] = mapped_column()
+    ended_on: Mapped[date | None] = mapped_column()
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request sent with an ``Idempotency-Key``, replayed on retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column()
+    response: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

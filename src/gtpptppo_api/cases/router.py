@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from gtpptppo_api.auth.deps import CaseReader, CaseWriter
+from gtpptppo_api.cases import idempotency, service
+from gtpptppo_api.cases.models import AgeGroup, CaseStatus, ExploitationType, ServiceType, Sex
+from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, ItemResult
+from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.errors import BadRequest, ValidationFailed
+from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.pagination import CursorPage, paginate
+
+router = APIRouter(tags=["cases"])
+
+MAX_BATCH_BYTES = 32 * 1024 * 1024
+NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/ndjson")
+
+
+def keyring(request: Request) -> Keyring:
+    ring: Keyring = request.app.state.keyring()
+    return ring
+
+
+@router.put(
+    "/service-centres/{centre_id}/cases/{external_ref}",
+    responses={201: {"model": ItemResult, "description": "Created"}},
+)
+async def put_case(
+    centre_id: int,
+    external_ref: str,
+    body: CasePut,
+    request: Request,
+    session: SessionDep,
+    caller: CaseWriter,
+    response: Response,
+) -> ItemResult:
+    """Create or update one case; the same body twice is one case, unchanged (no new version).
+
+    201 when created, 200 when updated or unchanged (see ``outcome``).
+    """
+    result = await service.upsert_one(
+        session, caller, centre_id, external_ref, body, keyring(request)
+    )
+    response.status_code = 201 if result.outcome == "created" else 200
+    response.headers["ETag"] = f'"{result.version}"'
+    return result
+
+
+async def _read_items(request: Request) -> tuple[list[Any], bytes]:
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BATCH_BYTES:
+        raise BadRequest(f"A batch body is at most {MAX_BATCH_BYTES} bytes.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BATCH_BYTES:
+            raise BadRequest(f"A batch body is at most {MAX_BATCH_BYTES} bytes.")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    try:
+        if content_type in NDJSON_TYPES:
+            items = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        elif content_type == "application/json":
+            items = json.loads(raw)
+        else:
+            raise BadRequest(
+                "Send a JSON array (application/json) or NDJSON (application/x-ndjson)."
+            )
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationFailed.field(
+            "body", f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}"
+        ) from exc
+    if not isinstance(items, list):
+        raise ValidationFailed.field("body", "a batch is a JSON array of cases")
+    if len(items) > service.MAX_BATCH_ITEMS:
+        raise ValidationFailed.field(
+            "body", f"at most {service.MAX_BATCH_ITEMS} items per batch, got {len(items)}"
+        )
+    return items, raw
+
+
+@router.post(
+    "/service-centres/{centre_id}/cases:batch",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": (
+                f"Up to {service.MAX_BATCH_ITEMS} cases (and {MAX_BATCH_BYTES} bytes), as a "
+                "JSON array or as NDJSON (one case per line)."
+            ),
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CaseIn"}}
+                },
+                "application/x-ndjson": {"schema": {"$ref": "#/components/schemas/CaseIn"}},
+            },
+        }
+    },
+)
+async def push_batch(
+    centre_id: int,
+    request: Request,
+    session: SessionDep,
+    caller: CaseWriter,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=200, description="Replays the first answer to a retried batch."),
+    ] = None,
+) -> BatchResult:
+    """Push many cases: a result per item (created, updated, unchanged, or its problems).
+
+    Valid items are stored even when others are invalid; invalid ones store nothing.
+    """
+    items, raw = await _read_items(request)
+    scope = f"centre:{centre_id}:cases:batch:{caller.token_id}"
+    digest = hashlib.sha256(raw).hexdigest()
+    if idempotency_key:
+        replay = await idempotency.find(session, scope, idempotency_key, digest)
+        if replay is not None:
+            return JSONResponse(  # type: ignore[return-value]
+                replay.response,
+                status_code=replay.status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+    result = await service.upsert_batch(session, caller, centre_id, items, keyring(request))
+    if idempotency_key:
+        await idempotency.save(
+            session, scope, idempotency_key, digest, 200, result.model_dump(mode="json")
+        )
+    return result
+
+
+@router.get("/cases", response_model=CursorPage[CaseRead])
+async def list_cases(
+    session: SessionDep,
+    caller: CaseReader,
+    region_code: Annotated[str | None, Query(max_length=8)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    sex: Sex | None = None,
+    age_group: AgeGroup | None = None,
+    exploitation_type: ExploitationType | None = None,
+    service_type: Annotated[ServiceType | None, Query(alias="service")] = None,
+    status: CaseStatus | None = None,
+    service_centre_id: int | None = None,
+) -> CursorPage[CaseRead]:
+    """Cases in the caller's jurisdiction (a centre: its own), without personal fields."""
+    query = service.list_query(
+        caller,
+        region_code=region_code,
+        year=year,
+        sex=sex,
+        age_group=age_group,
+        exploitation_type=exploitation_type,
+        service=service_type,
+        status=status,
+        service_centre_id=service_centre_id,
+    )
+    page: CursorPage[CaseRead] = await paginate(session, query, transformer=_transform)
+    return page
+
+
+def _transform(items: Any) -> list[CaseRead]:
+    return [service.read(case) for case in items]
+
+
+@router.get("/cases/{case_id}")
+async def get_case(
+    case_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    caller: CaseReader,
+    include: Annotated[
+        str | None, Query(pattern="^personal$", description="`personal` to add personal fields.")
+    ] = None,
+    x_access_reason: Annotated[
+        str | None,
+        Header(max_length=500, description="Why personal fields are read; required with them."),
+    ] = None,
+) -> CaseRead:
+    """One case; personal fields only with ``?include=personal`` and an ``X-Access-Reason``,
+    for the owning centre and national admins, and every such read is audit-logged."""
+    return await service.read_case(
+        session,
+        caller,
+        case_id,
+        include_personal=include == "personal",
+        reason=x_access_reason,
+        keyring=keyring(request),
+    )
+
+
+__all__ = ["CaseIn", "router"]

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import Field, field_validator, model_validator
+
+from gtpptppo_api.cases.models import (
+    AgeGroup,
+    CaseStatus,
+    ExploitationType,
+    LegalStage,
+    ServiceType,
+    Sex,
+)
+from gtpptppo_api.kit.schemas import Schema
+
+MAX_AGE = 120
+RegionCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^\d{2}(\.\d{2})?$")]
+
+
+COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
+NIK_SEPARATORS = re.compile(r"[\s.\-]")
+NIK = re.compile(r"\d{16}")
+
+
+def iso_country(value: str) -> str:
+    code = value.upper()
+    if code not in COUNTRIES:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+class Destination(Schema):
+    """Where the victim was taken: a region of Indonesia or another country (ISO 3166)."""
+
+    region_code: RegionCode | None = None
+    country: Annotated[str | None, Field(min_length=2, max_length=2, examples=["MY"])] = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return None if value is None else iso_country(value)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Destination:
+        if (self.region_code is None) == (self.country is None):
+            raise ValueError("give either region_code or country")
+        return self
+
+
+class Victim(Schema):
+    sex: Sex
+    age_at_identification: Annotated[int, Field(ge=0, le=MAX_AGE)]
+    nationality: Annotated[str, Field(min_length=2, max_length=2)] = "ID"
+
+    @field_validator("nationality")
+    @classmethod
+    def _nationality(cls, value: str) -> str:
+        return iso_country(value)
+
+
+class ServiceReceived(Schema):
+    type: ServiceType
+    started_on: date
+    ended_on: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ServiceReceived:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValueError("ended_on precedes started_on")
+        return self
+
+
+class Personal(Schema):
+    """Personal identifiers: encrypted at rest, shown only to those who may see them."""
+
+    name: Annotated[str | None, Field(max_length=200)] = None
+    nik: Annotated[str | None, Field(description="16-digit Nomor Induk Kependudukan")] = None
+    phone: Annotated[str | None, Field(max_length=30)] = None
+
+    @field_validator("nik")
+    @classmethod
+    def _nik(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = NIK_SEPARATORS.sub("", value)
+        if not NIK.fullmatch(digits):
+            raise ValueError("a NIK has 16 digits")
+        return digits
+
+
+ExternalRef = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$")]
+
+
+class CaseFields(Schema):
+    """The fields of a case record (DESIGN "Victim case records")."""
+
+    registered_region_code: RegionCode
+    origin_region_code: RegionCode | None = None
+    destination: Destination | None = None
+    identified_on: date
+    victim: Victim
+    exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
+    services: Annotated[list[ServiceReceived], Field(max_length=50)] = []
+    legal_stage: LegalStage = LegalStage.none
+    status: CaseStatus = CaseStatus.open
+    personal: Personal | None = None
+
+    @field_validator("exploitation_types")
+    @classmethod
+    def _distinct(cls, value: list[ExploitationType]) -> list[ExploitationType]:
+        if len(set(value)) != len(value):
+            raise ValueError("each exploitation type once")
+        return sorted(value)
+
+
+class CaseIn(CaseFields):
+    """A case in a batch; ``external_ref`` is the centre's own reference for it."""
+
+    external_ref: ExternalRef
+
+
+class CasePut(CaseFields):
+    """The body of ``PUT .../cases/{external_ref}``; ``external_ref`` may repeat the path's."""
+
+    external_ref: ExternalRef | None = None
+
+
+class CaseRead(Schema):
+    id: uuid.UUID
+    service_centre_id: int
+    external_ref: str
+    registered_region_code: str
+    origin_region_code: str | None
+    destination: Destination | None
+    identified_on: date
+    victim: dict[str, Any]
+    age_group: AgeGroup
+    exploitation_types: list[ExploitationType]
+    services: list[ServiceReceived]
+    legal_stage: LegalStage
+    status: CaseStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    personal: Personal | None = Field(
+        default=None, description="Only with ?include=personal, for those allowed."
+    )
+    likely_duplicates: list[uuid.UUID] | None = Field(
+        default=None,
+        description="Other cases with the same NIK identified the same year (authorised callers).",
+    )
+
+
+Outcome = Literal["created", "updated", "unchanged", "invalid"]
+
+
+class ItemResult(Schema):
+    index: int
+    external_ref: str | None = None
+    outcome: Outcome
+    id: uuid.UUID | None = None
+    version: int | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class BatchResult(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    invalid: int
+    results: list[ItemResult]

@@ -1,0 +1,563 @@
+"""Case records: idempotent upserts from service centres, scoped reads, personal-data access.
+
+A push is keyed by ``(service_centre, external_ref)``: the same body twice is the same case,
+unchanged, with no new version. A batch stores every valid item even when others are
+invalid, and stores nothing of an invalid one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Select, bindparam, delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases.models import (
+    AgeGroup,
+    Case,
+    CaseExploitation,
+    CaseService,
+    CaseStatus,
+    ExploitationType,
+    ServiceType,
+    Sex,
+)
+from gtpptppo_api.cases.schemas import (
+    BatchResult,
+    CaseFields,
+    CaseIn,
+    CasePut,
+    CaseRead,
+    Destination,
+    ItemResult,
+    Outcome,
+    Personal,
+    ServiceReceived,
+)
+from gtpptppo_api.db.base import utcnow
+from gtpptppo_api.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.regions import service as regions
+from gtpptppo_api.regions.models import Region
+from gtpptppo_api.service_centres import service as centres
+from gtpptppo_api.service_centres.models import ServiceCentre
+
+CHILD_AGE = 18  # a child is under 18 at identification (UU 21/2007 art. 1; Table 1 "Anak")
+MAX_BATCH_ITEMS = 10_000
+CHUNK = 2000
+# The latest calendar day anywhere in Indonesia (WIT, UTC+9): "not in the future" there.
+INDONESIA_EAST = timedelta(hours=9)
+
+PERSONAL_READERS = frozenset({Role.national_admin, Role.service_centre})
+
+
+def today() -> date:
+    return (datetime.now(UTC) + INDONESIA_EAST).date()
+
+
+def age_group(age: int) -> AgeGroup:
+    return AgeGroup.child if age < CHILD_AGE else AgeGroup.adult
+
+
+# --- validation and preparation ---------------------------------------------------------
+
+
+def _field(loc: Sequence[int | str]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def pydantic_errors(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    """The item's problems, naming each field; the submitted values are never echoed."""
+    return [
+        {
+            "field": prefix + _field(e["loc"]) if e["loc"] else prefix.rstrip(".") or "item",
+            "message": e["msg"],
+            "type": e["type"],
+        }
+        for e in error.errors(include_input=False, include_url=False)
+    ]
+
+
+@dataclass
+class Prepared:
+    """A valid item turned into the rows to store."""
+
+    index: int
+    external_ref: str
+    values: dict[str, Any]
+    exploitation: list[str]
+    services: list[dict[str, Any]]
+    personal: Personal | None
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def semantic_errors(
+    body: CaseFields, centre: ServiceCentre, known: set[str], day: date
+) -> list[dict[str, str]]:
+    """Rules beyond the field types: regions exist and lie where they must, dates are real."""
+    errors: list[dict[str, str]] = []
+
+    def bad(name: str, message: str) -> None:
+        errors.append({"field": name, "message": message, "type": "value"})
+
+    if body.registered_region_code not in known:
+        bad("registered_region_code", "unknown region code")
+    elif not regions.in_subtree(body.registered_region_code, centre.region_code):
+        bad(
+            "registered_region_code",
+            f"must be the centre's region {centre.region_code} or a region under it",
+        )
+    if body.origin_region_code is not None and body.origin_region_code not in known:
+        bad("origin_region_code", "unknown region code")
+    destination = body.destination.region_code if body.destination else None
+    if destination is not None and destination not in known:
+        bad("destination.region_code", "unknown region code")
+    if body.identified_on > day:
+        bad("identified_on", "is in the future")
+    for i, service in enumerate(body.services):
+        if service.started_on < body.identified_on:
+            bad(f"services.{i}.started_on", "precedes identified_on")
+        if service.started_on > day:
+            bad(f"services.{i}.started_on", "is in the future")
+        if service.ended_on is not None and service.ended_on > day:
+            bad(f"services.{i}.ended_on", "is in the future")
+    return errors
+
+
+def content_of(body: CaseFields) -> bytes:
+    """The case's content in a canonical form (the model fixes the field order)."""
+    return body.model_dump_json(exclude={"external_ref"}).encode()
+
+
+def prepare(
+    index: int,
+    external_ref: str,
+    body: CaseFields,
+    centre: ServiceCentre,
+    keyring: Keyring,
+) -> Prepared:
+    destination = body.destination
+    nik = body.personal.nik if body.personal else None
+    values: dict[str, Any] = {
+        "service_centre_id": centre.id,
+        "external_ref": external_ref,
+        "registered_region_code": body.registered_region_code,
+        "origin_region_code": body.origin_region_code,
+        "destination_region_code": destination.region_code if destination else None,
+        "destination_country": destination.country if destination else None,
+        "identified_on": body.identified_on,
+        "identified_year": body.identified_on.year,
+        "identified_month": body.identified_on.strftime("%Y-%m"),
+        "sex": body.victim.sex,
+        "age_at_identification": body.victim.age_at_identification,
+        "age_group": age_group(body.victim.age_at_identification),
+        "nationality": body.victim.nationality,
+        "legal_stage": body.legal_stage,
+        "status": body.status,
+        "exploitation_types": [t.value for t in body.exploitation_types],
+        "services": [s.model_dump(mode="json") for s in body.services],
+        "nik_index": keyring.blind_index(nik) if nik else None,
+        "content_mac": keyring.mac(content_of(body)),
+    }
+    return Prepared(
+        index=index,
+        external_ref=external_ref,
+        values=values,
+        exploitation=[t.value for t in body.exploitation_types],
+        services=[
+            {"service_type": s.type, "started_on": s.started_on, "ended_on": s.ended_on}
+            for s in body.services
+        ],
+        personal=body.personal,
+    )
+
+
+def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
+    """Bind the id into the row: encrypt the personal fields with it as associated data."""
+    values = item.values
+    values["id"] = case_id
+    personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
+    if personal:
+        values["personal_key_id"], values["personal_ciphertext"] = keyring.encrypt(
+            personal, str(case_id)
+        )
+    else:
+        values["personal_key_id"] = values["personal_ciphertext"] = None
+    nik_index = values["nik_index"]
+    values["victim_key"] = (
+        f"{nik_index}:{values['identified_year']}" if nik_index else f"case:{case_id}"
+    )
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+async def _known_regions(session: AsyncSession) -> set[str]:
+    return set((await session.scalars(select(Region.code))).all())
+
+
+async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int) -> ServiceCentre:
+    """The centre whose cases the caller may push: its own token, or the national admin."""
+    centre = await centres.get_visible(session, caller, centre_id)
+    if caller.role not in (Role.service_centre, Role.national_admin):
+        raise Forbidden("Only the service centre itself (or the national admin) pushes its cases.")
+    return centre
+
+
+async def _store(
+    session: AsyncSession, centre: ServiceCentre, items: list[Prepared], keyring: Keyring
+) -> dict[int, tuple[Outcome, uuid.UUID, int]]:
+    """Insert new cases, update changed ones; ``index -> (outcome, id, version)``."""
+    outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
+    now = utcnow()
+    for start in range(0, len(items), CHUNK):
+        chunk = items[start : start + CHUNK]
+        rows = (
+            await session.execute(
+                select(Case.external_ref, Case.id, Case.content_mac, Case.version).where(
+                    Case.service_centre_id == centre.id,
+                    Case.external_ref.in_([i.external_ref for i in chunk]),
+                )
+            )
+        ).all()
+        existing = {row.external_ref: row for row in rows}
+        new: list[Prepared] = []
+        changed: list[Prepared] = []
+        for item in chunk:
+            row = existing.get(item.external_ref)
+            if row is None:
+                _seal(item, uuid.uuid4(), keyring)
+                item.values.update(version=1, created_at=now, updated_at=now)
+                new.append(item)
+                outcomes[item.index] = ("created", item.values["id"], 1)
+            elif row.content_mac == item.values["content_mac"]:
+                outcomes[item.index] = ("unchanged", row.id, row.version)
+            else:
+                _seal(item, row.id, keyring)
+                item.values.update(version=row.version + 1, updated_at=now)
+                changed.append(item)
+                outcomes[item.index] = ("updated", row.id, row.version + 1)
+        if new:
+            await session.execute(insert(Case), [i.values for i in new])
+        if changed:
+            columns = [k for k in changed[0].values if k not in ("id", "created_at")]
+            statement = (
+                update(Case.__table__)  # type: ignore[arg-type]
+                .where(Case.__table__.c.id == bindparam("case_id"))
+                .values({name: bindparam(name) for name in columns})
+            )
+            await session.execute(
+                statement,
+                [{**{k: i.values[k] for k in columns}, "case_id": i.values["id"]} for i in changed],
+            )
+            ids = [i.values["id"] for i in changed]
+            await session.execute(delete(CaseExploitation).where(CaseExploitation.case_id.in_(ids)))
+            await session.execute(delete(CaseService).where(CaseService.case_id.in_(ids)))
+        touched = new + changed
+        exploitation = [
+            {"case_id": i.values["id"], "exploitation_type": t}
+            for i in touched
+            for t in i.exploitation
+        ]
+        services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
+        if exploitation:
+            await session.execute(insert(CaseExploitation), exploitation)
+        if services:
+            await session.execute(insert(CaseService), services)
+    return outcomes
+
+
+async def upsert_batch(
+    session: AsyncSession,
+    caller: Caller,
+    centre_id: int,
+    raw_items: Sequence[Any],
+    keyring: Keyring,
+) -> BatchResult:
+    """Store every valid item; answer a result per item, in order."""
+    centre = await writable_centre(session, caller, centre_id)
+    if len(raw_items) > MAX_BATCH_ITEMS:
+        raise ValidationFailed.field(
+            "items", f"at most {MAX_BATCH_ITEMS} items per batch, got {len(raw_items)}"
+        )
+    known = await _known_regions(session)
+    day = today()
+    results: list[ItemResult] = []
+    valid: list[Prepared] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_items):
+        ref = raw.get("external_ref") if isinstance(raw, dict) else None
+        ref = ref if isinstance(ref, str) else None
+        try:
+            body = CaseIn.model_validate(raw)
+        except ValidationError as error:
+            results.append(
+                ItemResult(
+                    index=index, external_ref=ref, outcome="invalid", errors=pydantic_errors(error)
+                )
+            )
+            continue
+        errors = semantic_errors(body, centre, known, day)
+        if body.external_ref in seen:
+            errors.append(
+                {"field": "external_ref", "message": "repeated in this batch", "type": "value"}
+            )
+        if errors:
+            results.append(
+                ItemResult(index=index, external_ref=ref, outcome="invalid", errors=errors)
+            )
+            continue
+        seen.add(body.external_ref)
+        valid.append(prepare(index, body.external_ref, body, centre, keyring))
+        results.append(ItemResult(index=index, external_ref=body.external_ref, outcome="invalid"))
+    try:
+        outcomes = await _store(session, centre, valid, keyring)
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another push of the same references is in progress; retry the batch."
+        ) from exc
+    for index, (outcome, case_id, version) in outcomes.items():
+        result = results[index]
+        result.outcome = outcome
+        result.id, result.version = case_id, version
+    counts = {
+        k: sum(1 for r in results if r.outcome == k)
+        for k in ("created", "updated", "unchanged", "invalid")
+    }
+    await _audit_changes(session, caller, centre, results)
+    return BatchResult(**counts, results=results)
+
+
+async def _audit_changes(
+    session: AsyncSession, caller: Caller, centre: ServiceCentre, results: Iterable[ItemResult]
+) -> None:
+    """One audit event per created or updated case: id, reference and new version only."""
+    from gtpptppo_api.audit.models import AuditEvent
+
+    now = utcnow()
+    rows = [
+        {
+            "occurred_at": now,
+            "actor_token_id": caller.token_id,
+            "actor_name": caller.name,
+            "actor_role": caller.role.value,
+            "action": r.outcome,
+            "entity_type": "case",
+            "entity_id": str(r.id),
+            "before": None,
+            "after": {
+                "external_ref": r.external_ref,
+                "version": r.version,
+                "service_centre_id": centre.id,
+            },
+            "reason": None,
+        }
+        for r in results
+        if r.outcome in ("created", "updated")
+    ]
+    if rows:
+        await session.execute(insert(AuditEvent), rows)
+
+
+async def upsert_one(
+    session: AsyncSession,
+    caller: Caller,
+    centre_id: int,
+    external_ref: str,
+    put: CasePut,
+    keyring: Keyring,
+) -> ItemResult:
+    """``PUT``: the same checks as a batch item; a bad body is a 422 naming each field."""
+    centre = await writable_centre(session, caller, centre_id)
+    if put.external_ref is not None and put.external_ref != external_ref:
+        raise ValidationFailed.field("external_ref", "differs from the reference in the path")
+    try:
+        body = CaseIn.model_validate(
+            {**put.model_dump(exclude={"external_ref"}), "external_ref": external_ref}
+        )
+    except ValidationError as error:
+        errors = pydantic_errors(error)
+        raise ValidationFailed(
+            "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
+        ) from error
+    errors = semantic_errors(body, centre, await _known_regions(session), today())
+    if errors:
+        raise ValidationFailed(
+            "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
+        )
+    item = prepare(0, external_ref, body, centre, keyring)
+    try:
+        outcome, case_id, version = (await _store(session, centre, [item], keyring))[0]
+    except IntegrityError as exc:
+        raise Conflict("Another push of the same reference is in progress; retry.") from exc
+    result = ItemResult(
+        index=0,
+        external_ref=external_ref,
+        outcome=outcome,
+        id=case_id,
+        version=version,
+    )
+    if outcome != "unchanged":
+        await _audit_changes(session, caller, centre, [result])
+    return result
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def visible_clause(caller: Caller) -> Any:
+    if caller.role is Role.service_centre:
+        return Case.service_centre_id == caller.service_centre_id
+    return regions.subtree_clause(Case.registered_region_code, caller.scope_code)
+
+
+def list_query(
+    caller: Caller,
+    *,
+    region_code: str | None = None,
+    year: int | None = None,
+    sex: Sex | None = None,
+    age_group: AgeGroup | None = None,
+    exploitation_type: ExploitationType | None = None,
+    service: ServiceType | None = None,
+    status: CaseStatus | None = None,
+    service_centre_id: int | None = None,
+) -> Select[Case]:
+    query = select(Case).where(visible_clause(caller))
+    if region_code is not None:
+        query = query.where(regions.subtree_clause(Case.registered_region_code, region_code))
+    if year is not None:
+        query = query.where(Case.identified_year == year)
+    if sex is not None:
+        query = query.where(Case.sex == sex)
+    if age_group is not None:
+        query = query.where(Case.age_group == age_group)
+    if status is not None:
+        query = query.where(Case.status == status)
+    if service_centre_id is not None:
+        query = query.where(Case.service_centre_id == service_centre_id)
+    if exploitation_type is not None:
+        query = query.where(
+            exists().where(
+                CaseExploitation.case_id == Case.id,
+                CaseExploitation.exploitation_type == exploitation_type,
+            )
+        )
+    if service is not None:
+        query = query.where(
+            exists().where(CaseService.case_id == Case.id, CaseService.service_type == service)
+        )
+    return query.order_by(Case.id)
+
+
+def read(case: Case) -> CaseRead:
+    destination = None
+    if case.destination_region_code or case.destination_country:
+        destination = Destination(
+            region_code=case.destination_region_code, country=case.destination_country
+        )
+    return CaseRead(
+        id=case.id,
+        service_centre_id=case.service_centre_id,
+        external_ref=case.external_ref,
+        registered_region_code=case.registered_region_code,
+        origin_region_code=case.origin_region_code,
+        destination=destination,
+        identified_on=case.identified_on,
+        victim={
+            "sex": case.sex,
+            "age_at_identification": case.age_at_identification,
+            "nationality": case.nationality,
+        },
+        age_group=case.age_group,
+        exploitation_types=[ExploitationType(t) for t in case.exploitation_types],
+        services=[ServiceReceived.model_validate(s) for s in case.services],
+        legal_stage=case.legal_stage,
+        status=case.status,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )
+
+
+async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> Case:
+    case = await session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case {case_id} in your jurisdiction.")
+    allowed = (
+        case.service_centre_id == caller.service_centre_id
+        if caller.role is Role.service_centre
+        else caller.covers(case.registered_region_code)
+    )
+    if not allowed:
+        raise NotFound(f"No case {case_id} in your jurisdiction.")
+    return case
+
+
+def may_read_personal(caller: Caller, case: Case) -> bool:
+    """Personal fields: the owning centre and the national admin only (DESIGN "Security")."""
+    if caller.role is Role.national_admin:
+        return True
+    return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id
+
+
+async def read_case(
+    session: AsyncSession,
+    caller: Caller,
+    case_id: uuid.UUID,
+    *,
+    include_personal: bool,
+    reason: str | None,
+    keyring: Keyring,
+) -> CaseRead:
+    case = await get_visible(session, caller, case_id)
+    result = read(case)
+    if include_personal:
+        if not may_read_personal(caller, case):
+            raise Forbidden(
+                "Personal fields are shown only to the owning centre and national admins."
+            )
+        if not reason or not reason.strip():
+            raise BadRequest(
+                "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
+                errors=[{"field": "X-Access-Reason", "message": "required", "type": "missing"}],
+            )
+        if case.personal_ciphertext is not None and case.personal_key_id is not None:
+            result.personal = Personal(
+                **keyring.decrypt(case.personal_key_id, case.personal_ciphertext, str(case.id))
+            )
+        else:
+            result.personal = Personal()
+        await audit.record(
+            session,
+            caller,
+            action="read_personal",
+            entity_type="case",
+            entity_id=case.id,
+            reason=reason.strip()[:500],
+        )
+    result.likely_duplicates = await likely_duplicates(session, caller, case)
+    return result
+
+
+async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
+    """Other cases with the same NIK (blind index) identified the same year, that the caller
+    may see; these count as one victim in the statistics."""
+    if case.nik_index is None:
+        return []
+    query = select(Case.id).where(
+        Case.nik_index == case.nik_index,
+        Case.identified_year == case.identified_year,
+        Case.id != case.id,
+        visible_clause(caller),
+    )
+    return list((await session.scalars(query.order_by(Case.id))).all())

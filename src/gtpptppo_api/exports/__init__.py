@@ -1,0 +1,1 @@
+"""De-identified exports of case records for analysts."""

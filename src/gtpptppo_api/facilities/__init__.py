@@ -1,0 +1,1 @@
+"""Facilities of secretariats and service centres (Sarana dan Prasarana, 5.2)."""

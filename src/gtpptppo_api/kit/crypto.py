@@ -1,0 +1,134 @@
+"""Encryption of personal fields at rest, and keyed hashes that need no decryption.
+
+- AES-256-GCM (``cryptography``), a fresh random 96-bit nonce per encryption, the caller's
+  associated data (the case id) bound in, and the key id stored beside the ciphertext so
+  keys can rotate: encryption uses the newest key, decryption whichever key the row names.
+- A blind index: HMAC-SHA256 of the normalised NIK under a key derived (HKDF) from the
+  oldest key, so rotating encryption keys never changes it.
+
+Keys come from ``GTPPTPPO_ENCRYPTION_KEY`` as ``id:base64key`` items, newest first. In the
+embedded mode (SQLite, no key set) a key file is created beside the database with mode 0600.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from gtpptppo_api.settings import Settings
+
+NONCE_BYTES = 12
+
+
+class KeyConfigError(Exception):
+    """The key configuration is missing or malformed."""
+
+
+def _derive(key: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(key)
+
+
+def parse_keys(value: str) -> list[tuple[str, bytes]]:
+    keys: list[tuple[str, bytes]] = []
+    for item in value.split(","):
+        key_id, sep, encoded = item.strip().partition(":")
+        if not sep or not key_id:
+            raise KeyConfigError("each key is written 'id:base64key'")
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError as exc:
+            raise KeyConfigError(f"key {key_id!r} is not base64") from exc
+        if len(raw) != 32:
+            raise KeyConfigError(f"key {key_id!r} must be 32 bytes (AES-256)")
+        keys.append((key_id, raw))
+    if not keys:
+        raise KeyConfigError("no key given")
+    return keys
+
+
+def new_key_line(key_id: str = "k1") -> str:
+    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('=')}"
+
+
+def key_file_for(database: Path) -> Path:
+    return database.with_name(database.name + ".key")
+
+
+def load_or_create_key_file(path: Path) -> str:
+    """The embedded mode's key: created once, readable by its owner only."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    line = new_key_line()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    return line
+
+
+@dataclass(frozen=True)
+class Keyring:
+    keys: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Keyring:
+        value = settings.encryption_key
+        if not value:
+            database = settings.sqlite_path
+            if database is None:
+                raise KeyConfigError(
+                    "GTPPTPPO_ENCRYPTION_KEY must be set when the database is not a SQLite file"
+                )
+            value = load_or_create_key_file(key_file_for(database))
+        return cls(tuple(parse_keys(value)))
+
+    @property
+    def current_id(self) -> str:
+        return self.keys[0][0]
+
+    def _key(self, key_id: str) -> bytes:
+        for candidate, raw in self.keys:
+            if candidate == key_id:
+                return raw
+        raise KeyConfigError(f"no key with id {key_id!r} is configured")
+
+    @cached_property
+    def _index_key(self) -> bytes:
+        return _derive(self.keys[-1][1], b"gtpptppo blind index v1")
+
+    @cached_property
+    def _mac_key(self) -> bytes:
+        return _derive(self.keys[-1][1], b"gtpptppo content v1")
+
+    def encrypt(self, data: dict[str, Any], associated: str) -> tuple[str, bytes]:
+        """``(key id, nonce + ciphertext)`` of ``data`` as JSON, bound to ``associated``."""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        plain = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+        cipher = AESGCM(self._key(self.current_id)).encrypt(nonce, plain, associated.encode())
+        return self.current_id, nonce + cipher
+
+    def decrypt(self, key_id: str, blob: bytes, associated: str) -> dict[str, Any]:
+        nonce, cipher = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
+        plain = AESGCM(self._key(key_id)).decrypt(nonce, cipher, associated.encode())
+        result: dict[str, Any] = json.loads(plain)
+        return result
+
+    def blind_index(self, value: str) -> str:
+        """Keyed hash for exact-match look-ups without decrypting."""
+        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+
+    def mac(self, data: bytes) -> str:
+        """Keyed fingerprint of content that may hold personal data (change detection)."""
+        return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()

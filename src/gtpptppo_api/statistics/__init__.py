@@ -1,0 +1,1 @@
+"""Victim statistics: counts in SQL over a region's subtree, small cells suppressed."""

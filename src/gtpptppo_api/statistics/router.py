@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from gtpptppo_api.auth.deps import StatisticsReader
+from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.statistics import service
+from gtpptppo_api.statistics.schemas import VictimStatistics
+
+router = APIRouter(prefix="/statistics", tags=["statistics"])
+
+
+@router.get("/victims")
+async def victim_statistics(
+    request: Request,
+    session: SessionDep,
+    caller: StatisticsReader,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    region_code: Annotated[
+        str | None, Query(max_length=8, description="Default: the caller's jurisdiction.")
+    ] = None,
+    group_by: Annotated[
+        list[str] | None,
+        Query(
+            description="Any of year, age_group, sex, region, exploitation_type, service "
+            "(comma-separated or repeated)."
+        ),
+    ] = None,
+) -> VictimStatistics:
+    """Victims over the region's whole subtree; ``region`` groups by the level below it.
+
+    Victims, not records: the same NIK identified in the same year counts once. For
+    analysts, cells under the suppression threshold are hidden with enough complementary
+    cells that no hidden value can be recovered from published totals.
+    """
+    result = await service.victim_statistics(
+        session,
+        caller,
+        region_code=region_code,
+        from_year=from_year,
+        to_year=to_year,
+        group_by=group_by or [],
+        threshold=request.app.state.settings.suppression_threshold,
+    )
+    return VictimStatistics(**result)

@@ -1,0 +1,146 @@
+"""Victim counts, grouped in SQL over a region's whole subtree (DESIGN rule 9, Table 1).
+
+Statistics count victims, not records: cases with the same NIK (matched through the blind
+index) identified in the same year count once, even across centres (``victim_key``).
+A case with several exploitation types or services counts once under each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
+from gtpptppo_api.errors import Forbidden, ValidationFailed
+from gtpptppo_api.regions import service as regions
+from gtpptppo_api.statistics.suppression import suppress
+
+GROUPS = ("year", "age_group", "sex", "region", "exploitation_type", "service")
+MULTI_VALUED = frozenset({"exploitation_type", "service"})
+
+
+def parse_group_by(values: Sequence[str]) -> list[str]:
+    groups: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if not name:
+                continue
+            if name not in GROUPS:
+                raise ValidationFailed.field(
+                    "group_by", f"{name!r} is not one of {', '.join(GROUPS)}"
+                )
+            if name not in groups:
+                groups.append(name)
+    return groups
+
+
+def region_key(root: str) -> Any:
+    """The region one level below ``root`` that holds the case (or ``root`` itself)."""
+    if root == regions.NATIONAL:
+        return func.substr(Case.registered_region_code, 1, 2)
+    return Case.registered_region_code
+
+
+async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str | None) -> str:
+    """The region whose subtree is counted: the one asked for, within the jurisdiction."""
+    root = region_code or caller.scope_code
+    known = root == regions.NATIONAL or await regions.get(session, root) is not None
+    if not known:
+        raise ValidationFailed.field("region_code", f"unknown region code {region_code!r}")
+    if not caller.covers(root):
+        raise Forbidden(f"The region {root} is outside your jurisdiction.")
+    return root
+
+
+def victims_query(
+    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+) -> Select[Any]:
+    columns: dict[str, Any] = {
+        "year": Case.identified_year,
+        "age_group": Case.age_group,
+        "sex": Case.sex,
+        "region": region_key(root),
+        "exploitation_type": CaseExploitation.exploitation_type,
+        "service": CaseService.service_type,
+    }
+    labelled = [columns[g].label(g) for g in groups]
+    query = select(
+        *labelled,
+        func.count(distinct(Case.victim_key)).label("count"),
+        func.count().label("records"),
+    ).select_from(Case)
+    if "exploitation_type" in groups:
+        query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
+    if "service" in groups:
+        query = query.join(CaseService, CaseService.case_id == Case.id)
+    query = query.where(regions.subtree_clause(Case.registered_region_code, root))
+    if from_year is not None:
+        query = query.where(Case.identified_year >= from_year)
+    if to_year is not None:
+        query = query.where(Case.identified_year <= to_year)
+    if labelled:
+        query = query.group_by(*labelled).order_by(*labelled)
+    return query
+
+
+def totals_query(root: str, from_year: int | None, to_year: int | None) -> Select[int, int]:
+    query = (
+        select(func.count(), func.count(distinct(Case.victim_key)))
+        .select_from(Case)
+        .where(regions.subtree_clause(Case.registered_region_code, root))
+    )
+    if from_year is not None:
+        query = query.where(Case.identified_year >= from_year)
+    if to_year is not None:
+        query = query.where(Case.identified_year <= to_year)
+    return query
+
+
+async def victim_statistics(
+    session: AsyncSession,
+    caller: Caller,
+    *,
+    region_code: str | None,
+    from_year: int | None,
+    to_year: int | None,
+    group_by: Sequence[str],
+    threshold: int,
+) -> dict[str, Any]:
+    """Counts of victims per cell; for analysts, small cells are suppressed."""
+    root = await resolve_scope(session, caller, region_code)
+    if from_year is not None and to_year is not None and from_year > to_year:
+        raise ValidationFailed.field("to_year", "must not precede from_year")
+    groups = parse_group_by(group_by)
+    rows = (await session.execute(victims_query(root, groups, from_year, to_year))).all()
+    cells: list[dict[str, Any]] = [
+        {**{g: _plain(getattr(row, g)) for g in groups}, "count": row.count} for row in rows
+    ]
+    if MULTI_VALUED & set(groups):
+        # cells overlap (a case under each of its types): count the totals apart
+        records, victims = (await session.execute(totals_query(root, from_year, to_year))).one()
+    else:
+        # the cells partition the cases: the totals are their sums
+        records, victims = sum(r.records for r in rows), sum(r.count for r in rows)
+    merged: int | None = records - victims
+    suppressed = 0
+    if caller.role is Role.analyst:
+        suppressed = suppress(cells, groups, threshold)
+        if merged is not None and 0 < merged < threshold:
+            merged = None
+    return {
+        "region_code": root,
+        "group_by": groups,
+        "cells": cells,
+        "suppressed_cells": suppressed,
+        "merged_records": merged,
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
