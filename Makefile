@@ -44,6 +44,7 @@ test: lint typecheck openapi-check unit
 # BENCH_CASES, BENCH_STATS_ROWS scale it down).
 bench: $(STAMP)
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, text
 
-from bench.common import KEY, backends, database, timed
+from bench.common import KEY, backends, database, fill_cases, timed
 from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
@@ -151,50 +151,7 @@ GROUP BY identified_year, age_group, sex, substr(registered_region_code, 1, 2)
 async def statistics(backend: str) -> dict[str, float]:
     async with database(backend) as url:
         engine, api_id, _raw_id, _token = await setup(url)
-        rng = random.Random(11)
-        provinces = ["11", "12", "31", "32", "33", "35", "51", "73", "94"]
-        now = cases.utcnow()
-        async with engine.begin() as conn:
-            for start in range(0, N_STATS, 50_000):
-                chunk = []
-                for i in range(start, min(start + 50_000, N_STATS)):
-                    year = 2010 + rng.randrange(15)
-                    age = rng.randrange(1, 70)
-                    case_id = uuid.uuid4()
-                    nik = rng.randrange(N_STATS) if rng.random() < 0.3 else None
-                    chunk.append(
-                        {
-                            "id": case_id,
-                            "service_centre_id": api_id,
-                            "external_ref": f"S-{i}",
-                            "registered_region_code": rng.choice(provinces),
-                            "origin_region_code": None,
-                            "destination_region_code": None,
-                            "destination_country": "MY",
-                            "identified_on": date(year, 3, 1),
-                            "identified_year": year,
-                            "identified_month": f"{year}-03",
-                            "sex": rng.choice(["female", "male"]),
-                            "age_at_identification": age,
-                            "age_group": "child" if age < 18 else "adult",
-                            "nationality": "ID",
-                            "legal_stage": "none",
-                            "status": "open",
-                            "exploitation_types": ["forced_labour"],
-                            "services": [],
-                            "personal_key_id": None,
-                            "personal_ciphertext": None,
-                            "nik_index": f"n{nik}" if nik is not None else None,
-                            "victim_key": f"n{nik}:{year}"
-                            if nik is not None
-                            else f"case:{case_id}",
-                            "content_mac": "x",
-                            "version": 1,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                    )
-                await conn.execute(insert(Case), chunk)
+        await fill_cases(engine, api_id, N_STATS)
         async with engine.connect() as conn:
             await conn.execute(text("ANALYZE"))
 

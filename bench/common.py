@@ -5,18 +5,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import random
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gtpptppo_api.cases.models import Case, CaseExploitation
 from gtpptppo_api.db.migrate import upgrade
 
 PG_URL = os.environ.get("GTPPTPPO_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -55,6 +60,58 @@ async def timed(fn: Callable[[], Awaitable[Any]], repeat: int = 1) -> float:
         await fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+PROVINCES = ["11", "12", "31", "32", "33", "35", "51", "73", "94"]
+
+
+async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int = 11) -> None:
+    """``count`` synthetic cases (2010-2024, nine provinces, 30% with a NIK), written raw."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    async with engine.begin() as conn:
+        for start in range(0, count, 50_000):
+            chunk = []
+            for i in range(start, min(start + 50_000, count)):
+                year = 2010 + rng.randrange(15)
+                age = rng.randrange(1, 70)
+                case_id = uuid.uuid4()
+                nik = rng.randrange(count) if rng.random() < 0.3 else None
+                chunk.append(
+                    {
+                        "id": case_id,
+                        "service_centre_id": centre_id,
+                        "external_ref": f"S-{i}",
+                        "registered_region_code": rng.choice(PROVINCES),
+                        "origin_region_code": None,
+                        "destination_region_code": None,
+                        "destination_country": "MY",
+                        "identified_on": date(year, 3, 1),
+                        "identified_year": year,
+                        "identified_month": f"{year}-03",
+                        "sex": rng.choice(["female", "male"]),
+                        "age_at_identification": age,
+                        "age_group": "child" if age < 18 else "adult",
+                        "nationality": "ID",
+                        "legal_stage": "none",
+                        "status": "open",
+                        "exploitation_types": ["forced_labour"],
+                        "services": [],
+                        "personal_key_id": None,
+                        "personal_ciphertext": None,
+                        "nik_index": f"n{nik}" if nik is not None else None,
+                        "victim_key": f"n{nik}:{year}" if nik is not None else f"case:{case_id}",
+                        "content_mac": "x",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            await conn.execute(insert(Case), chunk)
+            await conn.execute(
+                insert(CaseExploitation),
+                [{"case_id": c["id"], "exploitation_type": "forced_labour"} for c in chunk],
+            )
 
 
 def backends() -> list[str]:

@@ -26,6 +26,7 @@ from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.db.engine import create_engine
 from gtpptppo_api.db.migrate import upgrade
 from gtpptppo_api.db.session import get_session
+from gtpptppo_api.jobs import dispatch_after_commit
 from gtpptppo_api.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -134,6 +135,7 @@ def app(database_url: str, session: AsyncSession) -> object:
             raise
         else:
             await session.commit()
+            await dispatch_after_commit(session)
         finally:
             session.expunge_all()
 

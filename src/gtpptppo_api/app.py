@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -19,11 +20,13 @@ from gtpptppo_api.compliance.router import router as compliance_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
+from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
 from gtpptppo_api.regions.router import router as regions_router
+from gtpptppo_api.reports.router import router as reports_router
 from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
 from gtpptppo_api.statistics.router import router as statistics_router
@@ -51,9 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url, echo=settings.sql_echo)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        # The job broker; in embedded mode (no GTPPTPPO_BROKER_URL) a worker runs here too.
+        await asyncio.to_thread(jobs_broker.start, settings)
         try:
             yield
         finally:
+            await asyncio.to_thread(jobs_broker.stop)
             await engine.dispose()
 
     app = FastAPI(
@@ -75,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cases_router,
         statistics_router,
         exports_router,
+        reports_router,
         action_plans_router,
         agreements_router,
         capacity_router,

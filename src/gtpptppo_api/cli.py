@@ -1,4 +1,4 @@
-"""The ``gtpptppo`` command: serve, migrate, token create, openapi."""
+"""The ``gtpptppo`` command: serve, worker, migrate, token create, openapi."""
 
 from __future__ import annotations
 
@@ -33,6 +33,27 @@ def _serve(args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Dramatiq worker processes (``dramatiq workers.run``), each with its reconciler."""
+    settings = get_settings()
+    if not settings.broker_url:
+        print(
+            "gtpptppo: GTPPTPPO_BROKER_URL is unset: in embedded mode `gtpptppo serve` runs "
+            "the worker itself",
+            file=sys.stderr,
+        )
+        return 2
+    from dramatiq.cli import main as dramatiq_main
+    from dramatiq.cli import make_argument_parser
+
+    argv = ["workers.run:broker", "--threads", str(args.threads or settings.worker_threads)]
+    if args.processes:
+        argv += ["--processes", str(args.processes)]
+    parsed = make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
+    result: int = dramatiq_main(parsed)  # type: ignore[no-untyped-call]
+    return result
 
 
 async def _create_token(args: argparse.Namespace) -> str:
@@ -114,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run job worker processes (scale-out: needs GTPPTPPO_BROKER_URL)"
+    )
+    worker.add_argument("--processes", type=int, help="worker processes (default: one per CPU)")
+    worker.add_argument("--threads", type=int, help="threads per process (GTPPTPPO_WORKER_THREADS)")
+    worker.set_defaults(func=_worker)
 
     migrate = commands.add_parser("migrate", help="migrate the database to the latest revision")
     migrate.set_defaults(func=_migrate)

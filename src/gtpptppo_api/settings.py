@@ -47,6 +47,37 @@ class Settings(BaseSettings):
     )
     suppression_threshold: int = Field(default=5, ge=1)
     sql_echo: bool = False
+    broker_namespace: str = Field(
+        default="gtpptppo",
+        pattern=r"^[a-zA-Z_][a-zA-Z0-9_-]*$",
+        description="Prefix of the broker's queue names (RabbitMQ) and keys (Redis).",
+    )
+    job_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description=(
+            "How long a worker owns a job it claimed; past it the job is taken as lost and "
+            "re-sent. Also the longest a job may run."
+        ),
+    )
+    job_resend_after_seconds: float = Field(
+        default=30,
+        ge=0,
+        description="A job still pending this long after its message was sent is sent again.",
+    )
+    job_reconcile_seconds: float = Field(
+        default=5, gt=0, description="How often each worker looks for jobs to re-send."
+    )
+    job_min_backoff_ms: int = Field(
+        default=1000, ge=1, description="First delay before a failed job is retried (doubles)."
+    )
+    worker_threads: int = Field(
+        default=4, ge=1, description="Worker threads (embedded worker; `gtpptppo worker`)."
+    )
+    extra_actor_modules: str = Field(
+        default="",
+        description="Comma-separated modules that register job handlers, besides <domain>.tasks.",
+    )
 
     @property
     def async_database_url(self) -> str:

@@ -54,6 +54,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
     ),
     "exports:read": frozenset({Role.national_admin, Role.analyst}),
+    # Reports (3.3.3): exact figures and narratives, so not for analysts.
+    "reports:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
+    "reports:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    "narratives:write": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     # Action plans (RAN/RAD, BAB V): not personal data, so analysts read them too.
     "action_plans:read": frozenset(
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
@@ -130,3 +134,6 @@ MeetingWriter = Annotated[Caller, Depends(require("meetings:write"))]
 MonitoringReader = Annotated[Caller, Depends(require("monitoring:read"))]
 MonitoringWriter = Annotated[Caller, Depends(require("monitoring:write"))]
 ComplianceReader = Annotated[Caller, Depends(require("compliance:read"))]
+ReportReader = Annotated[Caller, Depends(require("reports:read"))]
+ReportWriter = Annotated[Caller, Depends(require("reports:write"))]
+NarrativeWriter = Annotated[Caller, Depends(require("narratives:write"))]

@@ -11,6 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gtpptppo_api.jobs import dispatch_after_commit
+
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker = request.app.state.sessionmaker
@@ -22,6 +24,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+            # Jobs enqueued in this transaction: their messages go out now that it committed.
+            await dispatch_after_commit(session)
 
 
 # scope="function": the commit happens before the response is sent, so a client never

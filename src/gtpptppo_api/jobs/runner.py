@@ -1,0 +1,158 @@
+"""Running one job: claim it, run its handler, mark it done, in that order.
+
+1. Claim, in its own committed transaction: a conditional UPDATE takes the job if it is
+   ``pending``, or ``running`` with an expired lease, and has attempts left; it sets
+   ``running``, the lease, and ``attempts + 1``. No row matched: someone else has it or it is
+   finished, and the message is dropped (a duplicate message does nothing).
+2. Run the handler in a new transaction, and in that same transaction set ``done`` - but
+   only while this claim still holds (``status = running`` and ``attempts`` unchanged); if a
+   slower worker's lease expired and another worker took the job, its work is rolled back.
+3. On an exception: roll back; in a new transaction, set the job back to ``pending`` with the
+   error (a retry or the reconciler picks it up) or ``failed`` after its last attempt; then
+   re-raise so Dramatiq retries the message with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.db.base import utcnow
+from gtpptppo_api.jobs import registry
+from gtpptppo_api.jobs.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# Opens a session; exiting it without a commit discards the transaction's work.
+SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+ERROR_LENGTH = 2000
+
+
+class LeaseLost(RuntimeError):
+    """The job was claimed by another worker while this one ran it; this run's work is void."""
+
+
+def describe(exc: BaseException) -> str:
+    """The exception's type and message, truncated for ``job.last_error``."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return text if len(text) <= ERROR_LENGTH else text[: ERROR_LENGTH - 1] + "…"
+
+
+async def claim(session: AsyncSession, job_id: int, lease_seconds: float) -> int | None:
+    """Take the job for this worker; return the attempt number, or None if it is not free."""
+    now = utcnow()
+    claimable = and_(
+        Job.id == job_id,
+        Job.attempts < Job.max_attempts,
+        or_(
+            Job.status == JobStatus.pending,
+            and_(Job.status == JobStatus.running, Job.lease_until < now),
+        ),
+    )
+    result = await session.execute(
+        update(Job)
+        .where(claimable)
+        .values(
+            status=JobStatus.running,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            attempts=Job.attempts + 1,
+            updated_at=now,
+        )
+        .returning(Job.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    attempt = result.scalar_one_or_none()
+    return None if attempt is None else int(attempt)
+
+
+def _ours(job_id: int, attempt: int) -> tuple[ColumnElement[bool], ...]:
+    """The job, while the claim of ``attempt`` still holds."""
+    return (Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
+
+
+async def perform(job_id: int, *, sessions: SessionFactory, lease_seconds: float) -> bool:
+    """Run job ``job_id`` once if it can be claimed; True when this call finished it.
+
+    Raises the handler's exception (after recording it on the job) so that the message is
+    retried; returns False when there was nothing to do or the lease was lost.
+    """
+    async with sessions() as session:
+        attempt = await claim(session, job_id, lease_seconds)
+        await session.commit()
+    if attempt is None:
+        logger.debug("job %s: not claimable (taken, finished or out of attempts)", job_id)
+        return False
+
+    try:
+        async with sessions() as session:
+            try:
+                job = await session.get(Job, job_id, populate_existing=True)
+                assert job is not None  # claimed above, and job rows are never deleted
+                spec = registry.get_spec(job.kind)
+                if spec is None:
+                    raise LookupError(f"no handler registered for job kind {job.kind!r}")
+                await spec.handler(session, job)
+                await session.flush()
+                now = utcnow()
+                marked = await session.execute(
+                    update(Job)
+                    .where(*_ours(job_id, attempt))
+                    .values(
+                        status=JobStatus.done, lease_until=None, finished_at=now, updated_at=now
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if marked.rowcount != 1:  # type: ignore[attr-defined]
+                    raise LeaseLost(f"job {job_id}: lease of attempt {attempt} expired")
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+        # Jobs the handler enqueued are sent now that its transaction has committed.
+        from gtpptppo_api.jobs.service import dispatch_after_commit
+
+        await dispatch_after_commit(session)
+        return True
+    except LeaseLost:
+        logger.warning("job %s: another worker took it over; this run was rolled back", job_id)
+        return False
+    except Exception as exc:
+        await _record_failure(job_id, attempt, exc, sessions)
+        raise
+
+
+async def _record_failure(
+    job_id: int, attempt: int, exc: Exception, sessions: SessionFactory
+) -> None:
+    now = utcnow()
+    async with sessions() as session:
+        job = await session.get(Job, job_id, populate_existing=True)
+        last = job is None or attempt >= job.max_attempts
+        await session.execute(
+            update(Job)
+            .where(*_ours(job_id, attempt))
+            .values(
+                status=JobStatus.failed if last else JobStatus.pending,
+                last_error=describe(exc),
+                lease_until=None,
+                # A pending job's retry message is on its way (Dramatiq's backoff).
+                sent_at=now,
+                finished_at=now if last else None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    logger.warning(
+        "job %s: attempt %s failed%s: %s",
+        job_id,
+        attempt,
+        " (last attempt)" if last else "",
+        describe(exc),
+    )

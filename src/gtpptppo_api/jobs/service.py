@@ -1,0 +1,180 @@
+"""Enqueue jobs in the caller's transaction; send their messages after it commits; re-send."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+
+from gtpptppo_api.db.base import utcnow
+from gtpptppo_api.jobs import registry
+from gtpptppo_api.jobs.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# session.info key: jobs enqueued in the session's transaction, sent after it commits.
+PENDING_KEY = "gtpptppo.jobs.unsent"
+
+RECONCILE_BATCH = 500
+
+
+async def enqueue(session: AsyncSession, kind: str, payload: dict[str, int]) -> Job:
+    """Write a job row in the caller's transaction (flush, no commit).
+
+    Its message - the job id only - is sent after that transaction commits, by the request's
+    session dependency (``get_session``) or the worker (``dispatch_after_commit``); if the
+    transaction rolls back, there is no job and nothing is sent. Were the message lost, the
+    reconciler sends it again.
+    """
+    spec = registry.get_spec(kind)
+    if spec is None:
+        from gtpptppo_api.settings import get_settings
+
+        registry.autodiscover(get_settings().extra_actor_modules)
+        spec = registry.get_spec(kind)
+    if spec is None:
+        raise LookupError(f"no handler registered for job kind {kind!r}")
+    if not all(isinstance(key, str) and type(value) is int for key, value in payload.items()):
+        raise TypeError("a job's payload holds ids only: {name: int}")
+    job = Job(
+        kind=kind,
+        payload=dict(payload),
+        status=JobStatus.pending,
+        attempts=0,
+        max_attempts=spec.max_attempts,
+        sent_at=utcnow(),
+    )
+    session.add(job)
+    await session.flush()
+    session.info.setdefault(PENDING_KEY, []).append((job.id, kind))
+    return job
+
+
+async def get(session: AsyncSession, job_id: int) -> Job | None:
+    return await session.get(Job, job_id)
+
+
+async def dispatch_after_commit(session: AsyncSession) -> None:
+    """Send the messages of the jobs enqueued in ``session``'s transaction, just committed.
+
+    A failure to send is logged, never raised: the job rows are committed, and the
+    reconciler sends what was not sent. With no broker set up in this process (a test
+    client, a command), sending is left to the reconciler of the workers.
+    """
+    unsent: list[tuple[int, str]] = session.info.pop(PENDING_KEY, [])
+    if not unsent:
+        return
+    from gtpptppo_api.jobs import broker
+
+    await broker.send(unsent)
+
+
+def discard_unsent(session: AsyncSession | Session) -> None:
+    """Forget the jobs enqueued in a transaction that rolled back (there are no rows)."""
+    session.info.pop(PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        discard_unsent(session)
+
+
+async def fail_exhausted(session: AsyncSession, now: datetime) -> int:
+    """Mark ``failed`` the running jobs whose lease expired on their last attempt."""
+    result = await session.execute(
+        update(Job)
+        .where(
+            Job.status == JobStatus.running,
+            Job.lease_until < now,
+            Job.attempts >= Job.max_attempts,
+        )
+        .values(
+            status=JobStatus.failed,
+            last_error="WorkerLost: the lease of the last attempt expired",
+            lease_until=None,
+            finished_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def due_for_sending(
+    session: AsyncSession, now: datetime, resend_after: float, kinds: list[str]
+) -> list[tuple[int, str]]:
+    """Jobs whose message may be lost, marked as sent now; the caller sends them.
+
+    Pending jobs whose last message is older than ``resend_after`` seconds (or never sent),
+    and running jobs whose lease expired and that were not re-sent since (or not for
+    ``resend_after``) - their worker is gone. Only kinds this process knows are picked.
+    """
+    if not kinds:
+        return []
+    stale = now - timedelta(seconds=resend_after)
+    never_or_stale = or_(Job.sent_at.is_(None), Job.sent_at <= stale)
+    rows = (
+        await session.execute(
+            select(Job.id, Job.kind)
+            .where(
+                Job.kind.in_(kinds),
+                or_(
+                    and_(Job.status == JobStatus.pending, never_or_stale),
+                    and_(
+                        Job.status == JobStatus.running,
+                        Job.lease_until < now,
+                        Job.attempts < Job.max_attempts,
+                        or_(never_or_stale, Job.sent_at < Job.lease_until),
+                    ),
+                ),
+            )
+            .order_by(Job.id)
+            .limit(RECONCILE_BATCH)
+        )
+    ).all()
+    due = [(int(job_id), str(kind)) for job_id, kind in rows]
+    if due:
+        await session.execute(
+            update(Job)
+            .where(Job.id.in_([job_id for job_id, _ in due]))
+            .values(sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return due
+
+
+async def run_pending(session: AsyncSession, *, lease_seconds: float = 300) -> int:
+    """Run every pending job of a known kind once, inside ``session``; return how many finished.
+
+    For tests whose session is one rolled-back transaction (no worker can see its rows):
+    the same claim / handler / done steps as a worker, with the session's commits and
+    rollbacks. A failing handler leaves its job pending (or failed) with the error.
+    """
+    from gtpptppo_api.jobs.runner import perform
+
+    @asynccontextmanager
+    async def same_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    kinds = [spec.kind for spec in registry.specs()]
+    ids = (
+        await session.scalars(
+            select(Job.id)
+            .where(Job.status == JobStatus.pending, Job.kind.in_(kinds))
+            .order_by(Job.id)
+        )
+    ).all()
+    finished = 0
+    for job_id in ids:
+        try:
+            finished += await perform(job_id, sessions=same_session, lease_seconds=lease_seconds)
+        except Exception as exc:
+            logger.info("job %s failed: %s", job_id, exc)
+    session.info.pop(PENDING_KEY, None)
+    return finished

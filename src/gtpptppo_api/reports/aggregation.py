@@ -1,0 +1,250 @@
+"""Every roll-up query of a report, SQL-first (GROUP BY over the region subtree).
+
+The figures of a report are computed at generation time from the live records of the task
+force's whole region subtree; the reports of the level below are read as they were
+forwarded (their frozen versions), so the two can be reconciled.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.action_plans import service as action_plans
+from gtpptppo_api.agreements import service as agreements
+from gtpptppo_api.capacity import service as capacity
+from gtpptppo_api.facilities import service as facilities
+from gtpptppo_api.meetings import service as meetings
+from gtpptppo_api.regions.models import Region
+from gtpptppo_api.reports.models import (
+    NarrativeState,
+    Report,
+    ReportState,
+    ReportVersion,
+    SubTaskForceReport,
+)
+from gtpptppo_api.statistics import service as statistics
+from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
+
+IN_STATES = (ReportState.forwarded, ReportState.received)
+HIGHLIGHT_CHARS = 240
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
+    """The victim statistics over the subtree: Table 1 cells, and by region, service, type.
+
+    One scan at the finest grain (year x age group x sex x region below ``root``) gives Table
+    1, the regional table and the totals, so that they add up: a victim is counted once per
+    cell (the same NIK in the same year, see ``victim_key``); two more scans count by
+    service and by exploitation type (a case counts under each of its types).
+    """
+    first, last = years[0], years[-1]
+
+    async def grouped(groups: list[str]) -> list[Any]:
+        return list(await session.execute(statistics.victims_query(root, groups, first, last)))
+
+    finest = await grouped(["year", "age_group", "sex", "region"])
+    cells: dict[tuple[Any, ...], int] = defaultdict(int)
+    regions: dict[str, int] = defaultdict(int)
+    records = 0
+    for row in finest:
+        cells[(row.year, _plain(row.age_group), _plain(row.sex))] += row.count
+        regions[row.region] += row.count
+        records += row.records
+    names = {code: name for code, name in await session.execute(select(Region.code, Region.name))}
+    total = sum(cells.values())
+    return {
+        "cells": [
+            {"year": year, "age_group": age_group, "sex": sex, "count": count}
+            for (year, age_group, sex), count in sorted(cells.items())
+        ],
+        "by_region": [
+            {"region_code": code, "region_name": names.get(code, ""), "count": count}
+            for code, count in sorted(regions.items())
+        ],
+        "by_service": [
+            {"service": _plain(r.service), "count": r.count} for r in await grouped(["service"])
+        ],
+        "by_exploitation_type": [
+            {"exploitation_type": _plain(r.exploitation_type), "count": r.count}
+            for r in await grouped(["exploitation_type"])
+        ],
+        "total": total,
+        "merged_records": records - total,
+    }
+
+
+async def narratives(
+    session: AsyncSession, task_force_id: int, kind: str, year: int
+) -> list[dict[str, Any]]:
+    """The sub-task-forces' submitted narratives for the period."""
+    rows = await session.execute(
+        select(SubTaskForceReport, SubTaskForce.name, SubTaskForce.kind)
+        .join(SubTaskForce, SubTaskForce.id == SubTaskForceReport.sub_task_force_id)
+        .where(
+            SubTaskForceReport.task_force_id == task_force_id,
+            SubTaskForceReport.kind == kind,
+            SubTaskForceReport.year == year,
+            SubTaskForceReport.state == NarrativeState.submitted,
+        )
+        .order_by(SubTaskForce.id)
+    )
+    return [
+        {
+            "sub_task_force_id": narrative.sub_task_force_id,
+            "sub_task_force_name": name,
+            "kind": _plain(unit_kind),
+            "activities": narrative.activities,
+            "obstacles": narrative.obstacles,
+            "recommendations": narrative.recommendations,
+            "submitted_at": narrative.submitted_at.isoformat() if narrative.submitted_at else None,
+        }
+        for narrative, name, unit_kind in rows
+    ]
+
+
+async def completeness(
+    session: AsyncSession, region_code: str, kind: str, year: int
+) -> dict[str, Any]:
+    """Which reports of the level below are in (forwarded or received), which are missing,
+    and which regions have no task force at all (a reporting-rate table)."""
+    child_tf = (
+        select(TaskForce.id, TaskForce.region_code)
+        .where(TaskForce.status == TaskForceStatus.active)
+        .subquery()
+    )
+    child_report = select(Report).where(Report.kind == kind, Report.year == year).subquery()
+    query = (
+        select(
+            Region.code,
+            Region.name,
+            child_tf.c.id.label("task_force_id"),
+            child_report.c.id.label("report_id"),
+            child_report.c.state,
+            ReportVersion.content_hash,
+            ReportVersion.figures,
+        )
+        .outerjoin(child_tf, child_tf.c.region_code == Region.code)
+        .outerjoin(child_report, child_report.c.task_force_id == child_tf.c.id)
+        .outerjoin(
+            ReportVersion,
+            and_(
+                ReportVersion.report_id == child_report.c.id,
+                ReportVersion.number == child_report.c.frozen_version,
+            ),
+        )
+        .where(Region.parent_code == region_code)
+        .order_by(Region.code)
+    )
+    rows = []
+    for r in await session.execute(query):
+        state = _plain(r.state) if r.state is not None else None
+        if r.task_force_id is None:
+            status = "no_task_force"
+        elif state in IN_STATES:
+            status = "in"
+        else:
+            status = "missing"
+        rows.append(
+            {
+                "region_code": r.code,
+                "region_name": r.name,
+                "task_force_id": r.task_force_id,
+                "report_id": r.report_id,
+                "state": state,
+                "version_hash": r.content_hash if status == "in" else None,
+                "highlights": _highlights(r.figures) if status == "in" else None,
+                "forwarded_total": (
+                    r.figures.get("victims", {}).get("total")
+                    if status == "in" and r.figures
+                    else None
+                ),
+                "status": status,
+            }
+        )
+    expected = sum(1 for row in rows if row["status"] != "no_task_force")
+    received = sum(1 for row in rows if row["status"] == "in")
+    return {
+        "expected": expected,
+        "received": received,
+        "rate": round(received / expected, 4) if expected else None,
+        "rows": rows,
+    }
+
+
+def _highlights(figures: dict[str, Any] | None) -> str | None:
+    if not figures:
+        return None
+    texts = [
+        n.get("recommendations") or n.get("activities") or "" for n in figures.get("narratives", [])
+    ]
+    text = " / ".join(t.strip() for t in texts if t and t.strip())
+    if not text:
+        return None
+    return text if len(text) <= HIGHLIGHT_CHARS else text[: HIGHLIGHT_CHARS - 1] + "…"
+
+
+def reconciliation(
+    completeness_rows: list[dict[str, Any]], by_region: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per child whose report is in: its forwarded total against the live total for its
+    region now (late or corrected cases show as a difference)."""
+    live = {row["region_code"]: row["count"] for row in by_region}
+    result = []
+    for row in completeness_rows:
+        if row["status"] != "in" or row["forwarded_total"] is None:
+            continue
+        live_total = live.get(row["region_code"], 0)
+        result.append(
+            {
+                "region_code": row["region_code"],
+                "region_name": row["region_name"],
+                "forwarded_total": row["forwarded_total"],
+                "live_total": live_total,
+                "difference": live_total - row["forwarded_total"],
+            }
+        )
+    return result
+
+
+async def sections(session: AsyncSession, task_force_id: int, years: list[int]) -> dict[str, Any]:
+    """The other domains' figures for the period (each computed in SQL by its domain)."""
+    result: dict[str, Any] = {
+        "action_plans": await action_plans.report_section(
+            session, task_force_id, years[0], years=len(years)
+        )
+    }
+    for name, module in (
+        ("meetings", meetings),
+        ("agreements", agreements),
+        ("capacity", capacity),
+        ("facilities", facilities),
+    ):
+        if len(years) == 1:
+            result[name] = await module.report_section(session, task_force_id, years[0])
+        else:
+            result[name] = {
+                str(y): await module.report_section(session, task_force_id, y) for y in years
+            }
+    return result
+
+
+async def figures(session: AsyncSession, report: Report, task_force: TaskForce) -> dict[str, Any]:
+    """Everything a report states, computed now."""
+    years = report.years
+    victim_figures = await victims(session, task_force.region_code, years)
+    children = await completeness(session, task_force.region_code, report.kind, report.year)
+    return {
+        "victims": victim_figures,
+        "narratives": await narratives(session, task_force.id, report.kind, report.year),
+        "completeness": children,
+        "reconciliation": reconciliation(children["rows"], victim_figures["by_region"]),
+        "sections": await sections(session, task_force.id, years),
+    }

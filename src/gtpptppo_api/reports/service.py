@@ -1,0 +1,608 @@
+"""Reports: creation (with a generation job), generation, the chain's transitions,
+versions and their differences, and sub-task-force narratives (3.3.3, Lampiran V)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.db.base import utcnow
+from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.jobs import service as jobs
+from gtpptppo_api.jobs.models import Job, JobStatus
+from gtpptppo_api.meetings.models import Meeting, MeetingKind
+from gtpptppo_api.members.models import Membership
+from gtpptppo_api.regions.models import Region
+from gtpptppo_api.reports import aggregation
+from gtpptppo_api.reports.models import (
+    NarrativeState,
+    Report,
+    ReportKind,
+    ReportState,
+    ReportTransition,
+    ReportVersion,
+    SubTaskForceReport,
+)
+from gtpptppo_api.reports.rules import FROZEN, STEPS, Action, Level
+from gtpptppo_api.reports.schemas import (
+    NarrativeCreate,
+    NarrativeRead,
+    NarrativeUpdate,
+    ReportCreate,
+    ReportRead,
+    TransitionCreate,
+    VersionDiff,
+)
+from gtpptppo_api.task_forces import service as task_forces
+from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
+
+GENERATE = "reports.generate"
+GENERATION = {
+    JobStatus.pending: "pending",
+    JobStatus.running: "running",
+    JobStatus.done: "ready",
+    JobStatus.failed: "failed",
+}
+
+
+def content_hash(figures: dict[str, Any]) -> str:
+    canonical = json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+async def get_visible(session: AsyncSession, caller: Caller, report_id: int) -> Report:
+    """The report, if its task force lies in the caller's jurisdiction (which includes the
+    level above, whose jurisdiction covers the task forces below it); 404 otherwise."""
+    report = await session.get(Report, report_id)
+    if report is not None:
+        task_force = await session.get(TaskForce, report.task_force_id)
+        if task_force is not None and caller.covers(task_force.region_code):
+            return report
+    raise NotFound(f"No report {report_id} in your jurisdiction.")
+
+
+async def latest_version(session: AsyncSession, report_id: int) -> ReportVersion | None:
+    result: ReportVersion | None = await session.scalar(
+        select(ReportVersion)
+        .where(ReportVersion.report_id == report_id)
+        .order_by(ReportVersion.number.desc())
+        .limit(1)
+    )
+    return result
+
+
+async def current_version(session: AsyncSession, report: Report) -> ReportVersion | None:
+    """The frozen version once forwarded, else the latest generation."""
+    if report.frozen_version is not None:
+        return await version(session, report, report.frozen_version)
+    return await latest_version(session, report.id)
+
+
+async def version(session: AsyncSession, report: Report, number: int) -> ReportVersion:
+    found = await session.scalar(
+        select(ReportVersion).where(
+            ReportVersion.report_id == report.id, ReportVersion.number == number
+        )
+    )
+    if found is None:
+        raise NotFound(f"Report {report.id} has no version {number}.")
+    return found
+
+
+async def read(session: AsyncSession, report: Report) -> ReportRead:
+    job = await session.get(Job, report.job_id) if report.job_id is not None else None
+    current = await current_version(session, report)
+    return ReportRead(
+        id=report.id,
+        task_force_id=report.task_force_id,
+        kind=report.kind,
+        year=report.year,
+        years=report.years,
+        state=report.state,
+        generation=GENERATION[job.status] if job else "pending",
+        generation_error=job.last_error if job and job.status is JobStatus.failed else None,
+        version=current.number if current else None,
+        content_hash=current.content_hash if current else None,
+        frozen_version=report.frozen_version,
+        figures=current.figures if current else None,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+    )
+
+
+def list_query(
+    caller: Caller,
+    *,
+    task_force_id: int | None = None,
+    kind: ReportKind | None = None,
+    year: int | None = None,
+    state: ReportState | None = None,
+) -> Select[Report]:
+    from gtpptppo_api.regions import service as regions
+
+    query = (
+        select(Report)
+        .join(TaskForce, TaskForce.id == Report.task_force_id)
+        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+    )
+    if task_force_id is not None:
+        query = query.where(Report.task_force_id == task_force_id)
+    if kind is not None:
+        query = query.where(Report.kind == kind)
+    if year is not None:
+        query = query.where(Report.year == year)
+    if state is not None:
+        query = query.where(Report.state == state)
+    return query.order_by(Report.id)
+
+
+# --- creating and generating --------------------------------------------------------------
+
+
+def _check_period(kind: ReportKind, year: int) -> None:
+    last = year + (4 if kind is ReportKind.five_year else 0)
+    if year > date.today().year:
+        raise ValidationFailed.field("year", "a report covers a period that has begun")
+    if last > date.today().year + 4:
+        raise ValidationFailed.field("year", "the period lies too far ahead")
+
+
+async def _enqueue_generation(session: AsyncSession, report: Report) -> None:
+    job = await jobs.enqueue(session, GENERATE, {"report_id": report.id})
+    report.job_id = job.id
+
+
+async def create(session: AsyncSession, caller: Caller, body: ReportCreate) -> Report:
+    """Open the report of a task force for a period and have the worker assemble it."""
+    task_force = await task_forces.get_visible(session, caller, body.task_force_id)
+    _check_period(body.kind, body.year)
+    existing = await session.scalar(
+        select(Report.id).where(
+            Report.task_force_id == task_force.id,
+            Report.kind == body.kind,
+            Report.year == body.year,
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            f"Task force {task_force.id} already has this report ({existing}); regenerate it "
+            f"with POST /reports/{existing}/generations.",
+            existing_report_id=existing,
+        )
+    report = Report(task_force_id=task_force.id, kind=body.kind, year=body.year)
+    session.add(report)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("The report was just opened by another request.") from exc
+    await _enqueue_generation(session, report)
+    await session.flush()
+    await audit.record(
+        session,
+        caller,
+        action="create",
+        entity_type="report",
+        entity_id=report.id,
+        after=ReportCreate(task_force_id=report.task_force_id, kind=report.kind, year=report.year),
+    )
+    return report
+
+
+async def regenerate(session: AsyncSession, caller: Caller, report_id: int) -> Report:
+    """Assemble the figures again (late or corrected data): a new version if they changed."""
+    report = await get_visible(session, caller, report_id)
+    if report.state in FROZEN:
+        raise Conflict("The report was forwarded: its version is frozen.")
+    job = await session.get(Job, report.job_id) if report.job_id else None
+    if job is not None and job.status in (JobStatus.pending, JobStatus.running):
+        return report  # a generation is already on its way
+    await _enqueue_generation(session, report)
+    await session.flush()
+    await audit.record(
+        session, caller, action="regenerate", entity_type="report", entity_id=report.id
+    )
+    return report
+
+
+async def generate(session: AsyncSession, report_id: int) -> ReportVersion | None:
+    """The worker's job: compute the figures and store them as a new immutable version
+    (unless they equal the latest one). A forwarded report keeps its frozen version."""
+    report = await session.get(Report, report_id, with_for_update=True)
+    if report is None or report.state in FROZEN:
+        return None
+    task_force = await session.get(TaskForce, report.task_force_id)
+    assert task_force is not None
+    figures = await aggregation.figures(session, report, task_force)
+    digest = content_hash(figures)
+    latest = await latest_version(session, report.id)
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    created = ReportVersion(
+        report_id=report.id,
+        number=(latest.number if latest else 0) + 1,
+        content_hash=digest,
+        figures=figures,
+    )
+    session.add(created)
+    await session.flush()
+    return created
+
+
+# --- the chain -----------------------------------------------------------------------------
+
+
+def _parent_region(region_code: str) -> str:
+    """The region the report goes up to; the nation's report goes to the President, whose
+    receipt the national secretariat records."""
+    if region_code == "ID":
+        return "ID"
+    return "ID" if "." not in region_code else region_code.split(".")[0]
+
+
+def _check_level(caller: Caller, task_force: TaskForce, level: Level, rule: str) -> None:
+    if caller.role not in (Role.task_force_admin, Role.national_admin):
+        raise Forbidden(f"Only task force secretariats move reports along the chain ({rule}).")
+    target = (
+        task_force.region_code if level is Level.own else _parent_region(task_force.region_code)
+    )
+    if caller.scope_code != target:
+        where = "the task force's own secretariat" if level is Level.own else "the level above"
+        raise Forbidden(
+            f"This step is taken by {where} (region {target}), per Permen PPPA 10/2012 {rule}.",
+            rule=rule,
+        )
+
+
+async def _check_member(
+    session: AsyncSession, task_force: TaskForce, body: TransitionCreate, role: Any, rule: str
+) -> None:
+    if body.acting_member_id is None:
+        raise ValidationFailed.field(
+            "acting_member_id", f"name the {role.value} who takes this step ({rule})", rule=rule
+        )
+    member = await session.get(Membership, body.acting_member_id)
+    today = date.today()
+    serving = (
+        member is not None
+        and member.task_force_id == task_force.id
+        and member.role is role
+        and member.appointed_on <= today
+        and (member.dismissed_on is None or member.dismissed_on > today)
+    )
+    if not serving:
+        raise ValidationFailed.field(
+            "acting_member_id",
+            f"must be the serving {role.value} of task force {task_force.id} "
+            f"(Permen PPPA 10/2012, {rule})",
+            rule=rule,
+        )
+
+
+async def _check_plenary(
+    session: AsyncSession, task_force: TaskForce, report: Report, body: TransitionCreate
+) -> None:
+    rule = STEPS[Action.discuss].rule
+    meeting = await session.get(Meeting, body.meeting_id) if body.meeting_id else None
+    ok = (
+        meeting is not None
+        and meeting.task_force_id == task_force.id
+        and meeting.kind is MeetingKind.plenary
+        and meeting.held_on >= date(report.year, 1, 1)
+    )
+    if not ok:
+        raise ValidationFailed.field(
+            "meeting_id",
+            "a report is discussed in a plenary meeting of its task force held in or after "
+            f"its period (Permen PPPA 10/2012, {rule})",
+            rule=rule,
+        )
+
+
+async def transition(
+    session: AsyncSession, caller: Caller, report_id: int, body: TransitionCreate
+) -> Report:
+    """Move the report one step along the chain, by the right person at the right level."""
+    report = await get_visible(session, caller, report_id)
+    task_force = await session.get(TaskForce, report.task_force_id)
+    assert task_force is not None
+    source = report.state
+    if body.action is Action.comment:
+        if not body.comment:
+            raise ValidationFailed.field("comment", "a comment needs its text")
+        target = source
+    else:
+        step = STEPS[body.action]
+        if source not in step.sources:
+            allowed = ", ".join(sorted(s.value for s in step.sources))
+            raise Conflict(
+                f"'{body.action.value}' applies to a report that is {allowed}; this one is "
+                f"{source.value} ({step.rule}).",
+                rule=step.rule,
+            )
+        _check_level(caller, task_force, step.level, step.rule)
+        if step.member_role is not None:
+            await _check_member(session, task_force, body, step.member_role, step.rule)
+        if body.action is Action.discuss:
+            await _check_plenary(session, task_force, report, body)
+        if body.action is Action.return_ and not (body.comment and body.comment.strip()):
+            raise ValidationFailed.field("comment", "a report is returned with the reason")
+        if body.action is Action.forward:
+            await _freeze(session, report)
+        if body.action is Action.submit:
+            report.frozen_version = None
+        target = step.target
+        report.state = target
+    current = await current_version(session, report)
+    session.add(
+        ReportTransition(
+            report_id=report.id,
+            action=body.action.value,
+            from_state=source.value,
+            to_state=target.value,
+            version_number=current.number if current else None,
+            actor_token_id=caller.token_id,
+            actor_name=caller.name,
+            actor_role=caller.role.value,
+            acting_member_id=body.acting_member_id,
+            meeting_id=body.meeting_id,
+            comment=body.comment,
+        )
+    )
+    await session.flush()
+    await audit.record(
+        session,
+        caller,
+        action=f"report_{body.action.value}",
+        entity_type="report",
+        entity_id=report.id,
+        reason=body.comment[:500] if body.comment else None,
+    )
+    return report
+
+
+async def _freeze(session: AsyncSession, report: Report) -> None:
+    job = await session.get(Job, report.job_id) if report.job_id else None
+    if job is not None and job.status in (JobStatus.pending, JobStatus.running):
+        raise Conflict("The report is being generated; forward it once its figures are ready.")
+    latest = await latest_version(session, report.id)
+    if latest is None:
+        raise Conflict("The report has no figures yet; generate it first.")
+    report.frozen_version = latest.number
+
+
+def transitions_query(report: Report) -> Select[ReportTransition]:
+    return (
+        select(ReportTransition)
+        .where(ReportTransition.report_id == report.id)
+        .order_by(ReportTransition.id)
+    )
+
+
+def versions_query(report: Report) -> Select[ReportVersion]:
+    return (
+        select(ReportVersion)
+        .where(ReportVersion.report_id == report.id)
+        .order_by(ReportVersion.number)
+    )
+
+
+def _flatten(value: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{path}.{key}" if path else str(key)))
+        return flat
+    if isinstance(value, list):
+        flat = {}
+        for index, item in enumerate(value):
+            flat.update(_flatten(item, f"{path}[{_row_key(item, index)}]"))
+        return flat
+    return {path: value}
+
+
+def _row_key(item: Any, index: int) -> str:
+    """Rows of a table are matched by their labels, not their position."""
+    if isinstance(item, dict):
+        labels = [
+            f"{k}={v}"
+            for k, v in item.items()
+            if not isinstance(v, (int, float, list, dict)) or k in ("year",)
+        ]
+        labels = [label for label in labels if not label.startswith(("count=", "total="))]
+        if labels:
+            return ",".join(labels)
+    return str(index)
+
+
+async def diff(
+    session: AsyncSession, caller: Caller, report_id: int, a: int, b: int
+) -> VersionDiff:
+    report = await get_visible(session, caller, report_id)
+    before = _flatten((await version(session, report, a)).figures)
+    after = _flatten((await version(session, report, b)).figures)
+    changes = [
+        {"path": path, "before": before.get(path), "after": after.get(path)}
+        for path in sorted(set(before) | set(after))
+        if before.get(path) != after.get(path)
+    ]
+    return VersionDiff(report_id=report.id, from_version=a, to_version=b, changes=changes)
+
+
+async def document(
+    session: AsyncSession, caller: Caller, report_id: int, number: int | None
+) -> dict[str, Any]:
+    """The report as a document: its title block, figures of one version, its history."""
+    report = await get_visible(session, caller, report_id)
+    chosen = await (
+        version(session, report, number) if number else current_version(session, report)
+    )
+    if chosen is None:
+        raise Conflict("The report has no figures yet: wait for its generation.")
+    task_force = await session.get(TaskForce, report.task_force_id)
+    assert task_force is not None
+    region = await session.get(Region, task_force.region_code)
+    history = (await session.scalars(transitions_query(report))).all()
+    return {
+        "report": {
+            "id": report.id,
+            "task_force_id": task_force.id,
+            "task_force_name": task_force.name,
+            "region_code": task_force.region_code,
+            "region_name": region.name if region else "",
+            "level": task_force.level.value,
+            "kind": report.kind.value,
+            "year": report.year,
+            "years": report.years,
+            "state": report.state.value,
+            "version": chosen.number,
+            "content_hash": chosen.content_hash,
+            "generated_at": chosen.created_at.isoformat(),
+        },
+        "figures": chosen.figures,
+        "transitions": [
+            {
+                "action": t.action,
+                "from_state": t.from_state,
+                "to_state": t.to_state,
+                "actor_name": t.actor_name,
+                "actor_role": t.actor_role,
+                "comment": t.comment,
+                "occurred_at": t.occurred_at.isoformat(),
+            }
+            for t in history
+        ],
+    }
+
+
+# --- sub-task-force narratives -----------------------------------------------------------------
+
+
+def narrative_read(narrative: SubTaskForceReport) -> NarrativeRead:
+    return NarrativeRead.model_validate(narrative)
+
+
+async def _visible_narrative(
+    session: AsyncSession, caller: Caller, narrative_id: int
+) -> SubTaskForceReport:
+    narrative = await session.get(SubTaskForceReport, narrative_id)
+    if narrative is not None:
+        task_force = await session.get(TaskForce, narrative.task_force_id)
+        if task_force is not None and caller.covers(task_force.region_code):
+            return narrative
+    raise NotFound(f"No sub-task-force report {narrative_id} in your jurisdiction.")
+
+
+async def create_narrative(
+    session: AsyncSession, caller: Caller, body: NarrativeCreate
+) -> SubTaskForceReport:
+    """A sub-task-force's report for a period, written for its daily chair (Lampiran V)."""
+    unit = await session.get(SubTaskForce, body.sub_task_force_id)
+    if unit is None:
+        raise ValidationFailed.field("sub_task_force_id", "no such sub-task-force")
+    task_force = await task_forces.get_visible(session, caller, unit.task_force_id)
+    if task_force.status is not TaskForceStatus.active:
+        raise Conflict("The task force is dissolved.")
+    _check_period(body.kind, body.year)
+    narrative = SubTaskForceReport(task_force_id=task_force.id, **body.model_dump())
+    session.add(narrative)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("This sub-task-force already has a report for the period.") from exc
+    await audit.record(
+        session,
+        caller,
+        action="create",
+        entity_type="sub_task_force_report",
+        entity_id=narrative.id,
+        after=narrative_read(narrative),
+    )
+    return narrative
+
+
+async def update_narrative(
+    session: AsyncSession, caller: Caller, narrative_id: int, body: NarrativeUpdate
+) -> SubTaskForceReport:
+    narrative = await _visible_narrative(session, caller, narrative_id)
+    if narrative.state is NarrativeState.submitted:
+        raise Conflict("A submitted sub-task-force report is not edited.")
+    before = narrative_read(narrative)
+    for name, value in body.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise ValidationFailed.field(name, "must not be null")
+        setattr(narrative, name, value)
+    await session.flush()
+    await audit.record(
+        session,
+        caller,
+        action="update",
+        entity_type="sub_task_force_report",
+        entity_id=narrative.id,
+        before=before,
+        after=narrative_read(narrative),
+    )
+    return narrative
+
+
+async def submit_narrative(
+    session: AsyncSession, caller: Caller, narrative_id: int
+) -> SubTaskForceReport:
+    """Submit to the daily chair; it then appears in the task force's report."""
+    narrative = await _visible_narrative(session, caller, narrative_id)
+    if narrative.state is NarrativeState.submitted:
+        raise Conflict("Already submitted.")
+    empty = [
+        name
+        for name in ("activities", "obstacles", "recommendations")
+        if not getattr(narrative, name).strip()
+    ]
+    if empty:
+        raise ValidationFailed(
+            "A sub-task-force report states its activities, obstacles and recommendations.",
+            [{"field": name, "message": "must not be empty", "type": "missing"} for name in empty],
+        )
+    before = narrative_read(narrative)
+    narrative.state = NarrativeState.submitted
+    narrative.submitted_at = utcnow()
+    await session.flush()
+    await audit.record(
+        session,
+        caller,
+        action="submit",
+        entity_type="sub_task_force_report",
+        entity_id=narrative.id,
+        before=before,
+        after=narrative_read(narrative),
+    )
+    return narrative
+
+
+def narratives_query(
+    caller: Caller, *, task_force_id: int | None, kind: ReportKind | None, year: int | None
+) -> Select[SubTaskForceReport]:
+    from gtpptppo_api.regions import service as regions
+
+    query = (
+        select(SubTaskForceReport)
+        .join(TaskForce, TaskForce.id == SubTaskForceReport.task_force_id)
+        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+    )
+    if task_force_id is not None:
+        query = query.where(SubTaskForceReport.task_force_id == task_force_id)
+    if kind is not None:
+        query = query.where(SubTaskForceReport.kind == kind)
+    if year is not None:
+        query = query.where(SubTaskForceReport.year == year)
+    return query.order_by(SubTaskForceReport.id)

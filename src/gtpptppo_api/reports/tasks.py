@@ -1,0 +1,15 @@
+"""The reports domain's background jobs (Dramatiq actors named ``reports.*``)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.jobs import job_handler
+from gtpptppo_api.jobs.models import Job
+from gtpptppo_api.reports import service
+
+
+@job_handler(service.GENERATE, max_attempts=5, queue="reports")
+async def generate(session: AsyncSession, job: Job) -> None:
+    """Assemble a report's figures into a new version (idempotent: same figures, no new one)."""
+    await service.generate(session, int(job.payload["report_id"]))

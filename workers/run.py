@@ -1,0 +1,18 @@
+"""``dramatiq workers.run``: the broker and every job actor (``gtpptppo worker`` runs this).
+
+Importing it sets up the broker named by ``GTPPTPPO_BROKER_URL`` and declares one actor per
+job kind: those of every ``gtpptppo_api.<domain>.tasks`` module and of the modules listed in
+``GTPPTPPO_EXTRA_ACTOR_MODULES``. Each worker process also runs the reconciler that re-sends
+jobs whose message was lost (see ``gtpptppo_api.jobs``).
+"""
+
+from __future__ import annotations
+
+import dramatiq
+
+from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.settings import get_settings
+
+broker: dramatiq.Broker = jobs_broker.start(get_settings(), worker=False).broker
+
+__all__ = ["broker"]
