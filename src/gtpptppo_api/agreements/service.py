@@ -33,12 +33,13 @@ from gtpptppo_api.agreements.schemas import (
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionKind, RegionLevel
 from gtpptppo_api.task_forces import service as task_forces
-from gtpptppo_api.task_forces.models import TaskForce, TaskForceStatus
+from gtpptppo_api.task_forces.models import TaskForce
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 INDONESIA = "ID"
 SEED = "Permen PPPA 10/2012"
@@ -241,11 +242,6 @@ def _documents(documents: list[DocumentRef]) -> list[AgreementDocument]:
 
 def _scope(items: list[ScopeItem]) -> list[AgreementScopeItem]:
     return [AgreementScopeItem(item=item) for item in items]
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 async def get_visible(session: AsyncSession, caller: Caller, agreement_id: int) -> Agreement:

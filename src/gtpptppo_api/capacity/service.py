@@ -26,11 +26,12 @@ from gtpptppo_api.capacity.schemas import (
     Participants,
 )
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.task_forces import service as task_forces
-from gtpptppo_api.task_forces.models import TaskForce, TaskForceStatus
+from gtpptppo_api.task_forces.models import TaskForce
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 SEED = "Permen PPPA 10/2012"
 
@@ -80,11 +81,6 @@ def _validate(body: CapacityActivityCreate) -> None:
 
 def _participants(rows: list[Participants]) -> list[ParticipantCount]:
     return [ParticipantCount(role=row.role, sex=row.sex, count=row.count) for row in rows]
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 async def get_visible(session: AsyncSession, caller: Caller, activity_id: int) -> CapacityActivity:

@@ -37,7 +37,8 @@ from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.service_centres import service as service_centres
 from gtpptppo_api.task_forces import service as task_forces
-from gtpptppo_api.task_forces.models import TaskForce, TaskForceStatus
+from gtpptppo_api.task_forces.models import TaskForce
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 SEED = "Permen PPPA 10/2012"
 
@@ -109,11 +110,6 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
     if errors:
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
         raise ValidationFailed(f"The inventory is not valid: {fields}", errors)
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 def _visible_clause(caller: Caller) -> ColumnElement[bool]:

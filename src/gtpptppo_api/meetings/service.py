@@ -17,7 +17,7 @@ from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.compliance import service as compliance
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.meetings.models import (
     FollowUpAction,
@@ -34,7 +34,8 @@ from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
 from gtpptppo_api.task_forces import service as task_forces
-from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
+from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 LAW = "Permen PPPA 10/2012"
 
@@ -294,11 +295,6 @@ async def get_visible(session: AsyncSession, caller: Caller, meeting_id: int) ->
     if meeting is None or not caller.covers(meeting.task_force.region_code):
         raise NotFound(f"No meeting {meeting_id} in your jurisdiction.")
     return meeting
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 def _apply(meeting: Meeting, draft: MeetingCreate) -> None:

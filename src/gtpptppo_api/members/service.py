@@ -26,20 +26,15 @@ from gtpptppo_api.task_forces.models import (
     DecreePurpose,
     SubTaskForce,
     TaskForce,
-    TaskForceStatus,
 )
 from gtpptppo_api.task_forces.schemas import DecreeCreate, DecreeRead
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 # Roles held by one person at a time in a task force (2.1.4: one Ketua, one Ketua Harian,
 # one Kepala Sekretariat); a coordinator is unique per sub-task-force.
 SINGLE_HOLDER_ROLES = frozenset(
     {MemberRole.chair, MemberRole.daily_chair, MemberRole.head_of_secretariat}
 )
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 # --- decrees ---------------------------------------------------------------------------

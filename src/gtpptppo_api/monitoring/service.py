@@ -15,7 +15,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.monitoring.models import (
     ChecklistArea,
@@ -35,7 +35,8 @@ from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
 from gtpptppo_api.task_forces import service as task_forces
-from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
+from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce
+from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 LAW = "Permen PPPA 10/2012"
 
@@ -131,11 +132,6 @@ def _check_date(monitor: TaskForce, visited_on: date) -> None:
         )
     if visited_on > cadence.today():
         raise ValidationFailed.field("visited_on", "a visit is recorded once it has been made")
-
-
-def _writable(task_force: TaskForce) -> None:
-    if task_force.status is TaskForceStatus.dissolved:
-        raise Conflict("The task force is dissolved; its records are kept as history.")
 
 
 def _indicators(items: list[IndicatorIn]) -> list[ChecklistIndicator]:

@@ -38,6 +38,12 @@ LEGAL = SubTaskForceKind.legal_norm_development
 ENFORCEMENT = SubTaskForceKind.law_enforcement
 
 
+def ensure_active(task_force: TaskForce) -> None:
+    """A dissolved task force is kept as history: nothing more is recorded under it."""
+    if task_force.status is TaskForceStatus.dissolved:
+        raise Conflict("The task force is dissolved; its records are kept as history.")
+
+
 def read(task_force: TaskForce) -> TaskForceRead:
     return TaskForceRead.model_validate(task_force)
 
