@@ -1,0 +1,47 @@
+"""Keys for personal fields (issue: case records, DESIGN "Command line and settings")."""
+
+from __future__ import annotations
+
+import base64
+import stat
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from gtpptppo_api.kit.crypto import KeyConfigError, Keyring
+from gtpptppo_api.settings import Settings
+
+
+def test_embedded_mode_creates_its_key_beside_the_database_readable_by_its_owner(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'gt.db'}", encryption_key=None)
+    ring = Keyring.from_settings(settings)
+    key_file = tmp_path / "gt.db.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    # the same key on the next start: what was sealed can be opened
+    sealed = ring.encrypt({"name": "Ani"}, "case-1")
+    again = Keyring.from_settings(settings)
+    assert again.decrypt(*sealed, "case-1") == {"name": "Ani"}
+
+
+def test_a_server_database_needs_a_configured_key():
+    with pytest.raises(KeyConfigError):
+        Keyring.from_settings(
+            Settings(database_url="postgresql://u@127.0.0.1/db", encryption_key=None)
+        )
+
+
+def test_rotation_old_ciphertexts_open_new_ones_use_the_newest_key():
+    old = "k1:" + base64.urlsafe_b64encode(b"1" * 32).decode()
+    new = "k2:" + base64.urlsafe_b64encode(b"2" * 32).decode()
+    before = Keyring.from_settings(Settings(database_url="sqlite:///x.db", encryption_key=old))
+    key_id, blob = before.encrypt({"nik": "3302015507990001"}, "case-9")
+    after = Keyring.from_settings(
+        Settings(database_url="sqlite:///x.db", encryption_key=f"{new},{old}")
+    )
+    assert after.decrypt(key_id, blob, "case-9") == {"nik": "3302015507990001"}
+    assert after.encrypt({}, "c")[0] == "k2"
+    # the blind index does not change with rotation (it follows the oldest key)
+    assert after.blind_index("3302015507990001") == before.blind_index("3302015507990001")
+    # the case id is bound in: the ciphertext does not open under another case
+    with pytest.raises(InvalidTag):
+        after.decrypt(key_id, blob, "case-10")
