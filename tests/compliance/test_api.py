@@ -1,4 +1,5 @@
-"""Cadence compliance per task force and the dashboard over a region (3.1, 3.3.1 d, BAB I)."""
+"""Cadence compliance per task force and the dashboard over a region (3.1, 3.3.1 d, 3.3.3,
+BAB I)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import pytest
 
 from gtpptppo_api.compliance.service import build_dashboard, evaluate
 from gtpptppo_api.task_forces.models import TaskForce
+from tests.compliance.support import open_annual_report
 from tests.helpers import create_task_force, problem
 from tests.meetings.support import appoint, day, hold, sub_task_forces, visit
 
 Y = 2025
-RULES = ("plenary", "sub_task_forces", "coordination", "monitoring", "evaluation")
+RULES = ("plenary", "sub_task_forces", "coordination", "monitoring", "evaluation", "annual_report")
 
 
 def statuses(compliance):
@@ -103,7 +105,7 @@ async def test_a_year_before_formation_is_refused(client, national):
 
 
 @pytest.fixture
-async def diy(client, national):
+async def diy(client, national, auth):
     """DI Yogyakarta in 2025, by hand:
 
     rule            34 (province)  34.01 Kulon Progo  34.71 Kota Yogyakarta
@@ -112,6 +114,7 @@ async def diy(client, national):
     coordination    missed         met (150)          met (150)
     monitoring      met (182, 364) met (150, 320)     missed (100)
     evaluation      met (200)      met (330)          missed
+    annual_report   missed (none)  met (submitted)    missed (a draft)
 
     34.02, 34.03 and 34.04 have formed no task force. Banyumas (33.02) is outside.
     """
@@ -177,6 +180,18 @@ async def diy(client, national):
         day(Y, 100),
     )
 
+    # 3.3.3, Lampiran V: each secretariat opens and submits its own annual report.
+    kulon_progo_report = await open_annual_report(
+        client, await auth("task_force_admin", "34.01"), kulon_progo["id"], Y
+    )
+    submitted = await client.post(
+        f"/reports/{kulon_progo_report['id']}/transitions",
+        json={"action": "submit"},
+        headers=await auth("task_force_admin", "34.01"),
+    )
+    assert submitted.status_code == 200, submitted.text
+    await open_annual_report(client, await auth("task_force_admin", "34.71"), city["id"], Y)
+
     b_daily = await appoint(client, national, banyumas, "daily_chair")
     await hold(client, national, banyumas, "plenary", day(Y, 100), b_daily)
     return {"province": province, "kulon_progo": kulon_progo, "city": city, "banyumas": banyumas}
@@ -189,6 +204,7 @@ EXPECTED = {
         "coordination": "missed",
         "monitoring": "met",
         "evaluation": "met",
+        "annual_report": "missed",
     },
     "34.01": dict.fromkeys(RULES, "met"),
     "34.71": {
@@ -197,12 +213,14 @@ EXPECTED = {
         "coordination": "met",
         "monitoring": "missed",
         "evaluation": "missed",
+        "annual_report": "missed",
     },
 }
 
 
 async def test_dashboard_of_a_small_province_counted_by_hand(client, national, diy):
-    """The rows, the shares and the regencies without a task force (BAB I) of DI Yogyakarta."""
+    """The rows, the shares and the regencies without a task force (BAB I) of DI Yogyakarta,
+    with the annual report submitted (3.3.3, Lampiran V) by Kulon Progo only."""
     response = await client.get(
         "/compliance", params={"region_code": "34", "year": Y}, headers=national
     )
@@ -222,10 +240,13 @@ async def test_dashboard_of_a_small_province_counted_by_hand(client, national, d
         "coordination": 2,
         "monitoring": 2,
         "evaluation": 2,
+        "annual_report": 1,
     }
     assert shares[None]["met"] == 1
     assert all(share["total"] == 3 for share in board["shares"])
     assert shares["plenary"]["share"] == pytest.approx(0.6667)
+    assert shares["annual_report"]["share"] == pytest.approx(0.3333)
+    assert shares["annual_report"]["section"] == "3.3.3, Lampiran V"
     assert [r["code"] for r in board["regencies_without_task_force"]] == ["34.02", "34.03", "34.04"]
     assert board["provinces_without_task_force"] == []
 
@@ -253,14 +274,16 @@ async def test_national_dashboard_lists_the_regions_without_a_task_force(client,
 
 
 async def test_a_year_still_running(client, national, session, diy):
-    """On 1 July 2025 the yearly coordination and evaluation not yet held are open, not
-    missed; the gap rules judge the days gone by. SQL and per-task-force agree."""
+    """On 1 July 2025 the yearly coordination and evaluation not yet held, and the annual
+    reports not yet submitted (3.3.3), are open, not missed; the gap rules judge the days gone
+    by. SQL and per-task-force agree."""
     today = date(2025, 7, 1)
     board = await build_dashboard(session, "34", Y, today=today)
     assert board.as_of == today
     rows = {row.region_code: row for row in board.task_forces}
     assert (rows["34"].coordination, rows["34"].evaluation) == ("open", "open")
     assert (rows["34"].plenary, rows["34"].monitoring) == ("missed", "met")
+    assert [row.annual_report for row in board.task_forces] == ["open", "met", "open"]
     assert rows["34.01"].sub_task_forces == "met"
     assert rows["34.71"].monitoring == "met"
     for row in board.task_forces:
@@ -294,6 +317,7 @@ async def test_dashboard_as_csv(client, national, diy):
         ]
         assert rows[1]["sub_task_forces"] == "met"
         assert rows[1]["met_all"] == "true"
+        assert [r["annual_report"] for r in rows] == ["missed", "met", "missed", "", "", ""]
         assert rows[3]["task_force_id"] == ""
 
 

@@ -25,7 +25,10 @@ async def get_task_force_compliance(
       3.1.x b 1);
     - the national/provincial/regency coordination at least once (3.1.x c 2);
     - monitoring: no 182 consecutive days without one (every 6 months, 3.3.1 d 1);
-    - evaluation at least once (3.3.1 d 2).
+    - evaluation at least once (3.3.1 d 2);
+    - the annual report for the year submitted to the daily chair (3.3.3, Lampiran V): met
+      once submitted (or further along the chain), with the day of its latest submission;
+      open until 31 December; missed after it (none, a draft, or returned for revision).
 
     Days are counted from 1 January (or the formation decree) to 31 December (or the day
     before dissolution, or today). Each rule answers ``met``, ``missed`` (with the windows
@@ -44,7 +47,7 @@ async def get_task_force_compliance(
                     "schema": {"type": "string"},
                     "example": (
                         "region_code,region_name,level,task_force_id,task_force_name,plenary,"
-                        "sub_task_forces,coordination,monitoring,evaluation,met_all\r\n"
+                        "sub_task_forces,coordination,monitoring,evaluation,annual_report,met_all\r\n"
                     ),
                 }
             },
@@ -66,7 +69,7 @@ async def get_compliance_dashboard(
     format: Annotated[Literal["json", "csv"] | None, Query()] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Any:
-    """The compliance dashboard of a province or the nation (3.1, 3.3.1 d; BAB I).
+    """The compliance dashboard of a province or the nation (3.1, 3.3.1 d, 3.3.3; BAB I).
 
     One row per task force in the region's subtree with each rule's status, the share of task
     forces meeting each rule (and all of them), and the provinces and regencies that have no

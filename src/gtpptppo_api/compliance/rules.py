@@ -1,6 +1,6 @@
-"""The cadence rules of 3.1 and 3.3.1 d, defined once.
+"""The cadence rules of 3.1, 3.3.1 d and 3.3.3, defined once.
 
-Two shapes of rule:
+Three shapes of rule:
 
 **Every N months** (a gap rule). "Paling sedikit 1 kali dalam 4 bulan" is read as *no
 stretch of P consecutive days without the event*, where P is the year divided by the number
@@ -26,7 +26,20 @@ in time; on day 122 it leaves 1 January – 1 May without one.
 evaluation (3.3.1 d 2). While the year is still running and the event has not happened yet,
 the rule is ``open``, not ``missed``.
 
-The annual report (3.3.3) is not a rule here yet: reports are another part of the system.
+**The annual report submitted** (3.3.3, Lampiran V): the task force "wajib menyusun dan
+menyampaikan laporan pelaksanaan tugas kepada Ketua Harian ... secara berkala 1 (satu)
+tahunan". For compliance year Y the rule is
+
+- ``met`` when the task force's annual report for year Y has been submitted to the daily
+  chair: its state is one of submitted, discussed, consolidated, forwarded or received
+  (``SUBMITTED_STATES``). The evidence is the date of its latest ``submit`` transition, in
+  eastern Indonesia's calendar like ``today()``;
+- ``open`` while year Y has not ended (today ≤ 31 December Y) and it is not met;
+- ``missed`` after 31 December Y when it is not met: no report, a draft, or a report returned
+  for revision.
+
+Unlike the other rules it is judged on the calendar year, not on the task force's period, and
+it names no missed windows.
 """
 
 from __future__ import annotations
@@ -35,6 +48,8 @@ import enum
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+
+from gtpptppo_api.reports.models import ReportState
 
 
 class RuleStatus(enum.StrEnum):
@@ -49,6 +64,7 @@ class RuleName(enum.StrEnum):
     coordination = "coordination"
     monitoring = "monitoring"
     evaluation = "evaluation"
+    annual_report = "annual_report"
 
 
 DAYS_IN_YEAR = 365
@@ -62,6 +78,7 @@ SECTIONS: dict[RuleName, str] = {
     RuleName.coordination: "3.1.1 c 2, 3.1.2 c 2, 3.1.3 c 2",
     RuleName.monitoring: "3.3.1 d 1",
     RuleName.evaluation: "3.3.1 d 2",
+    RuleName.annual_report: "3.3.3, Lampiran V",
 }
 
 DESCRIPTIONS: dict[RuleName, str] = {
@@ -72,12 +89,34 @@ DESCRIPTIONS: dict[RuleName, str] = {
     RuleName.coordination: "The national/provincial/regency coordination at least once a year.",
     RuleName.monitoring: f"A monitoring at least once in every {MONITORING_GAP} consecutive days.",
     RuleName.evaluation: "An evaluation at least once a year.",
+    RuleName.annual_report: "The annual report for the year submitted to the daily chair.",
 }
+
+# The states of a report that has reached the daily chair (3.3.3, Lampiran V); a draft has
+# not, and a report returned for revision has to be submitted again.
+SUBMITTED_STATES = frozenset(
+    {
+        ReportState.submitted,
+        ReportState.discussed,
+        ReportState.consolidated,
+        ReportState.forwarded,
+        ReportState.received,
+    }
+)
+
+WIT = timedelta(hours=9)
+
+
+def local_date(moment: datetime) -> date:
+    """The date of ``moment`` in eastern Indonesia (WIT, UTC+9); a naive moment is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC) + WIT).date()
 
 
 def today() -> date:
     """The current date in eastern Indonesia (WIT, UTC+9), where the day starts first."""
-    return (datetime.now(UTC) + timedelta(hours=9)).date()
+    return local_date(datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +194,18 @@ def at_least_once(dates: list[date], span: Period) -> RuleResult:
     if not span.complete:
         return RuleResult(RuleStatus.open)
     return RuleResult(RuleStatus.missed, [], [Window(span.start, span.end)])
+
+
+def annual_report(
+    year: int, today: date, state: ReportState | None, submitted_on: date | None
+) -> RuleResult:
+    """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V).
+
+    ``state`` is the report's state (None: no report), ``submitted_on`` the date of its latest
+    ``submit``. Met once submitted; open until 31 December of ``year``; missed after it.
+    """
+    if state in SUBMITTED_STATES:
+        return RuleResult(RuleStatus.met, [submitted_on] if submitted_on else [])
+    if today <= date(year, 12, 31):
+        return RuleResult(RuleStatus.open)
+    return RuleResult(RuleStatus.missed)

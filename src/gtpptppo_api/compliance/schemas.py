@@ -40,8 +40,15 @@ class RuleRead(Schema):
     description: str
     status: RuleStatus
     met: bool
-    dates: list[date] = Field(description="The meetings or visits that satisfy the rule.")
-    missed_windows: list[WindowRead] = Field(description="The windows with none.")
+    dates: list[date] = Field(
+        description=(
+            "The meetings or visits that satisfy the rule; for the annual report, the day it "
+            "was (last) submitted to the daily chair."
+        )
+    )
+    missed_windows: list[WindowRead] = Field(
+        description="The windows with none (none for the annual report)."
+    )
     sub_task_forces: list[UnitRuleRead] | None = None
 
 
@@ -66,6 +73,7 @@ class DashboardRow(Schema):
     coordination: RuleStatus
     monitoring: RuleStatus
     evaluation: RuleStatus
+    annual_report: RuleStatus
     met_all: bool
 
 

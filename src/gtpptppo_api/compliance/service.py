@@ -1,9 +1,10 @@
-"""Cadence compliance of a task force, and the dashboard over a region (3.1, 3.3.1 d).
+"""Cadence compliance of a task force, and the dashboard over a region (3.1, 3.3.1 d, 3.3.3).
 
 The rules and their windows are defined once, in ``compliance.rules``. One task force's
 result is worked out from its few dates of the year; the dashboard over a province or the
-nation does the same arithmetic in SQL (window functions over day numbers), and counts the
-share of task forces meeting each rule with GROUP BY-free aggregates over those rows.
+nation does the same arithmetic in SQL (window functions over day numbers, a join on the
+annual report's state), and counts the share of task forces meeting each rule with
+GROUP BY-free aggregates over those rows.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.monitoring.models import MonitoringVisit, VisitKind
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
+from gtpptppo_api.reports.models import Report, ReportKind, ReportTransition
 from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import (
     Decree,
@@ -83,14 +85,13 @@ async def _dates(session: AsyncSession, query: Select[date]) -> list[date]:
 async def evaluate(
     session: AsyncSession, task_force: TaskForce, year: int, today: date | None = None
 ) -> TaskForceComplianceRead:
-    """Every cadence rule of 3.1 and 3.3.1 d for one task force and year.
-
-    The annual report submitted (3.3.3) is not among the rules yet: reports are built apart.
-    """
+    """Every cadence rule of 3.1 and 3.3.1 d, and the annual report submitted (3.3.3,
+    Lampiran V), for one task force and year."""
+    today = today or rules.today()
     established = task_force.established_decree
     span = rules.period(
         year,
-        today or rules.today(),
+        today,
         established.issued_on if established else None,
         task_force.dissolved_on,
     )
@@ -125,12 +126,14 @@ async def evaluate(
         await _dates(session, visits(VisitKind.monitoring)), span, rules.MONITORING_GAP
     )
     evaluation = rules.at_least_once(await _dates(session, visits(VisitKind.evaluation)), span)
+    report = await _annual_report(session, task_force, year, today)
     results = [
         _rule(RuleName.plenary, plenary),
         units_rule,
         _rule(RuleName.coordination, coordination),
         _rule(RuleName.monitoring, monitoring),
         _rule(RuleName.evaluation, evaluation),
+        _rule(RuleName.annual_report, report),
     ]
     return TaskForceComplianceRead(
         task_force_id=task_force.id,
@@ -188,6 +191,35 @@ async def _sub_task_forces(session: AsyncSession, task_force: TaskForce, span: P
     read.missed_windows = [w for u in per_unit for w in u.missed_windows]
     read.sub_task_forces = per_unit
     return read
+
+
+async def _annual_report(
+    session: AsyncSession, task_force: TaskForce, year: int, today: date
+) -> RuleResult:
+    """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V), with
+    the day of its latest ``submit`` as evidence."""
+    report = (
+        await session.execute(
+            select(Report.id, Report.state).where(
+                Report.task_force_id == task_force.id,
+                Report.kind == ReportKind.annual,
+                Report.year == year,
+            )
+        )
+    ).one_or_none()
+    if report is None:
+        return rules.annual_report(year, today, None, None)
+    submitted_at = await session.scalar(
+        select(func.max(ReportTransition.occurred_at)).where(
+            ReportTransition.report_id == report.id, ReportTransition.action == "submit"
+        )
+    )
+    return rules.annual_report(
+        year,
+        today,
+        report.state,
+        rules.local_date(submitted_at) if submitted_at is not None else None,
+    )
 
 
 async def task_force_compliance(
@@ -336,12 +368,31 @@ def _rows(root: str, year: int, today: date) -> Subquery:
             else_="open",
         )
 
+    # 3.3.3, Lampiran V: the annual report for the year has reached the daily chair
+    # (``rules.annual_report``); a task force has at most one annual report a year.
+    report = (
+        select(Report.task_force_id)
+        .where(
+            Report.kind == ReportKind.annual,
+            Report.year == year,
+            Report.state.in_(sorted(rules.SUBMITTED_STATES)),
+        )
+        .subquery("report_submitted")
+    )
+    year_end_day = day_number(literal(date(year, 12, 31), Date))
+    report_status = case(
+        (report.c.task_force_id.is_not(None), "met"),
+        (year_end_day < today_day, "missed"),
+        else_="open",
+    )
+
     statuses = {
         RuleName.plenary: gap_status(plenary, rules.PLENARY_GAP),
         RuleName.sub_task_forces: gap_status(sub, rules.SUB_TASK_FORCE_GAP),
         RuleName.coordination: count_status(coordination),
         RuleName.monitoring: gap_status(monitoring, rules.MONITORING_GAP),
         RuleName.evaluation: count_status(evaluation),
+        RuleName.annual_report: report_status,
     }
     met_all = and_(*(status == "met" for status in statuses.values()))
     query = select(
@@ -353,7 +404,7 @@ def _rows(root: str, year: int, today: date) -> Subquery:
         *(status.label(name.value) for name, status in statuses.items()),
         case((met_all, 1), else_=0).label("met_all"),
     )
-    for q in (plenary, sub, monitoring, coordination, evaluation):
+    for q in (plenary, sub, monitoring, coordination, evaluation, report):
         query = query.outerjoin(q, q.c.task_force_id == periods.c.task_force_id)
     return query.subquery("compliance_rows")
 

@@ -1,0 +1,125 @@
+"""The annual report submitted to the daily chair as a compliance rule (3.3.3, Lampiran V)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from gtpptppo_api.compliance import rules
+from tests.compliance.support import open_annual_report, transitions
+from tests.helpers import create_task_force
+from tests.reports.support import (
+    YEAR,
+    open_report,
+    run_generation_jobs,
+    step,
+    through_to_forwarded,
+    unit,
+)
+
+
+async def annual_report_rule(client, headers, task_force_id: int, year: int) -> dict[str, Any]:
+    response = await client.get(
+        f"/task-forces/{task_force_id}/compliance", params={"year": year}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+    rule: dict[str, Any] = next(r for r in result["rules"] if r["rule"] == "annual_report")
+    if rule["status"] != "met":
+        assert result["met_all"] is False
+    return rule
+
+
+async def dashboard_status(client, headers, region_code: str, year: int) -> str:
+    response = await client.get(
+        "/compliance", params={"region_code": region_code, "year": year}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    (row,) = [r for r in response.json()["task_forces"] if r["region_code"] == region_code]
+    status: str = row["annual_report"]
+    return status
+
+
+def last_submit_date(history: list[dict[str, Any]]) -> str:
+    submitted = max(
+        datetime.fromisoformat(t["occurred_at"]) for t in history if t["action"] == "submit"
+    )
+    return rules.local_date(submitted).isoformat()
+
+
+async def test_no_report_for_a_past_year_is_missed(client, national):
+    """3.3.3: the annual report is due for the year; with none after 31 December, missed."""
+    city = await create_task_force(client, national, "34.71")
+    rule = await annual_report_rule(client, national, city["id"], YEAR)
+    assert rule["status"] == "missed"
+    assert rule["met"] is False
+    assert (rule["dates"], rule["missed_windows"]) == ([], [])
+    assert rule["section"] == "3.3.3, Lampiran V"
+    assert await dashboard_status(client, national, "34.71", YEAR) == "missed"
+
+
+async def test_a_draft_only_is_missed(client, national, auth):
+    """3.3.3, Lampiran V: a report still in draft has not reached the daily chair."""
+    city = await create_task_force(client, national, "34.71")
+    await open_annual_report(client, await auth("task_force_admin", "34.71"), city["id"], YEAR)
+    rule = await annual_report_rule(client, national, city["id"], YEAR)
+    assert (rule["status"], rule["dates"]) == ("missed", [])
+    assert await dashboard_status(client, national, "34.71", YEAR) == "missed"
+
+
+async def test_a_submitted_report_is_met_with_its_submit_date(client, national, auth):
+    """3.3.3, Lampiran V: submitted to the daily chair, the rule is met; the evidence is the
+    day of the submission. Another year's report does not count."""
+    admin = await auth("task_force_admin", "34.71")
+    city = await create_task_force(client, national, "34.71")
+    report = await open_annual_report(client, admin, city["id"], YEAR)
+    submitted = await client.post(
+        f"/reports/{report['id']}/transitions", json={"action": "submit"}, headers=admin
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["state"] == "submitted"
+
+    rule = await annual_report_rule(client, national, city["id"], YEAR)
+    assert (rule["status"], rule["met"]) == ("met", True)
+    assert rule["dates"] == [last_submit_date(await transitions(client, admin, report["id"]))]
+    assert await dashboard_status(client, national, "34.71", YEAR) == "met"
+
+    assert (await annual_report_rule(client, national, city["id"], YEAR + 1))["status"] == (
+        "missed"
+    )
+    assert await dashboard_status(client, national, "34.71", YEAR + 1) == "missed"
+
+
+async def test_returned_for_revision_is_missed_until_submitted_again(
+    client, session, national, auth
+):
+    """Lampiran V: forwarded still counts as submitted; returned for revision it does not,
+    until it is submitted again, and the evidence is then the latest submission."""
+    regency = await unit(client, national, auth, "33.02")
+    report = await open_report(client, regency.admin, regency)
+    await run_generation_jobs(session)
+    await through_to_forwarded(client, regency, report["id"])
+    assert (await annual_report_rule(client, national, regency.id, YEAR))["status"] == "met"
+
+    province = await auth("task_force_admin", "33")
+    returned = await step(client, province, report["id"], "return", comment="Data kurang")
+    assert returned.json()["state"] == "returned"
+    assert (await annual_report_rule(client, national, regency.id, YEAR))["status"] == "missed"
+    assert await dashboard_status(client, national, "33.02", YEAR) == "missed"
+
+    again = await step(client, regency.admin, report["id"], "submit")
+    assert again.json()["state"] == "submitted"
+    history = await transitions(client, regency.admin, report["id"])
+    assert [t["action"] for t in history].count("submit") == 2
+    rule = await annual_report_rule(client, national, regency.id, YEAR)
+    assert (rule["status"], rule["dates"]) == ("met", [last_submit_date(history)])
+    assert await dashboard_status(client, national, "33.02", YEAR) == "met"
+
+
+async def test_the_current_year_with_nothing_is_open(client, national):
+    """3.3.3: while the year runs, an annual report not yet submitted is open, not missed."""
+    year = rules.today().year
+    city = await create_task_force(client, national, "34.71")
+    rule = await annual_report_rule(client, national, city["id"], year)
+    assert (rule["status"], rule["met"], rule["dates"]) == ("open", False, [])
+    assert await dashboard_status(client, national, "34.71", year) == "open"
