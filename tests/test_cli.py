@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -87,6 +88,25 @@ async def test_the_created_token_authenticates_against_the_app(tmp_path: Path):
         problem(wrong, 401)
 
 
+async def test_a_revoked_token_is_refused(tmp_path: Path):
+    database = tmp_path / "cli.db"
+    token = create_national_token(database)
+    revoked = gtpptppo("token", "revoke", token, database=database)
+    assert revoked.returncode == 0, revoked.stderr
+    assert gtpptppo("token", "revoke", "gtp_unknown", database=database).returncode == 2
+
+    app = create_app(Settings(database_url=f"sqlite:///{database}"))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        refused = await client.get(
+            "/api/v1/regions/33", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert problem(refused, 401)["detail"] == "The token has been revoked."
+
+
 def test_token_for_a_regional_role_needs_a_region(tmp_path: Path):
     result = gtpptppo(
         "token", "create", "--name", "Admin", "--role", "task_force_admin",
@@ -113,3 +133,27 @@ def test_token_for_an_unknown_region_is_refused(tmp_path: Path):
 def test_committed_openapi_document_is_current(tmp_path: Path):
     result = gtpptppo("openapi", "--check", database=tmp_path / "unused.db")
     assert result.returncode == 0, result.stderr
+
+
+def test_every_reference_in_the_openapi_document_resolves():
+    """Clients generate code from the spec: a dangling $ref breaks them."""
+    from gtpptppo_api.cli import openapi_document
+
+    document = json.loads(openapi_document())
+    refs: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    refs.add(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    schemas = document["components"]["schemas"]
+    assert refs
+    assert [r for r in refs if r.removeprefix("#/components/schemas/") not in schemas] == []

@@ -107,6 +107,44 @@ def _token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _revoke_token(clear: str) -> None:
+    from gtpptppo_api.audit.models import AuditEvent
+    from gtpptppo_api.auth.service import revoke_token
+    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(get_settings().database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            token = await revoke_token(session, clear)
+            session.add(
+                AuditEvent(
+                    actor_token_id=None,
+                    actor_name="gtpptppo token revoke",
+                    actor_role="command_line",
+                    action="revoke",
+                    entity_type="api_token",
+                    entity_id=str(token.id),
+                    after={"name": token.name, "revoked_at": str(token.revoked_at)},
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from gtpptppo_api.errors import AppError
+
+    from_stdin = args.token == "-"  # noqa: S105 - the stdin marker, not a secret
+    clear = sys.stdin.readline().strip() if from_stdin else args.token
+    try:
+        asyncio.run(_revoke_token(clear))
+    except AppError as error:
+        print(f"gtpptppo: {error.detail}", file=sys.stderr)
+        return 2
+    print("token revoked", file=sys.stderr)
+    return 0
+
+
 def openapi_document() -> str:
     from gtpptppo_api.app import create_app
 
@@ -154,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--region", help="region code of the jurisdiction (e.g. 33 or 33.02)")
     create.add_argument("--centre", type=int, help="service centre id (service_centre role)")
     create.set_defaults(func=_token_create)
+    revoke = token_commands.add_parser("revoke", help="revoke a token; it is refused from then on")
+    revoke.add_argument("token", help="the token, or - to read it from standard input")
+    revoke.set_defaults(func=_token_revoke)
 
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", default=str(DEFAULT_SPEC))

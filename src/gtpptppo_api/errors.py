@@ -103,14 +103,11 @@ def _database_unavailable(_eh: Any, _request: Request, exc: Exception) -> Proble
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
-    parts = list(loc)
-    if parts and parts[0] in ("body", "query", "path", "header"):
-        where = parts.pop(0)
-        if not parts:
-            return str(where)
-        if where != "body":
-            return ".".join(str(p) for p in parts)
-    return ".".join(str(p) for p in parts)
+    """``("body", "victim", "sex")`` -> ``victim.sex``; a bare ``("body",)`` stays ``body``."""
+    parts = [str(part) for part in loc]
+    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(parts)
 
 
 def _request_validation(_eh: Any, _request: Request, exc: RequestValidationError) -> Problem:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import ApiToken, Role
+from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Unauthenticated, ValidationFailed
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.service_centres.models import ServiceCentre
@@ -89,6 +90,17 @@ async def create_token(
     session.add(token)
     await session.flush()
     return token, clear
+
+
+async def revoke_token(session: AsyncSession, clear: str) -> ApiToken:
+    """Revoke a token (kept, with the time, for the audit trail); it authenticates no more."""
+    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
+    if token is None:
+        raise ValidationFailed.field("token", "no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        await session.flush()
+    return token
 
 
 async def authenticate(session: AsyncSession, authorization: str | None) -> Caller:

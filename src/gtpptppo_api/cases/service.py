@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.models import (
@@ -201,8 +202,21 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
 # --- writing -----------------------------------------------------------------------------
 
 
-async def _known_regions(session: AsyncSession) -> set[str]:
-    return set((await session.scalars(select(Region.code))).all())
+async def _known_regions(session: AsyncSession, codes: Iterable[str] | None = None) -> set[str]:
+    """The region codes that exist: all of them (for a batch), or those among ``codes``."""
+    query = select(Region.code)
+    if codes is not None:
+        query = query.where(Region.code.in_(set(codes)))
+    return set((await session.scalars(query)).all())
+
+
+def _codes(body: CaseFields) -> list[str]:
+    destination = body.destination.region_code if body.destination else None
+    return [
+        code
+        for code in (body.registered_region_code, body.origin_region_code, destination)
+        if code is not None
+    ]
 
 
 async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int) -> ServiceCentre:
@@ -341,8 +355,6 @@ async def _audit_changes(
     session: AsyncSession, caller: Caller, centre: ServiceCentre, results: Iterable[ItemResult]
 ) -> None:
     """One audit event per created or updated case: id, reference and new version only."""
-    from gtpptppo_api.audit.models import AuditEvent
-
     now = utcnow()
     rows = [
         {
@@ -389,7 +401,8 @@ async def upsert_one(
         raise ValidationFailed(
             "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
         ) from error
-    errors = semantic_errors(body, centre, await _known_regions(session), today())
+    known = await _known_regions(session, _codes(body))
+    errors = semantic_errors(body, centre, known, today())
     if errors:
         raise ValidationFailed(
             "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors

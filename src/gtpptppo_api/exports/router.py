@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy import Select
 
 from gtpptppo_api.auth.deps import ExportReader
 from gtpptppo_api.db.session import StreamSessionDep
@@ -43,7 +44,7 @@ async def _prepare(
     region_code: str | None,
     from_year: int | None,
     to_year: int | None,
-) -> tuple[object, int]:
+) -> tuple[Select[Any], int]:
     return await service.prepare(
         session,
         caller,
@@ -76,7 +77,7 @@ async def export_cases_csv(
 ) -> StreamingResponse:
     query, withheld = await _prepare(request, session, caller, region_code, from_year, to_year)
     return StreamingResponse(
-        service.stream_csv(session, query),  # type: ignore[arg-type]
+        service.stream_csv(session, query),
         media_type="text/csv; charset=utf-8",
         headers={
             "X-Suppressed-Rows": str(withheld),
@@ -107,7 +108,7 @@ async def export_cases_ndjson(
 ) -> StreamingResponse:
     query, withheld = await _prepare(request, session, caller, region_code, from_year, to_year)
     return StreamingResponse(
-        service.stream_ndjson(session, query),  # type: ignore[arg-type]
+        service.stream_ndjson(session, query),
         media_type="application/x-ndjson",
         headers={"X-Suppressed-Rows": str(withheld)},
     )

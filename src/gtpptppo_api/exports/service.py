@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.models import Case
-from gtpptppo_api.regions import service as regions
-from gtpptppo_api.statistics.service import resolve_scope
+from gtpptppo_api.statistics.service import case_filters, resolve_scope
 
 COLUMNS = (
     "identification_month",
@@ -44,15 +43,6 @@ QUASI_IDENTIFIERS = (
 )
 
 
-def _scope(root: str, from_year: int | None, to_year: int | None) -> list[Any]:
-    clauses = [regions.subtree_clause(Case.registered_region_code, root)]
-    if from_year is not None:
-        clauses.append(Case.identified_year >= from_year)
-    if to_year is not None:
-        clauses.append(Case.identified_year <= to_year)
-    return clauses
-
-
 def rows_query(root: str, from_year: int | None, to_year: int | None, k: int) -> Select[Any]:
     class_size = func.count().over(partition_by=QUASI_IDENTIFIERS).label("class_size")
     inner = select(
@@ -70,7 +60,7 @@ def rows_query(root: str, from_year: int | None, to_year: int | None, k: int) ->
         Case.status,
         Case.id,
         class_size,
-    ).where(*_scope(root, from_year, to_year))
+    ).where(*case_filters(root, from_year, to_year))
     sub = inner.subquery()
     return (
         select(sub)
@@ -83,7 +73,7 @@ def withheld_query(root: str, from_year: int | None, to_year: int | None, k: int
     sizes = (
         select(func.count().label("n"))
         .select_from(Case)
-        .where(*_scope(root, from_year, to_year))
+        .where(*case_filters(root, from_year, to_year))
         .group_by(*QUASI_IDENTIFIERS)
         .subquery()
     )

@@ -21,6 +21,7 @@ from gtpptppo_api.jobs import service as jobs
 from gtpptppo_api.jobs.models import Job, JobStatus
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.members.models import Membership
+from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.reports import aggregation
 from gtpptppo_api.reports.models import (
@@ -130,8 +131,6 @@ def list_query(
     year: int | None = None,
     state: ReportState | None = None,
 ) -> Select[Report]:
-    from gtpptppo_api.regions import service as regions
-
     query = (
         select(Report)
         .join(TaskForce, TaskForce.id == Report.task_force_id)
@@ -413,14 +412,12 @@ def _flatten(value: Any, path: str = "") -> dict[str, Any]:
 
 
 def _row_key(item: Any, index: int) -> str:
-    """Rows of a table are matched by their labels, not their position."""
+    """Rows of a table are matched by their labels (text values and the year), not their
+    position, so a row added in between shows as one change."""
     if isinstance(item, dict):
         labels = [
-            f"{k}={v}"
-            for k, v in item.items()
-            if not isinstance(v, (int, float, list, dict)) or k in ("year",)
+            f"{k}={v}" for k, v in item.items() if isinstance(v, str) or v is None or k == "year"
         ]
-        labels = [label for label in labels if not label.startswith(("count=", "total="))]
         if labels:
             return ",".join(labels)
     return str(index)
@@ -592,8 +589,6 @@ async def submit_narrative(
 def narratives_query(
     caller: Caller, *, task_force_id: int | None, kind: ReportKind | None, year: int | None
 ) -> Select[SubTaskForceReport]:
-    from gtpptppo_api.regions import service as regions
-
     query = (
         select(SubTaskForceReport)
         .join(TaskForce, TaskForce.id == SubTaskForceReport.task_force_id)

@@ -58,6 +58,16 @@ async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str 
     return root
 
 
+def case_filters(root: str, from_year: int | None, to_year: int | None) -> list[Any]:
+    """The cases registered in ``root``'s subtree and identified within the years."""
+    clauses: list[Any] = [regions.subtree_clause(Case.registered_region_code, root)]
+    if from_year is not None:
+        clauses.append(Case.identified_year >= from_year)
+    if to_year is not None:
+        clauses.append(Case.identified_year <= to_year)
+    return clauses
+
+
 def victims_query(
     root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
 ) -> Select[Any]:
@@ -79,11 +89,7 @@ def victims_query(
         query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
     if "service" in groups:
         query = query.join(CaseService, CaseService.case_id == Case.id)
-    query = query.where(regions.subtree_clause(Case.registered_region_code, root))
-    if from_year is not None:
-        query = query.where(Case.identified_year >= from_year)
-    if to_year is not None:
-        query = query.where(Case.identified_year <= to_year)
+    query = query.where(*case_filters(root, from_year, to_year))
     if labelled:
         query = query.group_by(*labelled).order_by(*labelled)
     return query
