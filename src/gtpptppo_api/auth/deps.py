@@ -92,6 +92,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "compliance:read": frozenset(
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
     ),
+    # Community partners (5.7): their contact person is personal data, shown only to the
+    # secretariats (see partners.service.CONTACT_ROLES), so not for analysts.
+    "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
+    "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
 }
 
 
@@ -137,3 +141,5 @@ ComplianceReader = Annotated[Caller, Depends(require("compliance:read"))]
 ReportReader = Annotated[Caller, Depends(require("reports:read"))]
 ReportWriter = Annotated[Caller, Depends(require("reports:write"))]
 NarrativeWriter = Annotated[Caller, Depends(require("narratives:write"))]
+PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
+PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]
