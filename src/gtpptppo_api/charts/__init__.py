@@ -1,0 +1,1 @@
+"""Organisation charts of task forces in the layout of Lampiran I-III."""
