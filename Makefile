@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +36,15 @@ openapi: $(STAMP)
 openapi-check: $(STAMP)
 	$(BIN)/gtpptppo openapi --check
 
+# Debian's chromium for the public pages' browser test (tests/publishing/test_browser.py);
+# installed only when missing, quietly (needs root, as on CI).
+browser:
+	@test -x $(CHROMIUM) || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
-unit: $(STAMP)
+unit: $(STAMP) browser
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit

@@ -16,6 +16,7 @@ from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
 from gtpptppo_api.capacity.router import router as capacity_router
 from gtpptppo_api.cases.router import router as cases_router
+from gtpptppo_api.charts.router import router as charts_router
 from gtpptppo_api.compliance.router import router as compliance_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.exports.router import router as exports_router
@@ -25,6 +26,9 @@ from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
+from gtpptppo_api.partners.router import router as partners_router
+from gtpptppo_api.publishing.router import router as publishing_router
+from gtpptppo_api.publishing.site import router as public_site_router
 from gtpptppo_api.regions.router import router as regions_router
 from gtpptppo_api.reports.router import router as reports_router
 from gtpptppo_api.service_centres.router import router as service_centres_router
@@ -90,8 +94,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         monitoring_router,
         compliance_router,
         audit_router,
+        charts_router,
+        partners_router,
+        publishing_router,
     ):
         api.include_router(router)
     app.include_router(api)
+    # The public site (5.4): no token, read-only, published data only.
+    app.include_router(public_site_router)
     add_pagination(app)
     return app

@@ -111,6 +111,8 @@ class SubTaskForceReport(Base):
     activities: Mapped[str] = mapped_column(Text)  # kegiatan yang dilaksanakan
     obstacles: Mapped[str] = mapped_column(Text)  # hambatan
     recommendations: Mapped[str] = mapped_column(Text)  # rekomendasi
+    # Narrative fields kept off the public version of the report (bersifat internal).
+    internal_fields: Mapped[list[str]] = mapped_column(JSONType, default=list)
     state: Mapped[NarrativeState] = mapped_column(
         Enum(NarrativeState, native_enum=False, length=16), default=NarrativeState.draft
     )

@@ -87,6 +87,14 @@ class VersionDiff(Schema):
 
 
 Text = Annotated[str, Field(max_length=20_000)]
+NarrativeField = Literal["activities", "obstacles", "recommendations"]
+InternalFields = Annotated[
+    list[NarrativeField],
+    Field(
+        max_length=3,
+        description="Fields kept off the published (public) report; may change after submission.",
+    ),
+]
 
 
 class NarrativeCreate(Schema):
@@ -96,12 +104,14 @@ class NarrativeCreate(Schema):
     activities: Text = ""
     obstacles: Text = ""
     recommendations: Text = ""
+    internal_fields: InternalFields = []
 
 
 class NarrativeUpdate(Schema):
     activities: Text | None = None
     obstacles: Text | None = None
     recommendations: Text | None = None
+    internal_fields: InternalFields | None = None
 
 
 class NarrativeRead(Schema):
@@ -113,6 +123,7 @@ class NarrativeRead(Schema):
     activities: str
     obstacles: str
     recommendations: str
+    internal_fields: list[str]
     state: NarrativeState
     submitted_at: datetime | None
     created_at: datetime

@@ -512,7 +512,9 @@ async def create_narrative(
     if task_force.status is not TaskForceStatus.active:
         raise Conflict("The task force is dissolved.")
     _check_period(body.kind, body.year)
-    narrative = SubTaskForceReport(task_force_id=task_force.id, **body.model_dump())
+    values = body.model_dump()
+    values["internal_fields"] = sorted(set(values["internal_fields"]))
+    narrative = SubTaskForceReport(task_force_id=task_force.id, **values)
     session.add(narrative)
     try:
         await session.flush()
@@ -533,12 +535,16 @@ async def update_narrative(
     session: AsyncSession, caller: Caller, narrative_id: int, body: NarrativeUpdate
 ) -> SubTaskForceReport:
     narrative = await _visible_narrative(session, caller, narrative_id)
-    if narrative.state is NarrativeState.submitted:
+    changes = body.model_dump(exclude_unset=True)
+    # Marking fields internal is not editing the text: allowed after submission too.
+    if narrative.state is NarrativeState.submitted and set(changes) - {"internal_fields"}:
         raise Conflict("A submitted sub-task-force report is not edited.")
     before = narrative_read(narrative)
-    for name, value in body.model_dump(exclude_unset=True).items():
+    for name, value in changes.items():
         if value is None:
             raise ValidationFailed.field(name, "must not be null")
+        if name == "internal_fields":
+            value = sorted(set(value))
         setattr(narrative, name, value)
     await session.flush()
     await audit.record(

@@ -1,0 +1,25 @@
+"""A report published to the community (seed 2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gtpptppo_api.db.base import Base, utcnow
+
+
+class ReportPublication(Base):
+    """A forwarded report made public by its chair. Withdrawing it deletes the row (the
+    audit log keeps both steps); the public pages show only reports that have one."""
+
+    __tablename__ = "report_publication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), unique=True)
+    task_force_id: Mapped[int] = mapped_column(ForeignKey("task_force.id"), index=True)
+    acting_member_id: Mapped[int] = mapped_column(ForeignKey("membership.id"))
+    published_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
+    published_by_name: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

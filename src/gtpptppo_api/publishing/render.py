@@ -1,0 +1,84 @@
+"""The public pages: server-rendered HTML in Indonesian (Jinja2, autoescaped, StrictUndefined),
+readable on a phone (tables, no map, no script), and the report as PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from gtpptppo_api.reports.render import LABELS, label, number, percent, when
+
+HIDDEN = "×"  # a suppressed cell
+
+LABELS_PUBLIC: dict[str, dict[str, str]] = {
+    "partner_kind": {
+        "womens_organisation": "Organisasi perempuan",
+        "religious": "Organisasi keagamaan",
+        "youth": "Organisasi pemuda",
+        "village": "Kelompok desa/kelurahan",
+        "ngo": "Lembaga swadaya masyarakat",
+        "media": "Media",
+        "business": "Dunia usaha",
+        "academic": "Akademisi/perguruan tinggi",
+    },
+    "region_level": {"national": "Nasional", "province": "Provinsi", "regency": "Kabupaten/Kota"},
+}
+
+
+def count(value: Any) -> str:
+    """A published count, or the mark of a suppressed one."""
+    return HIDDEN if value is None else number(value)
+
+
+def public_label(value: Any, table: str) -> str:
+    if table in LABELS_PUBLIC:
+        return LABELS_PUBLIC[table].get(str(value), str(value))
+    return label(value, table)
+
+
+def period(years: list[int]) -> str:
+    return f"Tahun {years[0]}–{years[-1]}" if len(years) > 1 else f"Tahun {years[0]}"
+
+
+def day(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    text = when(value)
+    return text.rsplit(" ", 2)[0] if text.endswith("UTC") else text
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("gtpptppo_api.publishing", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        label=public_label,
+        number=number,
+        percent=percent,
+        when=when,
+        day=day,
+        count=count,
+        period=period,
+    )
+    env.globals.update(HIDDEN=HIDDEN, KINDS=LABELS["kind"])
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def page(template: str, **context: Any) -> str:
+    return ENVIRONMENT.get_template(template).render(**context)
+
+
+def report_pdf(html: str) -> bytes:
+    import weasyprint  # type: ignore[import-untyped]
+
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from gtpptppo_api.auth.deps import ReportReader, ReportWriter
+from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.publishing import service
+from gtpptppo_api.publishing.schemas import PublicationCreate, PublicationRead
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.post("/{report_id}/publication", status_code=201)
+async def publish_report(
+    report_id: int,
+    body: PublicationCreate,
+    session: SessionDep,
+    caller: ReportWriter,
+    response: Response,
+) -> PublicationRead:
+    """The chair reports to the community (2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6): a forwarded
+    report is published, de-identified and with small cells suppressed, at ``url`` (no token
+    needed), and announced in its region's Atom feed. Taken by the task force's own
+    secretariat naming the serving chair; 409 unless forwarded or received."""
+    result = await service.publish(session, caller, report_id, body)
+    response.headers["Location"] = f"/api/v1/reports/{report_id}/publication"
+    return result
+
+
+@router.get("/{report_id}/publication")
+async def get_publication(
+    report_id: int, session: SessionDep, caller: ReportReader
+) -> PublicationRead:
+    """Where the report is published; 404 if it is not."""
+    return await service.get(session, caller, report_id)
+
+
+@router.delete("/{report_id}/publication", status_code=204)
+async def withdraw_publication(report_id: int, session: SessionDep, caller: ReportWriter) -> None:
+    """Take the report off the public site."""
+    await service.withdraw(session, caller, report_id)
