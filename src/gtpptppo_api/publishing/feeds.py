@@ -40,10 +40,14 @@ def atom(base_url: str, region: Region, entries: Sequence[dict[str, Any]]) -> by
         item = feed.add_entry()
         item.id(url)
         item.title(title)
-        item.link(href=url, rel="alternate", type="text/html")
-        item.link(href=url + ".pdf", rel="enclosure", type="application/pdf")
+        # feedgen 1.0 writes an entry link's href only (its rel and type are dropped); a link
+        # without rel is the alternate (RFC 4287, 4.2.7.2), so the page is the one link and
+        # the PDF is named in the summary.
+        item.link(href=url, rel="alternate")
         item.published(entry["published_at"])
         item.updated(entry["published_at"])
-        item.summary(f"{title}, wilayah {entry['region_name']} ({entry['region_code']}).")
+        item.summary(
+            f"{title}, wilayah {entry['region_name']} ({entry['region_code']}). PDF: {url}.pdf"
+        )
     result: bytes = feed.atom_str(pretty=True)
     return result

@@ -1,0 +1,244 @@
+"""Publishing reports to the community (2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6), the public site
+(5.4) and its Atom feeds: no token, published data only, de-identified and suppressed."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from tests.helpers import error_fields, problem
+from tests.publishing.support import (
+    INTERNAL_OBSTACLE,
+    PARTNER_CONTACT,
+    PDF_ROW,
+    PUBLIC_ACTIVITY,
+    REGION,
+    SECRET_NAME,
+    SECRET_NIK,
+    Counts,
+    forwarded_report,
+    narrative,
+    partners,
+    publish,
+    push_table,
+    small,
+)
+from tests.reports.support import open_report, run_generation_jobs, step, unit
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+async def public(app):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def regency(client, session, national, auth):
+    regency = await unit(client, national, auth, REGION)
+    await push_table(client, national, auth)
+    await narrative(client, regency.admin, regency)
+    await partners(client, regency.admin, regency)
+    return regency
+
+
+def run_jobs(session):
+    async def run() -> None:
+        await run_generation_jobs(session)
+
+    return run
+
+
+async def test_unpublished_or_unforwarded_reports_are_404_publicly(
+    client, session, public, regency, national, auth
+):
+    """2.3.4 a.6: only a forwarded report, published by its chair, is public."""
+    report = await open_report(client, regency.admin, regency)
+    await run_generation_jobs(session)
+    problem(await public.get(f"/public/reports/{report['id']}"), 404)
+    # a draft cannot be published
+    problem(await publish(client, regency, report["id"]), 409)
+    problem(await public.get(f"/public/reports/{report['id']}"), 404)
+    problem(await public.get(f"/public/reports/{report['id']}.pdf"), 404)
+
+    # forwarded but not yet published: still 404
+    for action, extra in (
+        ("submit", {}),
+        ("discuss", {"meeting_id": regency.plenary["id"]}),
+        ("consolidate", {"acting_member_id": regency.daily_chair["id"]}),
+        ("forward", {"acting_member_id": regency.chair["id"]}),
+    ):
+        assert (await step(client, regency.admin, report["id"], action, **extra)).status_code == 200
+    problem(await public.get(f"/public/reports/{report['id']}"), 404)
+
+    published = await publish(client, regency, report["id"])
+    assert published.status_code == 201, published.text
+    assert published.json()["url"] == f"/public/reports/{report['id']}"
+    assert (await public.get(f"/public/reports/{report['id']}")).status_code == 200
+
+    # returned for revision by the province: no longer public
+    province = await auth("task_force_admin", "33")
+    returned = await step(client, province, report["id"], "return", comment="Perbaiki data")
+    assert returned.status_code == 200, returned.text
+    problem(await public.get(f"/public/reports/{report['id']}"), 404)
+    problem(await public.get("/public/reports/999999"), 404)
+
+
+async def test_only_the_chair_publishes_through_its_own_secretariat(client, session, regency, auth):
+    """The chair reports to the community (2.3.4 a.6): the secretariat names the serving
+    chair; a daily chair, a reporter or another jurisdiction cannot publish."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    url = f"/reports/{report['id']}/publication"
+    wrong = await client.post(
+        url, json={"acting_member_id": regency.daily_chair["id"]}, headers=regency.admin
+    )
+    assert "acting_member_id" in error_fields(problem(wrong, 422))
+    reporter = await auth("reporter", REGION)
+    problem(
+        await client.post(url, json={"acting_member_id": regency.chair["id"]}, headers=reporter),
+        403,
+    )
+    other = await auth("task_force_admin", "32")
+    problem(
+        await client.post(url, json={"acting_member_id": regency.chair["id"]}, headers=other), 404
+    )
+    province = await auth("task_force_admin", "33")  # sees it, but is not its secretariat
+    problem(
+        await client.post(url, json={"acting_member_id": regency.chair["id"]}, headers=province),
+        403,
+    )
+    problem(await client.get(url, headers=regency.admin), 404)
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    problem(await publish(client, regency, report["id"]), 409)
+    shown = await client.get(url, headers=reporter)
+    assert shown.status_code == 200 and shown.json()["feed_url"] == f"/public/feeds/{REGION}.atom"
+    # withdrawn: 404 publicly again
+    assert (await client.delete(url, headers=regency.admin)).status_code == 204
+    problem(await client.get(url, headers=regency.admin), 404)
+
+
+async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
+    client, session, public, regency
+):
+    """DESIGN Security and 5.4: the public report shows only de-identified aggregates;
+    counts under the threshold are hidden with complementary suppression (so no hidden
+    cell can be worked out from the total), and the narrative fields marked internal are
+    left out."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+
+    page = await public.get(f"/public/reports/{report['id']}")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    parsed = Counts(page.text)
+    text = " ".join(parsed.text)
+    assert parsed.counts, "the page shows counts"
+    assert not [c for c in parsed.counts if small(c)]
+    assert "×" in parsed.counts  # the small cells are there, hidden
+    # Table 1: both child cells are small; a line holding one hidden cell hides another
+    assert parsed.counts[:4] == ["×", "×", "×", "×"]
+    assert "23" in parsed.counts  # the total stands: two or more cells hidden per line
+    for secret in (SECRET_NAME, SECRET_NIK[:10], "0812000000", PARTNER_CONTACT, INTERNAL_OBSTACLE):
+        assert secret not in page.text
+    assert PUBLIC_ACTIVITY in text
+    # no names of officials either (the chart and report show positions only)
+    assert "Harian 33.02" not in page.text and "Ketua 33.02" not in page.text
+
+    pdf = await public.get(f"/public/reports/{report['id']}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    rows = PDF_ROW.findall(pdf_text)
+    assert len(rows) == 4, pdf_text
+    assert all(not small(value) for _, _, value in rows)
+    assert PUBLIC_ACTIVITY in pdf_text
+    for secret in (SECRET_NAME, SECRET_NIK[:10], PARTNER_CONTACT, INTERNAL_OBSTACLE):
+        assert secret not in pdf_text
+
+
+async def test_marking_a_field_internal_after_publication_hides_it(
+    client, session, public, regency
+):
+    """A narrative field can be marked internal after submission; the public page follows."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    assert PUBLIC_ACTIVITY in (await public.get(f"/public/reports/{report['id']}")).text
+    listed = await client.get("/sub-task-force-reports", headers=regency.admin)
+    narrative_id = listed.json()["items"][0]["id"]
+    edit = await client.patch(
+        f"/sub-task-force-reports/{narrative_id}",
+        json={"internal_fields": ["activities", "obstacles"]},
+        headers=regency.admin,
+    )
+    assert edit.status_code == 200, edit.text
+    assert PUBLIC_ACTIVITY not in (await public.get(f"/public/reports/{report['id']}")).text
+    text_edit = await client.patch(
+        f"/sub-task-force-reports/{narrative_id}", json={"activities": "x"}, headers=regency.admin
+    )
+    problem(text_edit, 409)
+
+
+async def test_index_region_pages_and_caching(client, session, public, regency):
+    """5.4: a public index per province and regency, readable on a phone; the region page
+    shows the chart and the partners that consented to be listed (5.7), never a contact."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+
+    index = await public.get("/public/")
+    assert index.status_code == 200
+    assert 'name="viewport"' in index.text
+    assert 'data-region="33"' in index.text
+    assert f"/public/reports/{report['id']}" in index.text
+    assert index.headers["cache-control"].startswith("public")
+    again = await public.get("/public/", headers={"If-None-Match": index.headers["etag"]})
+    assert again.status_code == 304
+
+    page = await public.get(f"/public/regions/{REGION}")
+    assert page.status_code == 200
+    assert "Karang Taruna Desa Sumber" in page.text
+    assert "Mitra Teladan" in page.text
+    assert "Kelompok Tanpa Persetujuan" not in page.text
+    assert PARTNER_CONTACT not in page.text
+    assert "Sub GT Penegakan Hukum" in page.text  # the chart
+    assert f"/public/reports/{report['id']}" in page.text
+    province = await public.get("/public/regions/33")
+    assert f'data-region="{REGION}"' in province.text
+    problem(await public.get("/public/regions/99.99"), 404)
+
+    chart = await public.get(f"/public/task-forces/{regency.id}/chart.svg")
+    assert chart.status_code == 200
+    ET.fromstring(chart.content)  # noqa: S314 - our own output
+    problem(await public.get("/public/task-forces/999999/chart.svg"), 404)
+
+
+async def test_atom_feed_per_region(client, session, public, regency):
+    """5.4 b: information media follow a region's newly published reports by Atom."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    empty = await public.get(f"/public/feeds/{REGION}.atom")
+    assert empty.status_code == 200
+    assert ET.fromstring(empty.content).findall(f"{ATOM}entry") == []  # noqa: S314
+    assert (await publish(client, regency, report["id"])).status_code == 201
+
+    for code, expected in ((REGION, 1), ("33", 1), ("ID", 1), ("32", 0)):
+        feed = await public.get(f"/public/feeds/{code}.atom")
+        assert feed.status_code == 200
+        assert feed.headers["content-type"].startswith("application/atom+xml")
+        root = ET.fromstring(feed.content)  # noqa: S314 - our own output
+        assert root.tag == f"{ATOM}feed"
+        entries = root.findall(f"{ATOM}entry")
+        assert len(entries) == expected, code
+        if expected:
+            # a link without rel is the alternate (RFC 4287, 4.2.7.2)
+            links = entries[0].findall(f"{ATOM}link")
+            alternates = [x for x in links if x.get("rel", "alternate") == "alternate"]
+            assert len(alternates) == 1
+            link = alternates[0].get("href")
+            assert link == f"http://test/public/reports/{report['id']}"
+            assert entries[0].find(f"{ATOM}id").text == link  # the stable URL
+    problem(await public.get("/public/feeds/99.99.atom"), 404)
