@@ -36,7 +36,8 @@ async def test_a_partner_is_recorded_with_its_contact_encrypted(client, session,
     assert created["kind"] == "religious"
 
     row = await session.get(CommunityPartner, created["id"])
-    assert row is not None and row.contact_ciphertext is not None
+    assert row is not None
+    assert row.contact_ciphertext is not None
     assert b"Siti Aminah" not in row.contact_ciphertext
 
     reporter = await auth("reporter", "33.74")
@@ -44,7 +45,8 @@ async def test_a_partner_is_recorded_with_its_contact_encrypted(client, session,
         f"/task-forces/{task_force['id']}/partners/{created['id']}", headers=reporter
     )
     assert seen.status_code == 200
-    assert seen.json()["contact"] is None and seen.json()["has_contact"] is True
+    assert seen.json()["contact"] is None
+    assert seen.json()["has_contact"] is True
 
     listed = await client.get(f"/task-forces/{task_force['id']}/partners", headers=admin)
     assert [p["id"] for p in listed.json()["items"]] == [created["id"]]

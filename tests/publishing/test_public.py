@@ -117,7 +117,8 @@ async def test_only_the_chair_publishes_through_its_own_secretariat(client, sess
     assert (await publish(client, regency, report["id"])).status_code == 201
     problem(await publish(client, regency, report["id"]), 409)
     shown = await client.get(url, headers=reporter)
-    assert shown.status_code == 200 and shown.json()["feed_url"] == f"/public/feeds/{REGION}.atom"
+    assert shown.status_code == 200
+    assert shown.json()["feed_url"] == f"/public/feeds/{REGION}.atom"
     # withdrawn: 404 publicly again
     assert (await client.delete(url, headers=regency.admin)).status_code == 204
     problem(await client.get(url, headers=regency.admin), 404)
@@ -148,7 +149,8 @@ async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
         assert secret not in page.text
     assert PUBLIC_ACTIVITY in text
     # no names of officials either (the chart and report show positions only)
-    assert "Harian 33.02" not in page.text and "Ketua 33.02" not in page.text
+    assert "Harian 33.02" not in page.text
+    assert "Ketua 33.02" not in page.text
 
     pdf = await public.get(f"/public/reports/{report['id']}.pdf")
     assert pdf.status_code == 200
