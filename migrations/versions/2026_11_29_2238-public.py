@@ -72,7 +72,7 @@ def upgrade() -> None:
                 "prevention",
                 "victim_support",
                 "other",
-                name="activitykind",
+                name="partneractivitykind",
                 native_enum=False,
                 length=32,
             ),

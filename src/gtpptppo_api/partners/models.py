@@ -47,7 +47,7 @@ class CommunityPartner(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ActivityKind(enum.StrEnum):
+class PartnerActivityKind(enum.StrEnum):
     """What the task force does with its community groups (5.7 b, c)."""
 
     capacity_building = "capacity_building"  # pembinaan
@@ -65,7 +65,9 @@ class PartnerActivity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("community_partner.id"))
-    kind: Mapped[ActivityKind] = mapped_column(Enum(ActivityKind, native_enum=False, length=32))
+    kind: Mapped[PartnerActivityKind] = mapped_column(
+        Enum(PartnerActivityKind, native_enum=False, length=32)
+    )
     title: Mapped[str] = mapped_column(String(300))
     held_on: Mapped[date] = mapped_column()
     description: Mapped[str] = mapped_column(Text, default="")

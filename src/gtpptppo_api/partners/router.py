@@ -11,10 +11,10 @@ from gtpptppo_api.kit.etag import IfMatch, etag
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.partners import service
 from gtpptppo_api.partners.schemas import (
-    ActivityCreate,
-    ActivityRead,
     AwardCreate,
     AwardRead,
+    PartnerActivityCreate,
+    PartnerActivityRead,
     PartnerCreate,
     PartnerRead,
     PartnerUpdate,
@@ -102,21 +102,23 @@ async def update_partner(
 async def add_activity(
     task_force_id: int,
     partner_id: int,
-    body: ActivityCreate,
+    body: PartnerActivityCreate,
     session: SessionDep,
     caller: PartnerWriter,
-) -> ActivityRead:
+) -> PartnerActivityRead:
     """An activity with the group: capacity building, coordination, prevention (5.7 b, c)."""
     activity = await service.add_activity(session, caller, task_force_id, partner_id, body)
-    return ActivityRead.model_validate(activity)
+    return PartnerActivityRead.model_validate(activity)
 
 
-@router.get("/{partner_id}/activities", response_model=CursorPage[ActivityRead])
+@router.get("/{partner_id}/activities", response_model=CursorPage[PartnerActivityRead])
 async def list_activities(
     task_force_id: int, partner_id: int, session: SessionDep, caller: PartnerReader
-) -> CursorPage[ActivityRead]:
+) -> CursorPage[PartnerActivityRead]:
     _, partner = await service.get_visible(session, caller, task_force_id, partner_id)
-    page: CursorPage[ActivityRead] = await paginate(session, service.activities_query(partner))
+    page: CursorPage[PartnerActivityRead] = await paginate(
+        session, service.activities_query(partner)
+    )
     return page
 
 

@@ -6,13 +6,13 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.kit.schemas import Schema
-from gtpptppo_api.partners.models import ActivityKind, PartnerKind
+from gtpptppo_api.partners.models import PartnerActivityKind, PartnerKind
 
 Name = Annotated[str, Field(min_length=1, max_length=300)]
 LongText = Annotated[str, Field(max_length=4000)]
 
 
-class Contact(Schema):
+class PartnerContact(Schema):
     """The group's contact person: personal data, stored encrypted."""
 
     name: Name
@@ -31,7 +31,7 @@ class PartnerCreate(Schema):
     listing_consent: bool = Field(
         default=False, description="The group agreed to be listed on the public pages."
     )
-    contact: Contact | None = None
+    contact: PartnerContact | None = None
 
 
 class PartnerUpdate(Schema):
@@ -41,7 +41,7 @@ class PartnerUpdate(Schema):
     kind: PartnerKind | None = None
     contribution: Annotated[str | None, Field(min_length=1, max_length=4000)] = None
     listing_consent: bool | None = None
-    contact: Contact | None = None
+    contact: PartnerContact | None = None
 
 
 class PartnerRead(Schema):
@@ -52,7 +52,7 @@ class PartnerRead(Schema):
     contribution: str
     listing_consent: bool
     has_contact: bool
-    contact: Contact | None = Field(
+    contact: PartnerContact | None = Field(
         default=None, description="Only for task force administrators (the read is audited)."
     )
     created_at: datetime
@@ -60,17 +60,17 @@ class PartnerRead(Schema):
     version: int
 
 
-class ActivityCreate(Schema):
-    kind: ActivityKind
+class PartnerActivityCreate(Schema):
+    kind: PartnerActivityKind
     title: Name
     held_on: date
     description: LongText = ""
 
 
-class ActivityRead(Schema):
+class PartnerActivityRead(Schema):
     id: int
     partner_id: int
-    kind: ActivityKind
+    kind: PartnerActivityKind
     title: str
     held_on: date
     description: str

@@ -19,11 +19,11 @@ from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.partners.models import CommunityPartner, PartnerActivity, PartnerAward
 from gtpptppo_api.partners.schemas import (
-    ActivityCreate,
-    ActivityRead,
     AwardCreate,
     AwardRead,
-    Contact,
+    PartnerActivityCreate,
+    PartnerActivityRead,
+    PartnerContact,
     PartnerCreate,
     PartnerRead,
     PartnerUpdate,
@@ -40,7 +40,7 @@ def _associated(partner: CommunityPartner) -> str:
     return f"community_partner:{partner.id}"
 
 
-def _seal(partner: CommunityPartner, contact: Contact | None, keyring: Keyring) -> None:
+def _seal(partner: CommunityPartner, contact: PartnerContact | None, keyring: Keyring) -> None:
     if contact is None:
         partner.contact_key_id, partner.contact_ciphertext = None, None
         return
@@ -72,7 +72,7 @@ async def read(
     result = public_view(partner)
     if caller.role in CONTACT_ROLES and partner.contact_ciphertext is not None:
         assert partner.contact_key_id is not None
-        result.contact = Contact.model_validate(
+        result.contact = PartnerContact.model_validate(
             keyring.decrypt(
                 partner.contact_key_id, partner.contact_ciphertext, _associated(partner)
             )
@@ -169,7 +169,11 @@ def list_query(task_force: TaskForce, *, listed: bool | None = None) -> Select[C
 
 
 async def add_activity(
-    session: AsyncSession, caller: Caller, task_force_id: int, partner_id: int, body: ActivityCreate
+    session: AsyncSession,
+    caller: Caller,
+    task_force_id: int,
+    partner_id: int,
+    body: PartnerActivityCreate,
 ) -> PartnerActivity:
     """An activity with the group: capacity building, coordination, prevention (5.7 b, c)."""
     task_force, partner = await get_visible(session, caller, task_force_id, partner_id)
@@ -183,7 +187,7 @@ async def add_activity(
         action="create",
         entity_type="partner_activity",
         entity_id=activity.id,
-        after=ActivityRead.model_validate(activity),
+        after=PartnerActivityRead.model_validate(activity),
     )
     return activity
 
