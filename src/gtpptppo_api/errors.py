@@ -6,16 +6,21 @@ including FastAPI's validation errors and unknown routes.
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi_problem.error import Problem
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 logger = logging.getLogger("gtpptppo_api")
+
+RETRY_AFTER_SECONDS = 5
 
 
 class AppError(Problem):
@@ -94,11 +99,46 @@ class InternalError(AppError):
         super().__init__("An unexpected error occurred; it has been logged.", **extras)
 
 
-def _database_unavailable(_eh: Any, _request: Request, exc: Exception) -> Problem:
+# SQLSTATE classes of a database that is gone or going: 08 connection exception,
+# 57P01-57P05 operator intervention (shutting down, starting up, crash recovery).
+UNAVAILABLE_SQLSTATES = ("08", "57P")
+UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be reached just now.
+
+    Covers SQLAlchemy's disconnect errors (``connection_invalidated``), the driver's
+    connection errors, a refused or reset socket, a connect timeout, an exhausted pool, and
+    PostgreSQL's "shutting down" / "starting up" answers (SQLSTATE 08xxx, 57P0x).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, OperationalError | InterfaceError | PoolTimeout):
+            return True
+        if isinstance(current, ConnectionError | socket.gaierror | TimeoutError):
+            return True  # refused, reset, aborted, no such host, connect timeout
+        if isinstance(current, OSError) and current.errno in UNREACHABLE_ERRNOS:
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
+def _database_unavailable(_eh: Any, _request: Request, exc: Exception) -> Problem | None:
+    if not database_unavailable(exc):
+        return None  # an ordinary unexpected error: 500
     logger.warning("database unavailable: %s", type(exc).__name__)
     return ServiceUnavailable(
-        "The database cannot be reached; nothing was changed. Retry later.",
-        headers={"Retry-After": "5"},
+        "The database cannot be reached just now; retry later.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -128,11 +168,8 @@ def install(app: FastAPI) -> None:
     handler = new_exception_handler(
         logger=logger,
         unhandled_wrappers={"default": InternalError},  # type: ignore[dict-item]
-        handlers={
-            OperationalError: _database_unavailable,
-            InterfaceError: _database_unavailable,
-            ConnectionError: _database_unavailable,
-        },
+        # Any exception that says the database is unreachable: 503 with Retry-After.
+        handlers={Exception: _database_unavailable},
         request_validation_handler=_request_validation,
     )
     add_exception_handler(app, handler, generic_swagger_defaults=False)

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 from gtpptppo_api.settings import async_url
 
+CONNECT_TIMEOUT_SECONDS = 10
+
 
 def _sqlite_setup(engine: AsyncEngine) -> None:
     """Make SQLite behave: foreign keys on, WAL, a busy timeout, real transactions.
@@ -37,7 +39,14 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # pre-ping: connections broken by a database restart are replaced, not handed out;
+        # a bounded connect timeout: an unreachable server is a quick 503, not a hung request.
+        kwargs.update(
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     engine = _create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         _sqlite_setup(engine)
