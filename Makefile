@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench clean browser
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test: lint typecheck openapi-check unit
 bench: $(STAMP)
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
+
+# Two API and two worker processes on PostgreSQL and RabbitMQ; DEMO_JOBS report jobs (100)
+# through both APIs, each done once. Bounded; stops its processes, drops its database.
+scaleout-demo: $(STAMP)
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.scaleout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
