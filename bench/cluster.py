@@ -247,7 +247,7 @@ class PrivatePostgres:
                 "-o",
                 options,
                 "start",
-            ]  # fmt: skip
+            ]
         )
 
     def stop(self, mode: str = "fast") -> None:

@@ -173,18 +173,12 @@ async def count_run(database_url: str, report_ids: list[int], run: ReportRun) ->
     run.versions_per_report = Counter(int(row["n"]) for row in versions)
 
 
-async def open_reports(
-    apis: list[str], token: str, count: int, *, first_year: int = 2015
-) -> tuple[list[int], Counter[str]]:
-    """Task forces for up to ten provinces, then ``count`` annual reports, taking turns
-    through each API in ``apis``; return the report ids and how many each API opened."""
+async def create_task_forces(apis: list[str], token: str, count: int) -> list[int]:
+    """Task forces of the first ``count`` of ten provinces, taking turns through ``apis``."""
     headers = {"Authorization": f"Bearer {token}"}
-    years = max(1, -(-count // len(PROVINCES)))
-    provinces = PROVINCES[: -(-count // years)]
-    through: Counter[str] = Counter()
+    ids = []
     async with httpx.AsyncClient(timeout=60) as client:
-        task_forces = []
-        for index, code in enumerate(provinces):
+        for index, code in enumerate(PROVINCES[:count]):
             response = await client.post(
                 f"{apis[index % len(apis)]}/api/v1/task-forces",
                 json=task_force_body(code),
@@ -192,12 +186,23 @@ async def open_reports(
             )
             if response.status_code != 201:
                 raise RuntimeError(f"task force {code}: {response.status_code} {response.text}")
-            task_forces.append(response.json()["id"])
-        bodies = [
-            {"task_force_id": tf, "kind": "annual", "year": first_year + y}
-            for y in range(years)
-            for tf in task_forces
-        ][:count]
+            ids.append(int(response.json()["id"]))
+    return ids
+
+
+async def post_reports(
+    apis: list[str], token: str, task_forces: list[int], count: int, *, first_year: int = 2015
+) -> tuple[list[int], Counter[str]]:
+    """``count`` annual reports over ``task_forces`` and successive years, taking turns
+    through each API in ``apis``; return the report ids and how many each API opened."""
+    headers = {"Authorization": f"Bearer {token}"}
+    bodies = [
+        {"task_force_id": task_force, "kind": "annual", "year": first_year + year}
+        for year in range(-(-count // len(task_forces)))
+        for task_force in task_forces
+    ][:count]
+    through: Counter[str] = Counter()
+    async with httpx.AsyncClient(timeout=60) as client:
 
         async def post(index: int, body: dict[str, Any]) -> int:
             api = apis[index % len(apis)]
@@ -207,11 +212,20 @@ async def open_reports(
             through[api] += 1
             return int(response.json()["id"])
 
-        ids = []
-        for start in range(0, len(bodies), 10):  # ten requests in flight at a time
-            chunk = list(enumerate(bodies))[start : start + 10]
-            ids += await asyncio.gather(*(post(i, body) for i, body in chunk))
+        ids: list[int] = []
+        numbered = list(enumerate(bodies))
+        for start in range(0, len(numbered), 10):  # ten requests in flight at a time
+            ids += await asyncio.gather(
+                *(post(i, body) for i, body in numbered[start : start + 10])
+            )
     return ids, through
+
+
+async def open_reports(apis: list[str], token: str, count: int) -> tuple[list[int], Counter[str]]:
+    """Up to ten provincial task forces, then ``count`` annual reports through ``apis``."""
+    years = max(1, -(-count // len(PROVINCES)))
+    task_forces = await create_task_forces(apis, token, -(-count // years))
+    return await post_reports(apis, token, task_forces, count)
 
 
 async def wait_finished(database_url: str, report_ids: list[int], within: float) -> float:

@@ -27,9 +27,9 @@ async def test_an_unreachable_database_answers_503_with_retry_after():
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
-            # Starlette re-raises after answering an error of its outermost handler; the
-            # server logs it, the client gets the 503.
-            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+            # The error is answered and done with, not re-raised to the server (which would
+            # then drop the connection): with raise_app_exceptions it would surface here.
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=True),
             base_url="http://test/api/v1",
         ) as client,
     ):

@@ -11,6 +11,7 @@ import logging
 import socket
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi_problem.error import Problem
@@ -103,6 +104,14 @@ class InternalError(AppError):
 # 57P01-57P05 operator intervention (shutting down, starting up, crash recovery).
 UNAVAILABLE_SQLSTATES = ("08", "57P")
 UNREACHABLE_ERRNOS = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN)
+# What a database going away raises, by layer: SQLAlchemy, the pool, asyncpg, the socket.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    PoolTimeout,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+)
 
 
 def database_unavailable(exc: BaseException) -> bool:
@@ -173,3 +182,8 @@ def install(app: FastAPI) -> None:
         request_validation_handler=_request_validation,
     )
     add_exception_handler(app, handler, generic_swagger_defaults=False)
+    # The database's errors are also handled one level in (Starlette's ExceptionMiddleware):
+    # there an error is answered and done with; a handler of ``Exception`` answers and then
+    # re-raises, so the server drops the keep-alive connection and clients see a reset.
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, handler)
