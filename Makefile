@@ -50,10 +50,12 @@ unit: $(STAMP) browser
 test: lint typecheck openapi-check unit
 
 # Figures as ratios to raw database work measured in the same run (BENCH_BACKENDS,
-# BENCH_CASES, BENCH_STATS_ROWS scale it down).
+# BENCH_CASES, BENCH_STATS_ROWS scale it down). bench_load: 200 clients for 60 s against two
+# API and two worker processes on PostgreSQL and RabbitMQ (BENCH_LOAD_SECONDS shortens it).
 bench: $(STAMP)
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_load
 
 # Two API and two worker processes on PostgreSQL and RabbitMQ; DEMO_JOBS report jobs (100)
 # through both APIs, each done once. Bounded; stops its processes, drops its database.
