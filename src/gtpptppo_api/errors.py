@@ -177,8 +177,10 @@ def install(app: FastAPI) -> None:
     handler = new_exception_handler(
         logger=logger,
         unhandled_wrappers={"default": InternalError},  # type: ignore[dict-item]
-        # Any exception that says the database is unreachable: 503 with Retry-After.
-        handlers={Exception: _database_unavailable},
+        # Any exception that says the database is unreachable: 503 with Retry-After. A
+        # handler answering None leaves the error to the default (500); its type says
+        # Problem only.
+        handlers={Exception: _database_unavailable},  # type: ignore[dict-item]
         request_validation_handler=_request_validation,
     )
     add_exception_handler(app, handler, generic_swagger_defaults=False)
