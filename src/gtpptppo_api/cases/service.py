@@ -7,6 +7,8 @@ invalid, and stores nothing of an invalid one.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -290,21 +292,21 @@ async def _store(
     return outcomes
 
 
-async def upsert_batch(
-    session: AsyncSession,
-    caller: Caller,
-    centre_id: int,
+# Batches up to this size are checked on the event loop; larger ones in a worker thread.
+INLINE_ITEMS = 10
+
+
+def _check_items(
     raw_items: Sequence[Any],
+    centre: ServiceCentre,
+    known: set[str],
+    day: date,
     keyring: Keyring,
-) -> BatchResult:
-    """Store every valid item; answer a result per item, in order."""
-    centre = await writable_centre(session, caller, centre_id)
-    if len(raw_items) > MAX_BATCH_ITEMS:
-        raise ValidationFailed.field(
-            "items", f"at most {MAX_BATCH_ITEMS} items per batch, got {len(raw_items)}"
-        )
-    known = await _known_regions(session)
-    day = today()
+) -> tuple[list[ItemResult], list[Prepared]]:
+    """Validate each item and prepare (seal) the valid ones; a result per item, in order.
+
+    Pure CPU work over loaded values (no session), so it may run in a worker thread.
+    """
     results: list[ItemResult] = []
     valid: list[Prepared] = []
     seen: set[str] = set()
@@ -333,6 +335,27 @@ async def upsert_batch(
         seen.add(body.external_ref)
         valid.append(prepare(index, body.external_ref, body, centre, keyring))
         results.append(ItemResult(index=index, external_ref=body.external_ref, outcome="invalid"))
+    return results, valid
+
+
+async def upsert_batch(
+    session: AsyncSession,
+    caller: Caller,
+    centre_id: int,
+    raw_items: Sequence[Any],
+    keyring: Keyring,
+) -> BatchResult:
+    """Store every valid item; answer a result per item, in order."""
+    centre = await writable_centre(session, caller, centre_id)
+    if len(raw_items) > MAX_BATCH_ITEMS:
+        raise ValidationFailed.field(
+            "items", f"at most {MAX_BATCH_ITEMS} items per batch, got {len(raw_items)}"
+        )
+    known = await _known_regions(session)
+    check = functools.partial(_check_items, raw_items, centre, known, today(), keyring)
+    # Validating and sealing a batch is CPU work: in a thread, so that the event loop keeps
+    # answering the other requests of this process in between (a small batch stays inline).
+    results, valid = await asyncio.to_thread(check) if len(raw_items) > INLINE_ITEMS else check()
     try:
         outcomes = await _store(session, centre, valid, keyring)
     except IntegrityError as exc:
