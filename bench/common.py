@@ -21,10 +21,11 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gtpptppo_api.cases.models import Case, CaseExploitation
+from gtpptppo_api.cases.models import Case, CaseExploitation, ExploitationType, bit
 from gtpptppo_api.db.migrate import upgrade
 
 PG_URL = os.environ.get("GTPPTPPO_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+FORCED_LABOUR = bit(ExploitationType.forced_labour)
 KEY = "k1:" + base64.urlsafe_b64encode(b"b" * 32).decode()
 
 
@@ -97,6 +98,8 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
                         "status": "open",
                         "exploitation_types": ["forced_labour"],
                         "services": [],
+                        "exploitation_mask": FORCED_LABOUR,
+                        "service_mask": 0,
                         "personal_key_id": None,
                         "personal_ciphertext": None,
                         "nik_index": f"n{nik}" if nik is not None else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,9 +12,11 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,6 +74,25 @@ def _enum(cls: type[enum.Enum], length: int = 32) -> Enum:
     return Enum(cls, native_enum=False, length=length)
 
 
+def mask(members: Iterable[enum.Enum | str], cls: type[enum.Enum]) -> int:
+    """The members as a bit set: bit ``i`` is the ``i``-th member of ``cls`` as declared."""
+    bits = {member.value: 1 << i for i, member in enumerate(cls)}
+    result = 0
+    for member in members:
+        result |= bits[member.value if isinstance(member, enum.Enum) else member]
+    return result
+
+
+def bit(member: enum.Enum) -> int:
+    """The bit of one member in :func:`mask`."""
+    return mask([member], type(member))
+
+
+# A case without a NIK is a victim of its own (``victim_key`` is ``case:<id>``): only cases
+# with a NIK need de-duplicating, and this partial index holds just what that needs.
+NIK_CASES = "nik_index IS NOT NULL"
+
+
 class Case(Base):
     """One victim's case as a centre records it, keyed by ``(service_centre, external_ref)``."""
 
@@ -78,6 +100,18 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("service_centre_id", "external_ref"),
         Index("ix_victim_case_region_year", "registered_region_code", "identified_year"),
+        Index(
+            "ix_victim_case_nik_cells",
+            "identified_year",
+            "registered_region_code",
+            "age_group",
+            "sex",
+            "victim_key",
+            "exploitation_mask",
+            "service_mask",
+            postgresql_where=text(NIK_CASES),
+            sqlite_where=text(NIK_CASES),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -98,6 +132,10 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 8))
     exploitation_types: Mapped[list[str]] = mapped_column(JSONType)
     services: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # The exploitation types and the services received as bit sets (``mask``), so that the
+    # report counts them in the same scan as Table 1; the child rows below keep the detail.
+    exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
+    service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     personal_key_id: Mapped[str | None] = mapped_column(String(32))
     personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     nik_index: Mapped[str | None] = mapped_column(String(64), index=True)

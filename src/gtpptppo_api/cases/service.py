@@ -33,6 +33,7 @@ from gtpptppo_api.cases.models import (
     ExploitationType,
     ServiceType,
     Sex,
+    mask,
 )
 from gtpptppo_api.cases.schemas import (
     BatchResult,
@@ -168,6 +169,8 @@ def prepare(
         "status": body.status,
         "exploitation_types": [t.value for t in body.exploitation_types],
         "services": [s.model_dump(mode="json") for s in body.services],
+        "exploitation_mask": mask(body.exploitation_types, ExploitationType),
+        "service_mask": mask([s.type for s in body.services], ServiceType),
         "nik_index": keyring.blind_index(nik) if nik else None,
         "content_mac": keyring.mac(content_of(body)),
     }

@@ -7,15 +7,18 @@ forwarded (their frozen versions), so the two can be reconciled.
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from gtpptppo_api.action_plans import service as action_plans
 from gtpptppo_api.agreements import service as agreements
 from gtpptppo_api.capacity import service as capacity
+from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType, bit
 from gtpptppo_api.facilities import service as facilities
 from gtpptppo_api.meetings import service as meetings
 from gtpptppo_api.regions.models import Region
@@ -37,30 +40,94 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+COUNTED = (
+    ("by_service", "service", ServiceType, Case.service_mask),
+    ("by_exploitation_type", "exploitation_type", ExploitationType, Case.exploitation_mask),
+)
+
+
+def _has(mask: Any, member: enum.Enum) -> ColumnElement[bool]:
+    has: ColumnElement[bool] = mask.op("&")(bit(member)) != 0
+    return has
+
+
+def _counted_label(member: enum.Enum) -> str:
+    return f"{type(member).__name__}_{member.value}"
+
+
 async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
     """The victim statistics over the subtree: Table 1 cells, and by region, service, type.
 
-    One scan at the finest grain (year x age group x sex x region below ``root``) gives Table
-    1, the regional table and the totals, so that they add up: a victim is counted once per
-    cell (the same NIK in the same year, see ``victim_key``); two more scans count by
-    service and by exploitation type (a case counts under each of its types).
+    A victim is counted once per cell of the finest grain (year x age group x sex x region
+    below ``root``): the same NIK in the same year is one victim (``victim_key``); Table 1,
+    the regional table and the totals are sums of those cells, so they add up. By service
+    and by exploitation type, a victim counts once under each service or type received.
+
+    A case without a NIK is a victim of its own (its ``victim_key`` is ``case:<id>``), so
+    those cases are plain counts: one scan of ``victim_case`` counts them per finest cell,
+    with their services and types from the bit sets of the case row, and counts every
+    record. Only the cases with a NIK are de-duplicated, by two queries that read the partial
+    index ``ix_victim_case_nik_cells``: distinct victims per finest cell, and distinct victims
+    per service and per type over the whole subtree.
     """
     first, last = years[0], years[-1]
+    region = statistics.region_key(root).label("region")
+    finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
+    where = statistics.case_filters(root, first, last)
+    plain = Case.nik_index.is_(None)
+    with_nik = Case.nik_index.is_not(None)
+    members = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
 
-    async def grouped(groups: list[str]) -> list[Any]:
-        return list(await session.execute(statistics.victims_query(root, groups, first, last)))
+    def plain_count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
 
-    finest = await grouped(["year", "age_group", "sex", "region"])
+    scan = (
+        select(
+            *finest,
+            func.count().label("records"),
+            plain_count(plain).label("plain"),
+            *[
+                plain_count(and_(plain, _has(mask, member))).label(_counted_label(member))
+                for member, mask in members
+            ],
+        )
+        .where(*where)
+        .group_by(*finest)
+    )
+    nik_cells = (
+        select(*finest, func.count(distinct(Case.victim_key)).label("victims"))
+        .where(*where, with_nik)
+        .group_by(*finest)
+    )
+    nik_counted = select(
+        *[
+            func.count(distinct(case((_has(mask, member), Case.victim_key)))).label(
+                _counted_label(member)
+            )
+            for member, mask in members
+        ]
+    ).where(*where, with_nik)
+
+    finest_cells: dict[tuple[Any, ...], int] = defaultdict(int)
+    counted: dict[str, int] = dict.fromkeys((_counted_label(m) for m, _ in members), 0)
+    records = 0
+    for row in await session.execute(scan):
+        finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)] += row.plain
+        records += row.records
+        for name in counted:
+            counted[name] += int(getattr(row, name))
+    for row in await session.execute(nik_cells):
+        finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)] += row.victims
+    for name, value in (await session.execute(nik_counted)).one()._mapping.items():
+        counted[name] += int(value)
     cells: dict[tuple[Any, ...], int] = defaultdict(int)
     regions: dict[str, int] = defaultdict(int)
-    records = 0
-    for row in finest:
-        cells[(row.year, _plain(row.age_group), _plain(row.sex))] += row.count
-        regions[row.region] += row.count
-        records += row.records
+    for key, count in finest_cells.items():
+        cells[key[:3]] += int(count)
+        regions[key[3]] += int(count)
     names = {code: name for code, name in await session.execute(select(Region.code, Region.name))}
     total = sum(cells.values())
-    return {
+    result: dict[str, Any] = {
         "cells": [
             {"year": year, "age_group": age_group, "sex": sex, "count": count}
             for (year, age_group, sex), count in sorted(cells.items())
@@ -69,16 +136,16 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
             {"region_code": code, "region_name": names.get(code, ""), "count": count}
             for code, count in sorted(regions.items())
         ],
-        "by_service": [
-            {"service": _plain(r.service), "count": r.count} for r in await grouped(["service"])
-        ],
-        "by_exploitation_type": [
-            {"exploitation_type": _plain(r.exploitation_type), "count": r.count}
-            for r in await grouped(["exploitation_type"])
-        ],
-        "total": total,
-        "merged_records": records - total,
     }
+    for table, field, enum_, _ in COUNTED:
+        result[table] = [
+            {field: member.value, "count": counted[_counted_label(member)]}
+            for member in sorted(enum_, key=lambda m: str(m.value))
+            if counted[_counted_label(member)]
+        ]
+    result["total"] = total
+    result["merged_records"] = records - total
+    return result
 
 
 async def narratives(
