@@ -16,6 +16,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.compliance import service as compliance
+from gtpptppo_api.compliance.schemas import DashboardRow
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
@@ -426,7 +427,9 @@ def list_query(
 # --- the report section ------------------------------------------------------------------
 
 
-async def report_section(session: AsyncSession, task_force_id: int, year: int) -> dict[str, Any]:
+async def report_section(
+    session: AsyncSession, task_force_id: int, year: int, *, in_annual_report: bool = False
+) -> dict[str, Any]:
     """The "meetings and monitoring" section of a task force's annual report (3.3.3).
 
     Figures for the year, all counted in SQL: meetings held by kind (3.1, 3.2); follow-up
@@ -435,6 +438,11 @@ async def report_section(session: AsyncSession, task_force_id: int, year: int) -
     level above (3.3.1 e); the checklist's mean score per area (3.3.1 b); the task force's own
     cadence compliance; and the share of task forces of its subtree meeting each rule.
     JSON-ready; the report worker calls it with its own session.
+
+    ``in_annual_report``: the section is part of the task force's annual report for
+    ``year``, which is generated before it is submitted; the rule "annual report submitted"
+    (3.3.3) is that very report, so the section does not judge it (see
+    :func:`without_own_report`).
     """
     task_force = await session.get(TaskForce, task_force_id)
     if task_force is None:
@@ -517,11 +525,15 @@ async def report_section(session: AsyncSession, task_force_id: int, year: int) -
         ).model_dump(mode="json")
     except ValidationFailed:  # the task force did not exist that year
         own = None
+    board_rows: list[DashboardRow] = []
     try:
         board = await compliance.build_dashboard(session, task_force.region_code, year)
         subtree: list[dict[str, Any]] | None = [s.model_dump(mode="json") for s in board.shares]
+        board_rows = board.task_forces
     except ValidationFailed:  # the year has not begun
         subtree = None
+    if in_annual_report and own is not None:
+        own, subtree = without_own_report(task_force.id, own, subtree, board_rows)
     return {
         "task_force_id": task_force.id,
         "year": year,
@@ -553,3 +565,34 @@ async def report_section(session: AsyncSession, task_force_id: int, year: int) -
         "compliance": own,
         "subtree_compliance": subtree,
     }
+
+
+def without_own_report(
+    task_force_id: int,
+    own: dict[str, Any],
+    shares: list[dict[str, Any]] | None,
+    rows: list[DashboardRow],
+) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    """The compliance figures of a task force's annual report without judging the rule
+    "annual report submitted" (3.3.3) for that task force: the report is the one being
+    written. Its own rules leave the rule out (``met_all`` over the others); the subtree's
+    share for the rule counts the other task forces only, and the share meeting every rule
+    counts the task force by its other rules."""
+    rule = cadence.RuleName.annual_report.value
+    own_rules = [r for r in own["rules"] if r["rule"] != rule]
+    judged = next((r for r in own["rules"] if r["rule"] == rule), None)
+    own = {**own, "rules": own_rules, "met_all": all(r["met"] for r in own_rules)}
+    row = next((r for r in rows if r.task_force_id == task_force_id), None)
+    if shares is None or row is None or judged is None:
+        return own, shares
+    adjusted = []
+    for share in shares:
+        met, total = share["met"], share["total"]
+        if share["rule"] == rule:
+            met, total = met - int(judged["met"]), total - 1
+        elif share["rule"] is None:
+            met += int(own["met_all"]) - int(row.met_all)
+        adjusted.append(
+            {**share, "met": met, "total": total, "share": round(met / total, 4) if total else 0.0}
+        )
+    return own, adjusted

@@ -288,8 +288,16 @@ async def sections(session: AsyncSession, task_force_id: int, years: list[int]) 
             session, task_force_id, years[0], years=len(years)
         )
     }
+    if len(years) == 1:
+        # the annual report does not judge its own "annual report submitted" (3.3.3)
+        result["meetings"] = await meetings.report_section(
+            session, task_force_id, years[0], in_annual_report=True
+        )
+    else:
+        result["meetings"] = {
+            str(y): await meetings.report_section(session, task_force_id, y) for y in years
+        }
     for name, module in (
-        ("meetings", meetings),
         ("agreements", agreements),
         ("capacity", capacity),
         ("facilities", facilities),
