@@ -562,3 +562,85 @@ def test_rendering_does_not_change_the_document() -> None:
     for fmt in ("html", "json", "csv"):
         render(document, fmt)  # type: ignore[arg-type]
     assert document == before
+
+
+def _meetings_of(year: int, plenaries: int, status: str) -> dict[str, Any]:
+    """A year of the meetings section, in the shape the report worker stores it."""
+    return {
+        "task_force_id": 3,
+        "year": year,
+        "meetings": {"held": {"plenary": plenaries, "special": 0}, "total": plenaries},
+        "monitoring": {"made": [], "checklist": []},
+        "compliance": {
+            "task_force_id": 3,
+            "region_code": "33.02",
+            "met_all": status == "met",
+            "rules": [
+                {
+                    "rule": "plenary",
+                    "section": "3.1.3 a 2",
+                    "description": "A plenary at least once in every 121 consecutive days.",
+                    "status": status,
+                    "met": status == "met",
+                    "dates": [],
+                    "missed_windows": (
+                        [] if status == "met" else [{"start": f"{year}-01-01", "days": 365}]
+                    ),
+                }
+            ],
+        },
+        "subtree_compliance": [
+            {"rule": "plenary", "section": "3.1.3 a 2", "met": 1, "total": 2, "share": 0.5},
+            {"rule": None, "section": None, "met": 0, "total": 2, "share": 0.0},
+        ],
+    }
+
+
+def test_five_year_sections_are_one_table_of_years() -> None:
+    """A five-year report lays each section out as one table, a column per year of the
+    report, instead of the full section once per year (3.3.3: "laporan lima tahunan")."""
+    document = five_year_document()
+    document["figures"]["sections"]["meetings"] = {
+        str(year): _meetings_of(
+            year, plenaries=year - 2005, status="met" if year > 2009 else "missed"
+        )
+        for year in YEARS
+    }
+    html = html_of(document)
+    page = Tables(html)
+    rows = {row[0]: row[1:] for row in cells(page, "tahunan-meetings")}
+    assert rows["Butir"] == [str(year) for year in YEARS]
+    assert rows["Rapat › Diselenggarakan › Pleno"] == ["2", "3", "4", "5", "6"]
+    assert rows["Rapat › Diselenggarakan › Khusus"] == ["0"] * 5
+    plenary = "Kepatuhan › Ketentuan › Pleno / 3.1.3 a 2"
+    assert rows[f"{plenary} › Status"] == ["Tidak terpenuhi"] * 3 + ["Terpenuhi"] * 2
+    assert rows[f"{plenary} › Jangka waktu tanpa kegiatan"][0] == "2007-01-01 365"
+    assert rows[f"{plenary} › Jangka waktu tanpa kegiatan"][-1] == "–"
+    # the same text in every year once across the years; nothing empty in every year
+    shares = "Kepatuhan wilayah di bawahnya"
+    assert rows[f"{shares} › Pleno / 3.1.3 a 2 › Terpenuhi"] == ["1"] * 5
+    assert rows[f"{shares} › Semua ketentuan › Jumlah"] == ["2"] * 5
+    assert "Kepatuhan › Semua ketentuan terpenuhi" in rows
+    assert not any(label.endswith("› Tanggal") for label in rows)  # no dates in any year
+    assert not any("ID gugus tugas" in label or label == "Tahun" for label in rows)
+    assert html.count('id="tahunan-meetings"') == 1
+    assert "<h4>2007</h4>" not in html
+    assert "Uraian" not in page.visible
+
+
+def test_five_year_report_keeps_table_1_chart_completeness_and_history_in_pdf() -> None:
+    """The lighter five-year layout still prints Table 1, the chart, the completeness table
+    and the history (3.3.3, Lampiran V)."""
+    document = five_year_document()
+    document["figures"]["sections"]["meetings"] = {
+        str(year): _meetings_of(year, plenaries=1, status="met") for year in YEARS
+    }
+    html = html_of(document)
+    for table_id in ("tabel-1", "kelengkapan-laporan", "riwayat-status", "tahunan-meetings"):
+        assert f'id="{table_id}"' in html
+    assert svg_of(html).get("id") == "gambar-1"
+    content, _ = render(document, "pdf")
+    text = pdf_text(content)
+    assert "Tabel 1" in text
+    assert "Riwayat status" in text
+    assert "Kelengkapan laporan" in text

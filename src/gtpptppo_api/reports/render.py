@@ -186,6 +186,10 @@ LABELS: dict[str, dict[str, str]] = {
         "csr": "Tanggung jawab sosial perusahaan (CSR)",
         "national_donor": "Lembaga donor nasional",
         "international_donor": "Lembaga donor internasional",
+        "sub_task_forces": "Rapat tiap Sub GT-PPTPPO",
+        "annual_report": "Laporan tahunan disampaikan",
+        "met": "Terpenuhi",
+        "missed": "Tidak terpenuhi",
     },
     "section": {
         "action_plans": "Rencana Aksi",
@@ -293,6 +297,21 @@ KEY_LABELS: dict[str, str] = {
     "subject_kind": "Jenis subjek",
     "compliance": "Kepatuhan",
     "subtree_compliance": "Kepatuhan wilayah di bawahnya",
+    "rules": "Ketentuan",
+    "rule": "Ketentuan",
+    "period": "Periode",
+    "start": "Mulai",
+    "end": "Sampai",
+    "complete": "Tahun penuh",
+    "met_all": "Semua ketentuan terpenuhi",
+    "met": "Terpenuhi",
+    "section": "Dasar (Permen PPPA 10/2012)",
+    "description": "Uraian",
+    "dates": "Tanggal",
+    "missed_windows": "Jangka waktu tanpa kegiatan",
+    "sub_task_forces": "Sub gugus tugas",
+    "share": "Proporsi",
+    "level": "Tingkat",
 }
 
 MONTHS = (
@@ -423,6 +442,109 @@ def sections(figures: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     ordered = [(key, heading, given.get(key) or {}) for key, heading in known.items()]
     ordered += [(key, key_label(key), given[key]) for key in sorted(given) if key not in known]
     return ordered
+
+
+# Fields that name the row of a list of objects (with any field holding an enum value but
+# a status, which is a figure).
+ROW_NAME_KEYS = frozenset({"rule", "name", "title", "item", "section"})
+STATUS_KEYS = frozenset({"status", "state"})
+# In a yearly table, a field left out of a record that has the other one: a rule's
+# description beside its section of the seed, its ``met`` beside its status.
+YEARLY_OMITTED = {"description": "section", "met": "status"}
+PATH_SEPARATOR = " › "
+SECTION_IDENTITY = frozenset({"task_force_id", "region_code", "year"})
+
+
+@dataclass(frozen=True)
+class YearlyRow:
+    """One figure of a five-year section, a cell per year; ``same`` when every year says the
+    same text (shown once across the years)."""
+
+    label: str
+    cells: list[str]
+    numeric: bool
+    same: bool
+
+
+def _row_name(record: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """The name of a record in a list (its enum values, name, title or section of the seed)
+    and the keys it takes, with those a yearly table leaves out (see ``YEARLY_OMITTED``)."""
+    used = [
+        key
+        for key, value in record.items()
+        if (isinstance(value, str) or value is None)
+        and (key in ROW_NAME_KEYS or (value in VALUE_LABELS and key not in STATUS_KEYS))
+    ]
+    names = [section_value(record[key], key) for key in used if record[key] is not None]
+    if "rule" in record and record["rule"] is None:
+        names.insert(0, "Semua ketentuan")
+    used += [
+        key for key, other in YEARLY_OMITTED.items() if key in record and other in record
+    ]
+    return " / ".join(names), used
+
+
+def _inline(value: Any, key: Any) -> str:
+    """A nested value written out as text, for one cell of a yearly table."""
+    if is_scalar(value):
+        return section_value(value, key)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key_label(k)}: {_inline(v, k)}" for k, v in value.items()) or "–"
+    parts = [
+        " ".join(_inline(v, k) for k, v in item.items())
+        if isinstance(item, Mapping)
+        else _inline(item, key)
+        for item in value
+    ]
+    return ", ".join(parts) or "–"
+
+
+def _leaves(value: Any, path: tuple[str, ...], key: Any) -> list[tuple[tuple[str, ...], str, bool]]:
+    """The figures of one year's section as ``(path of labels, text, numeric)``: objects and
+    lists of named objects are walked; other lists are written out in one cell."""
+    if isinstance(value, Mapping):
+        return [
+            leaf
+            for k, v in value.items()
+            if k not in SECTION_IDENTITY
+            for leaf in _leaves(v, (*path, key_label(k)), k)
+        ]
+    if is_records(value) and len(path) < 3:
+        leaves = []
+        for index, record in enumerate(value, start=1):
+            name, used = _row_name(record)
+            rest = {k: v for k, v in record.items() if k not in used}
+            leaves += _leaves(rest, (*path, name or str(index)), key)
+        return leaves
+    if is_scalar(value):
+        return [(path, section_value(value, key), is_numeric(value))]
+    return [(path, _inline(value, key), False)]
+
+
+def yearly_rows(by_year: Mapping[str, Any], years: list[str]) -> list[YearlyRow]:
+    """A five-year section (one value per year) as one table: a row per figure, a column
+    per year, "–" where a year lacks the figure. The section's identity (its task force,
+    region and year, the report's own) is left out, and so are figures empty in every year."""
+    cells: dict[tuple[str, ...], dict[str, str]] = {}
+    numeric: dict[tuple[str, ...], bool] = {}
+    for year in years:
+        for path, text, is_number in _leaves(by_year.get(year), (), None):
+            cells.setdefault(path, {})[year] = text
+            numeric[path] = numeric.get(path, True) and is_number
+    rows = []
+    for path, by in cells.items():
+        texts = [by.get(year, "–") for year in years]
+        if all(text == "–" for text in texts):
+            continue
+        same = len(years) > 1 and not numeric[path] and len(set(texts)) == 1
+        rows.append(YearlyRow(PATH_SEPARATOR.join(path), texts, numeric[path], same))
+    return rows
+
+
+def is_yearly(value: Any, years: list[Any]) -> bool:
+    """A section of a five-year report: an object keyed by each year of the report."""
+    keys = [str(year) for year in years]
+    return len(keys) > 1 and isinstance(value, Mapping) and sorted(value) == sorted(keys)
 
 
 @dataclass(frozen=True)
@@ -570,6 +692,7 @@ def _environment() -> Environment:
         nested_items=nested_items,
         columns=columns,
     )
+    env.globals.update(yearly_rows=yearly_rows, is_yearly=is_yearly)
     env.tests.update(scalar=is_scalar, numeric=is_numeric, records=is_records)
     return env
 
