@@ -6,7 +6,8 @@ HTML and PDF are in Indonesian: the victims in the layout of the seed's Table 1 
 adult/child x female/male, DESIGN rule 9) with an SVG bar chart, then by region, service and
 exploitation type; the sub-task-force narratives; the completeness of the reports received
 from the level below and the reconciliation of their totals; every other section of the
-figures rendered generically; and the history of the report on the chain of Lampiran V.
+figures rendered generically (in a five-year report, one table per section with a column per
+year, see :func:`yearly_rows`); and the history of the report on the chain of Lampiran V.
 
 Rendering is synchronous CPU work (the PDF takes a fraction of a second to a second or two);
 callers on the event loop run it in a thread. The document holds no personal field and this
@@ -478,9 +479,7 @@ def _row_name(record: Mapping[str, Any]) -> tuple[str, list[str]]:
     names = [section_value(record[key], key) for key in used if record[key] is not None]
     if "rule" in record and record["rule"] is None:
         names.insert(0, "Semua ketentuan")
-    used += [
-        key for key, other in YEARLY_OMITTED.items() if key in record and other in record
-    ]
+    used += [key for key, other in YEARLY_OMITTED.items() if key in record and other in record]
     return " / ".join(names), used
 
 
