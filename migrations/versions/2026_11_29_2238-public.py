@@ -2,7 +2,7 @@
 narrative fields marked internal.
 
 Revision ID: 0010_public
-Revises: 0008_reports
+Revises: 0009_case_cells
 Create Date: 2026-11-29 22:38:28.073437
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0010_public"
-down_revision: str | None = "0008_reports"
+down_revision: str | None = "0009_case_cells"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
