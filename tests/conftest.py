@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -122,9 +123,11 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-@pytest.fixture
-def app(database_url: str, session: AsyncSession) -> object:
-    app = create_app(Settings(database_url=database_url, encryption_key=TEST_KEYS))
+def build_app(database_url: str, session: AsyncSession, **settings: object) -> FastAPI:
+    """The app over the test's session; ``settings`` override the test defaults."""
+    # A limit no test reaches by accident; tests of the limit set their own.
+    defaults: dict[str, object] = {"encryption_key": TEST_KEYS, "rate_limit": "100000/minute"}
+    app = create_app(Settings(database_url=database_url, **{**defaults, **settings}))
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         # As in production: commit on success, roll back on error, a fresh view per request.
@@ -141,6 +144,11 @@ def app(database_url: str, session: AsyncSession) -> object:
 
     app.dependency_overrides[get_session] = test_session
     return app
+
+
+@pytest.fixture
+def app(database_url: str, session: AsyncSession) -> FastAPI:
+    return build_app(database_url, session)
 
 
 @pytest.fixture

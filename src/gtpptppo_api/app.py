@@ -14,6 +14,7 @@ from gtpptppo_api import __version__, errors
 from gtpptppo_api.action_plans.router import router as action_plans_router
 from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
+from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.capacity.router import router as capacity_router
 from gtpptppo_api.cases.router import router as cases_router
 from gtpptppo_api.charts.router import router as charts_router
@@ -22,6 +23,7 @@ from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
@@ -74,7 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
     errors.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

@@ -71,6 +71,22 @@ class PreconditionFailed(AppError):
     status_code_, title_, type_ = 412, "Precondition failed", "precondition-failed"
 
 
+class ContentTooLarge(AppError):
+    """413: a request body, or a batch, over its cap."""
+
+    status_code_, title_, type_ = 413, "Content too large", "content-too-large"
+
+
+class TooManyRequests(AppError):
+    """429: the token used up its rate limit; ``Retry-After`` says when to come back."""
+
+    status_code_, title_, type_ = 429, "Too many requests", "too-many-requests"
+
+    def __init__(self, detail: str, retry_after: int, **extras: Any) -> None:
+        extras.setdefault("headers", {"Retry-After": str(retry_after)})
+        super().__init__(detail, retry_after=retry_after, **extras)
+
+
 class ValidationFailed(AppError):
     """422 naming each bad field: ``errors: [{field, message, type}]``."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -78,6 +79,35 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated modules that register job handlers, besides <domain>.tasks.",
     )
+
+    max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1,
+        description=(
+            "Largest request body, counted as it arrives (Content-Length or chunked); past it: 413."
+        ),
+    )
+    rate_limit: str = Field(
+        default="1200/minute",
+        description=(
+            "Requests per token, as a `limits` string ('1200/minute', '20/second;1000/hour'); "
+            "empty: no limit. Past it: 429 with Retry-After."
+        ),
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description=(
+            "Where the rate-limit counters live: memory:// (one process) or redis://host:port/db "
+            "(shared by every API process)."
+        ),
+    )
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _parse_rate_limit(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # ValueError on a string `limits` cannot read
+        return value
 
     @property
     def async_database_url(self) -> str:

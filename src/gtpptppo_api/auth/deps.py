@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.auth.service import Caller, authenticate
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.errors import Forbidden
@@ -23,6 +24,9 @@ async def current_caller(
 ) -> Caller:
     caller = await authenticate(session, request.headers.get("authorization"))
     request.state.caller = caller
+    limiter: RateLimiter | None = request.app.state.rate_limiter
+    if limiter is not None:
+        await limiter.check(caller.token_id)
     return caller
 
 

@@ -13,13 +13,12 @@ from gtpptppo_api.cases import idempotency, service
 from gtpptppo_api.cases.models import AgeGroup, CaseStatus, ExploitationType, ServiceType, Sex
 from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, ItemResult
 from gtpptppo_api.db.session import SessionDep
-from gtpptppo_api.errors import BadRequest, ValidationFailed
+from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(tags=["cases"])
 
-MAX_BATCH_BYTES = 32 * 1024 * 1024
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
 # The batch body is read raw (JSON array or NDJSON), so its schema is written out here; the
@@ -59,17 +58,8 @@ async def put_case(
 
 
 async def _read_items(request: Request) -> tuple[list[Any], bytes]:
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > MAX_BATCH_BYTES:
-        raise BadRequest(f"A batch body is at most {MAX_BATCH_BYTES} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BATCH_BYTES:
-            raise BadRequest(f"A batch body is at most {MAX_BATCH_BYTES} bytes.")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    # The body's size is capped for every request (GTPPTPPO_MAX_BODY_BYTES, 413) as it arrives.
+    raw = await request.body()
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip()
     try:
         if content_type in NDJSON_TYPES:
@@ -86,8 +76,9 @@ async def _read_items(request: Request) -> tuple[list[Any], bytes]:
     if not isinstance(items, list):
         raise ValidationFailed.field("body", "a batch is a JSON array of cases")
     if len(items) > service.MAX_BATCH_ITEMS:
-        raise ValidationFailed.field(
-            "body", f"at most {service.MAX_BATCH_ITEMS} items per batch, got {len(items)}"
+        raise ContentTooLarge(
+            f"A batch holds at most {service.MAX_BATCH_ITEMS} items; got {len(items)}.",
+            max_items=service.MAX_BATCH_ITEMS,
         )
     return items, raw
 
@@ -98,8 +89,8 @@ async def _read_items(request: Request) -> tuple[list[Any], bytes]:
         "requestBody": {
             "required": True,
             "description": (
-                f"Up to {service.MAX_BATCH_ITEMS} cases (and {MAX_BATCH_BYTES} bytes), as a "
-                "JSON array or as NDJSON (one case per line)."
+                f"Up to {service.MAX_BATCH_ITEMS} cases (and GTPPTPPO_MAX_BODY_BYTES, 32 MiB by "
+                "default), as a JSON array or as NDJSON (one case per line); more: 413."
             ),
             "content": {
                 "application/json": {"schema": {"type": "array", "items": CASE_SCHEMA}},

@@ -48,7 +48,14 @@ from gtpptppo_api.cases.schemas import (
     ServiceReceived,
 )
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.errors import (
+    BadRequest,
+    Conflict,
+    ContentTooLarge,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
@@ -351,8 +358,9 @@ async def upsert_batch(
     """Store every valid item; answer a result per item, in order."""
     centre = await writable_centre(session, caller, centre_id)
     if len(raw_items) > MAX_BATCH_ITEMS:
-        raise ValidationFailed.field(
-            "items", f"at most {MAX_BATCH_ITEMS} items per batch, got {len(raw_items)}"
+        raise ContentTooLarge(
+            f"A batch holds at most {MAX_BATCH_ITEMS} items; got {len(raw_items)}.",
+            max_items=MAX_BATCH_ITEMS,
         )
     known = await _known_regions(session)
     check = functools.partial(_check_items, raw_items, centre, known, today(), keyring)
