@@ -334,7 +334,8 @@ async def gaps(
     root = region_code or caller.scope_code
     if root != regions.NATIONAL and await regions.get(session, root) is None:
         raise ValidationFailed.field("region_code", f"unknown region code {root!r}")
-    if caller.role is not Role.service_centre and not caller.covers(root):
+    # A centre's token is scoped to its centre's region too: outside it, 404 like any caller.
+    if not caller.covers(root):
         raise NotFound(f"No region {root} in your jurisdiction.")
     where = _visible_clause(caller) & regions.subtree_clause(FacilityInventory.region_code, root)
     inventories, rows = await _gap_rows(session, where, owner_kind)

@@ -1,0 +1,623 @@
+"""Every role × every endpoint × a resource inside and one outside the caller's jurisdiction
+(OWASP API 2023 #1 broken object-level and #5 broken function-level authorisation).
+
+The matrix is generated from the app's routes: an endpoint without an entry in ``OPERATIONS``
+fails the test. What each role may do is written out in ``GRANTS`` (not read from the code
+under test). Expected, for each call:
+- a role without the permission: 403;
+- a resource inside the jurisdiction (or anything, for the national admin): served;
+- a resource outside it: 404, exactly as for one that does not exist (a create naming a
+  foreign region is a forbidden act: 403); a list filtered to the outside: nothing of it.
+And for every response to anyone but the national admin: no outside marker in it; for every
+response to an analyst: no personal field or value, no unsuppressed small cell.
+
+Adding an endpoint: one line in ``OPERATIONS`` with its permission and a function that gives
+the call's path parameters (and body or query) for a resource inside or outside.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gtpptppo_api.app import API_PREFIX
+from tests.cases.helpers import case_body
+from tests.helpers import decree, head_authority, task_force_body
+from tests.meetings.support import meeting_body
+from tests.security.world import (
+    INSIDE,
+    MEMBER_NAMES,
+    OUTSIDE,
+    OUTSIDE_MARKERS,
+    PERSONAL_VALUES,
+    PLACE,
+    REGION,
+    SIDES,
+    World,
+    agreement_body,
+    build_world,
+    capacity_body,
+    draft_activity,
+    narrative_body,
+    visit_body,
+)
+
+ROLES = ("national_admin", "task_force_admin", "reporter", "service_centre", "analyst")
+
+_EVERYONE = frozenset(ROLES)
+_ADMINS = frozenset({"national_admin", "task_force_admin"})
+_STAFF = frozenset({"national_admin", "task_force_admin", "reporter"})
+_STAFF_AND_ANALYSTS = _STAFF | {"analyst"}
+
+# Who may do what (function-level authorisation), written out from DESIGN "Security".
+GRANTS: dict[str, frozenset[str]] = {
+    "regions:read": _EVERYONE,
+    "task_forces:read": _STAFF_AND_ANALYSTS,
+    "task_forces:write": _ADMINS,
+    "members:read": _STAFF,
+    "members:write": _ADMINS,
+    "audit:read": frozenset({"national_admin"}),
+    "service_centres:read": _STAFF | {"service_centre"},
+    "service_centres:write": _ADMINS,
+    "cases:read": _STAFF | {"service_centre"},
+    "cases:write": frozenset({"service_centre", "national_admin"}),
+    "statistics:read": _STAFF_AND_ANALYSTS,
+    "exports:read": frozenset({"national_admin", "analyst"}),
+    "reports:read": _STAFF,
+    "reports:write": _ADMINS,
+    "narratives:write": _STAFF,
+    "action_plans:read": _STAFF_AND_ANALYSTS,
+    "action_plans:write": _ADMINS,
+    "agreements:read": _STAFF_AND_ANALYSTS,
+    "agreements:write": _ADMINS,
+    "capacity:read": _STAFF_AND_ANALYSTS,
+    "capacity:write": _ADMINS,
+    "facilities:read": _STAFF_AND_ANALYSTS | {"service_centre"},
+    "facilities:write": _ADMINS,
+    "meetings:read": _STAFF,
+    "meetings:write": _ADMINS,
+    "monitoring:read": _STAFF,
+    "monitoring:write": _ADMINS,
+    "compliance:read": _STAFF_AND_ANALYSTS,
+}
+
+PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
+SMALL_CELL_PATHS = ("/statistics/", "/exports/")
+THRESHOLD = 5  # GTPPTPPO_SUPPRESSION_THRESHOLD's default, used by the test app
+
+
+@dataclass
+class Call:
+    """One request: path parameters, and a JSON body or query parameters."""
+
+    path: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    params: dict[str, Any] | None = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Build = Callable[[World, str], Awaitable[Call]]
+
+
+@dataclass(frozen=True)
+class Operation:
+    permission: str
+    build: Build
+    public: bool = False  # reference data: the same for every caller, no jurisdiction
+    listing: bool = False  # a list or an aggregate: outside, it must hold nothing outside
+    outside: int = 404  # status of a call on a resource outside the jurisdiction
+    served: frozenset[int] = frozenset()  # statuses besides 2xx that mean "let through"
+
+
+def static(**kwargs: Any) -> Build:
+    async def build(_world: World, _side: str) -> Call:
+        return Call(**kwargs)
+
+    return build
+
+
+def ids(**names: str) -> Build:
+    """Path parameters taken from the world: ``task_force_id="task_force.id"``."""
+
+    async def build(world: World, side: str) -> Call:
+        path = {}
+        for param, ref in names.items():
+            value: Any = world[side]
+            for part in ref.split("."):
+                value = value[part]
+            path[param] = value
+        return Call(path=path)
+
+    return build
+
+
+def with_body(base: Build, body: Callable[[World, str], Any]) -> Build:
+    async def build(world: World, side: str) -> Call:
+        call = await base(world, side)
+        call.json = body(world, side)
+        return call
+
+    return build
+
+
+def with_params(base: Build, params: Callable[[World, str], dict[str, Any]]) -> Build:
+    async def build(world: World, side: str) -> Call:
+        call = await base(world, side)
+        call.params = params(world, side)
+        return call
+
+    return build
+
+
+def query(params: Callable[[World, str], dict[str, Any]]) -> Build:
+    return with_params(static(), params)
+
+
+TF = ids(task_force_id="task_force.id")
+TF_QUERY = query(lambda w, s: {"task_force_id": w[s]["task_force"]["id"]})
+REGION_QUERY = query(lambda _w, s: {"region_code": REGION[s]})
+
+
+async def _create_task_force(world: World, side: str) -> Call:
+    return Call(json=task_force_body(world.free_region(side)))
+
+
+async def _dismissal(world: World, side: str) -> Call:
+    member_id = await world.fresh_member(side)
+    decree_id = await world.fresh_decree(side, issued_on="2024-12-20")
+    return Call(
+        path={"task_force_id": world[side]["task_force"]["id"], "member_id": member_id},
+        json={"dismissed_on": "2025-01-01", "dismissal_decree_id": decree_id},
+    )
+
+
+async def _member(world: World, side: str) -> Call:
+    return Call(
+        path={"task_force_id": world[side]["task_force"]["id"]},
+        json={
+            "person_name": f"Anggota Baru {PLACE[side]}",
+            "element": "ngo",
+            "role": "member",
+            "institution": "LSM",
+            "appointed_on": "2024-03-01",
+            "appointment_decree_id": world[side]["decree_id"],
+        },
+    )
+
+
+async def _decree(world: World, side: str) -> Call:
+    tf = world[side]["task_force"]
+    return Call(
+        path={"task_force_id": tf["id"]},
+        json=decree(head_authority(tf["region_code"]), f"SK/M/{world.next()}"),
+    )
+
+
+async def _put_case(world: World, side: str) -> Call:
+    ref = f"M-{world.next()}"
+    return Call(
+        path={"centre_id": world[side]["centre_id"], "external_ref": ref},
+        json=case_body(ref, region=REGION[side]),
+    )
+
+
+async def _batch(world: World, side: str) -> Call:
+    return Call(
+        path={"centre_id": world[side]["centre_id"]},
+        json=[case_body(f"B-{world.next()}", region=REGION[side])],
+    )
+
+
+async def _report(world: World, side: str) -> Call:
+    tf_id = world[side]["task_force"]["id"]
+    return Call(json={"task_force_id": tf_id, "kind": "annual", "year": next(world.report_years)})
+
+
+async def _narrative(world: World, side: str) -> Call:
+    unit = world[side]["sub_task_force"]["id"]
+    return Call(json=narrative_body(unit, next(world.narrative_years)))
+
+
+async def _submit_narrative(world: World, side: str) -> Call:
+    return Call(path={"narrative_id": await world.fresh_narrative(side)})
+
+
+async def _plan(world: World, side: str) -> Call:
+    year = 2040 + world.next()
+    tf_id = world[side]["task_force"]["id"]
+    return Call(
+        json={"task_force_id": tf_id, "title": "RAD", "first_year": year, "last_year": year}
+    )
+
+
+async def _delete_activity(world: World, side: str) -> Call:
+    activity_id = await world.fresh_activity(side)
+    return Call(path={"plan_id": world[side]["plan"]["id"], "activity_id": activity_id})
+
+
+async def _realisation(world: World, side: str) -> Call:
+    activity = world[side]["adopted_activity"]
+    indicator = activity["indicators"][0]["id"]
+    return Call(
+        path={
+            "plan_id": world[side]["adopted_plan"]["id"],
+            "activity_id": activity["id"],
+            "year": 2026,
+        },
+        json={"indicator_values": [{"indicator_id": indicator, "achieved": 3}], "spending": []},
+    )
+
+
+async def _facility(world: World, side: str) -> Call:
+    centre_id = await world.fresh_centre(side)
+    return Call(json={"service_centre_id": centre_id, "assessed_on": "2026-04-01"})
+
+
+async def _meeting(world: World, side: str) -> Call:
+    tf = world[side]["task_force"]
+    return Call(json=meeting_body(tf, "plenary", "2024-09-01", world[side]["daily_chair"]))
+
+
+async def _visit(world: World, side: str) -> Call:
+    ids_ = world[side]
+    return Call(json=visit_body(ids_["province"]["id"], ids_["task_force"]["id"], "2024-11-01"))
+
+
+async def _region(_world: World, side: str) -> Call:
+    return Call(path={"code": REGION[side]})
+
+
+async def _centre(world: World, side: str) -> Call:
+    body = {
+        "name": f"PPT {PLACE[side]} {world.next()}",
+        "kind": "other",
+        "region_code": REGION[side],
+    }
+    return Call(json=body)
+
+
+async def _diff(world: World, side: str) -> Call:
+    return Call(path={"report_id": world[side]["report"]["id"], "a": 1, "b": 1})
+
+
+def _body(body: Callable[[World, str], Any]) -> Build:
+    return with_body(static(), body)
+
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/regions"): Operation("regions:read", static(), public=True),
+    ("GET", "/regions/{code}"): Operation("regions:read", _region, public=True),
+    ("POST", "/task-forces"): Operation("task_forces:write", _create_task_force, outside=403),
+    ("GET", "/task-forces"): Operation("task_forces:read", REGION_QUERY, listing=True),
+    ("GET", "/task-forces/{task_force_id}"): Operation("task_forces:read", TF),
+    ("PATCH", "/task-forces/{task_force_id}"): Operation(
+        "task_forces:write", with_body(TF, lambda _w, s: {"name": f"GT-PPTPPO {PLACE[s]}"})
+    ),
+    ("GET", "/task-forces/{task_force_id}/sub-task-forces"): Operation("task_forces:read", TF),
+    ("POST", "/task-forces/{task_force_id}/sub-task-forces"): Operation(
+        "task_forces:write",
+        with_body(TF, lambda _w, _s: {"kind": "law_enforcement"}),
+        served=frozenset({409}),  # it has all six already: refused on the merits, not access
+    ),
+    ("GET", "/task-forces/{task_force_id}/sub-task-forces/{sub_task_force_id}"): Operation(
+        "task_forces:read",
+        ids(task_force_id="task_force.id", sub_task_force_id="sub_task_force.id"),
+    ),
+    ("PATCH", "/task-forces/{task_force_id}/sub-task-forces/{sub_task_force_id}"): Operation(
+        "task_forces:write",
+        with_body(
+            ids(task_force_id="task_force.id", sub_task_force_id="sub_task_force.id"),
+            lambda _w, _s: {"coordinating_agency": "Dinas Pendidikan"},
+        ),
+    ),
+    ("POST", "/task-forces/{task_force_id}/decrees"): Operation("members:write", _decree),
+    ("GET", "/task-forces/{task_force_id}/decrees"): Operation("task_forces:read", TF),
+    ("GET", "/task-forces/{task_force_id}/decrees/{decree_id}"): Operation(
+        "task_forces:read", ids(task_force_id="task_force.id", decree_id="decree_id")
+    ),
+    ("POST", "/task-forces/{task_force_id}/members"): Operation("members:write", _member),
+    ("GET", "/task-forces/{task_force_id}/members"): Operation("members:read", TF),
+    ("GET", "/task-forces/{task_force_id}/members/{member_id}"): Operation(
+        "members:read", ids(task_force_id="task_force.id", member_id="chair.id")
+    ),
+    ("POST", "/task-forces/{task_force_id}/members/{member_id}/dismissal"): Operation(
+        "members:write", _dismissal
+    ),
+    ("POST", "/service-centres"): Operation("service_centres:write", _centre, outside=403),
+    ("GET", "/service-centres"): Operation("service_centres:read", REGION_QUERY, listing=True),
+    ("GET", "/service-centres/{centre_id}"): Operation(
+        "service_centres:read", ids(centre_id="centre_id")
+    ),
+    ("PATCH", "/service-centres/{centre_id}"): Operation(
+        "service_centres:write",
+        with_body(ids(centre_id="centre_id"), lambda _w, s: {"address": f"Jl. {PLACE[s]}"}),
+    ),
+    ("PUT", "/service-centres/{centre_id}/cases/{external_ref}"): Operation(
+        "cases:write", _put_case
+    ),
+    ("POST", "/service-centres/{centre_id}/cases:batch"): Operation("cases:write", _batch),
+    ("GET", "/cases"): Operation("cases:read", REGION_QUERY, listing=True),
+    ("GET", "/cases/{case_id}"): Operation("cases:read", ids(case_id="case.id")),
+    ("GET", "/statistics/victims"): Operation(
+        "statistics:read",
+        query(lambda _w, s: {"region_code": REGION[s], "group_by": "year,sex,age_group"}),
+        listing=True,
+    ),
+    ("GET", "/exports/cases.csv"): Operation("exports:read", REGION_QUERY, listing=True),
+    ("GET", "/exports/cases.ndjson"): Operation("exports:read", REGION_QUERY, listing=True),
+    ("POST", "/reports"): Operation("reports:write", _report),
+    ("GET", "/reports"): Operation("reports:read", TF_QUERY, listing=True),
+    ("GET", "/reports/{report_id}"): Operation("reports:read", ids(report_id="report.id")),
+    ("POST", "/reports/{report_id}/generations"): Operation(
+        "reports:write", ids(report_id="report.id")
+    ),
+    ("POST", "/reports/{report_id}/transitions"): Operation(
+        "reports:read",
+        with_body(
+            ids(report_id="report.id"), lambda _w, _s: {"action": "comment", "comment": "ok"}
+        ),
+    ),
+    ("GET", "/reports/{report_id}/transitions"): Operation(
+        "reports:read", ids(report_id="report.id")
+    ),
+    ("GET", "/reports/{report_id}/versions"): Operation("reports:read", ids(report_id="report.id")),
+    ("GET", "/reports/{report_id}/versions/{a}/diff/{b}"): Operation(
+        "reports:read",
+        _diff,
+    ),
+    ("GET", "/reports/{report_id}/document"): Operation(
+        "reports:read", with_params(ids(report_id="report.id"), lambda _w, _s: {"format": "json"})
+    ),
+    ("POST", "/sub-task-force-reports"): Operation("narratives:write", _narrative),
+    ("GET", "/sub-task-force-reports"): Operation("reports:read", TF_QUERY, listing=True),
+    ("PATCH", "/sub-task-force-reports/{narrative_id}"): Operation(
+        "narratives:write",
+        with_body(ids(narrative_id="narrative_id"), lambda _w, _s: {"obstacles": "Jarak jauh"}),
+    ),
+    ("POST", "/sub-task-force-reports/{narrative_id}/submit"): Operation(
+        "narratives:write", _submit_narrative
+    ),
+    ("GET", "/action-plans/catalogue"): Operation("action_plans:read", static(), public=True),
+    ("GET", "/action-plans/rollup"): Operation(
+        "action_plans:read",
+        query(lambda _w, s: {"region_code": REGION[s], "year": 2026}),
+        listing=True,
+    ),
+    ("POST", "/action-plans"): Operation("action_plans:write", _plan),
+    ("GET", "/action-plans"): Operation("action_plans:read", TF_QUERY, listing=True),
+    ("GET", "/action-plans/{plan_id}"): Operation("action_plans:read", ids(plan_id="plan.id")),
+    ("PATCH", "/action-plans/{plan_id}"): Operation(
+        "action_plans:write",
+        with_body(ids(plan_id="plan.id"), lambda _w, _s: {"title": "RAD PP-TPPO"}),
+    ),
+    ("GET", "/action-plans/{plan_id}/progress"): Operation(
+        "action_plans:read", ids(plan_id="adopted_plan.id")
+    ),
+    ("GET", "/action-plans/{plan_id}/activities"): Operation(
+        "action_plans:read", ids(plan_id="plan.id")
+    ),
+    ("POST", "/action-plans/{plan_id}/activities"): Operation(
+        "action_plans:write", with_body(ids(plan_id="plan.id"), lambda _w, _s: draft_activity())
+    ),
+    ("GET", "/action-plans/{plan_id}/activities/{activity_id}"): Operation(
+        "action_plans:read", ids(plan_id="plan.id", activity_id="activity_id")
+    ),
+    ("PATCH", "/action-plans/{plan_id}/activities/{activity_id}"): Operation(
+        "action_plans:write",
+        with_body(
+            ids(plan_id="plan.id", activity_id="activity_id"),
+            lambda _w, _s: {"implementing_team": "Dinas Sosial"},
+        ),
+    ),
+    ("DELETE", "/action-plans/{plan_id}/activities/{activity_id}"): Operation(
+        "action_plans:write", _delete_activity
+    ),
+    ("GET", "/action-plans/{plan_id}/realisations"): Operation(
+        "action_plans:read", ids(plan_id="adopted_plan.id")
+    ),
+    ("PUT", "/action-plans/{plan_id}/realisations/{activity_id}/{year}"): Operation(
+        "action_plans:write", _realisation
+    ),
+    ("POST", "/agreements"): Operation(
+        "agreements:write", _body(lambda w, s: agreement_body(w[s]["task_force"]["id"]))
+    ),
+    ("GET", "/agreements"): Operation("agreements:read", TF_QUERY, listing=True),
+    ("GET", "/agreements/{agreement_id}"): Operation(
+        "agreements:read", ids(agreement_id="agreement.id")
+    ),
+    ("PATCH", "/agreements/{agreement_id}"): Operation(
+        "agreements:write",
+        with_body(ids(agreement_id="agreement.id"), lambda _w, _s: {"title": "Kesepakatan"}),
+    ),
+    ("POST", "/capacity-activities"): Operation(
+        "capacity:write", _body(lambda w, s: capacity_body(w[s]["task_force"]["id"]))
+    ),
+    ("GET", "/capacity-activities"): Operation("capacity:read", TF_QUERY, listing=True),
+    ("GET", "/capacity-activities/{activity_id}"): Operation(
+        "capacity:read", ids(activity_id="capacity.id")
+    ),
+    ("PATCH", "/capacity-activities/{activity_id}"): Operation(
+        "capacity:write",
+        with_body(ids(activity_id="capacity.id"), lambda _w, _s: {"title": "Pelatihan"}),
+    ),
+    ("GET", "/facilities/checklist"): Operation("facilities:read", static(), public=True),
+    ("GET", "/facilities/gaps"): Operation("facilities:read", REGION_QUERY, listing=True),
+    ("POST", "/facilities"): Operation("facilities:write", _facility),
+    ("GET", "/facilities"): Operation("facilities:read", REGION_QUERY, listing=True),
+    ("GET", "/facilities/{inventory_id}"): Operation(
+        "facilities:read", ids(inventory_id="facility.id")
+    ),
+    ("PATCH", "/facilities/{inventory_id}"): Operation(
+        "facilities:write",
+        with_body(ids(inventory_id="facility.id"), lambda _w, _s: {"notes": "diperiksa"}),
+    ),
+    ("POST", "/meetings"): Operation("meetings:write", _meeting),
+    ("GET", "/meetings"): Operation("meetings:read", TF_QUERY, listing=True),
+    ("GET", "/meetings/{meeting_id}"): Operation("meetings:read", ids(meeting_id="meeting.id")),
+    ("PATCH", "/meetings/{meeting_id}"): Operation(
+        "meetings:write",
+        with_body(ids(meeting_id="meeting.id"), lambda _w, _s: {"agenda": "Evaluasi"}),
+    ),
+    ("POST", "/monitoring-visits"): Operation("monitoring:write", _visit),
+    ("GET", "/monitoring-visits"): Operation(
+        "monitoring:read",
+        query(lambda w, s: {"monitor_task_force_id": w[s]["province"]["id"]}),
+        listing=True,
+    ),
+    ("GET", "/monitoring-visits/{visit_id}"): Operation(
+        "monitoring:read", ids(visit_id="visit.id")
+    ),
+    ("PATCH", "/monitoring-visits/{visit_id}"): Operation(
+        "monitoring:write",
+        with_body(ids(visit_id="visit.id"), lambda _w, _s: {"findings": "Sudah ada rencana."}),
+    ),
+    ("GET", "/task-forces/{task_force_id}/compliance"): Operation(
+        "compliance:read", with_params(TF, lambda _w, _s: {"year": 2024})
+    ),
+    ("GET", "/compliance"): Operation(
+        "compliance:read",
+        query(lambda _w, s: {"region_code": REGION[s], "year": 2024}),
+        listing=True,
+    ),
+    ("GET", "/audit-events"): Operation("audit:read", static(), listing=True),
+}
+
+
+def api_operations(app: Any) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves under the API prefix, from its OpenAPI document."""
+    return {
+        (method.upper(), path.removeprefix(API_PREFIX))
+        for path, item in app.openapi()["paths"].items()
+        for method in item
+        if path.startswith(API_PREFIX)
+    }
+
+
+def expectation(op: Operation, role: str, side: str) -> str:
+    if role not in GRANTS[op.permission]:
+        return "forbidden"
+    if op.public or role == "national_admin" or side == INSIDE:
+        return "served"
+    return "filtered" if op.listing else "foreign"
+
+
+def is_problem(response: Any) -> bool:
+    return response.headers.get("content-type", "").startswith("application/problem+json")
+
+
+def judge(op: Operation, role: str, side: str, response: Any) -> str | None:
+    """What is wrong with the response, or None."""
+    status = response.status_code
+    wanted = expectation(op, role, side)
+    if status >= 500:
+        return f"server error {status}"
+    if wanted == "forbidden":
+        ok = status == 403 and is_problem(response)
+    elif wanted == "served":
+        ok = 200 <= status < 300 or status in op.served
+    elif wanted == "foreign":
+        ok = status == op.outside and is_problem(response)
+    else:
+        ok = status in (200, 403, 404)
+    return None if ok else f"expected {wanted}, got {status}: {response.text[:300]}"
+
+
+def leaks_outside(response: Any) -> list[str]:
+    return [marker for marker in OUTSIDE_MARKERS if marker in response.text]
+
+
+def _walk(value: Any) -> Any:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key, item
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def _rows(template: str, response: Any) -> list[dict[str, Any]]:
+    if template.endswith(".csv"):
+        return list(csv.DictReader(io.StringIO(response.text)))
+    if template.endswith(".ndjson"):
+        return [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    return []
+
+
+def analyst_leaks(template: str, response: Any) -> list[str]:
+    """Personal fields or values, and small cells shown, in one response to an analyst."""
+    found = [value for value in (*PERSONAL_VALUES, *MEMBER_NAMES) if value in response.text]
+    if response.status_code != 200:
+        return found
+    body: Any = None
+    if "json" in response.headers.get("content-type", "") and "ndjson" not in template:
+        body = response.json()
+        found += [f"key {key}" for key, _ in _walk(body) if key in PERSONAL_KEYS]
+    rows = _rows(template, response)
+    for row in rows:
+        found += [f"column {key}" for key in row if key in PERSONAL_KEYS]
+    if not template.startswith(SMALL_CELL_PATHS):
+        return found
+    if isinstance(body, dict):
+        for cell in body.get("cells", []):
+            if cell["count"] is not None and cell["count"] < THRESHOLD:
+                found.append(f"small cell {cell}")
+        merged = body.get("merged_records")
+        if merged is not None and 0 < merged < THRESHOLD:
+            found.append(f"merged_records {merged}")
+    groups: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = tuple(
+            row[k] for k in ("identification_month", "registered_region_code", "age_group", "sex")
+        )
+        groups[key] = groups.get(key, 0) + 1
+    found += [f"small group {key}: {n}" for key, n in groups.items() if n < THRESHOLD]
+    return found
+
+
+def test_every_endpoint_has_an_entry(app):
+    """A new endpoint fails here until it is in OPERATIONS (and so in the matrix)."""
+    served = api_operations(app)
+    assert sorted(served - set(OPERATIONS)) == [], "endpoints without a matrix entry"
+    assert sorted(set(OPERATIONS) - served) == [], "matrix entries for no endpoint"
+    assert {op.permission for op in OPERATIONS.values()} <= set(GRANTS)
+
+
+async def test_every_role_on_every_endpoint_inside_and_outside(client, session, national, auth):
+    """0 leaks: forbidden is 403, foreign is 404 (like a missing id), lists hold nothing
+    foreign, analysts get no personal data and no small cell (DESIGN "Security")."""
+    world = await build_world(client, session, national, auth)
+    failures: list[str] = []
+    national_saw_outside = 0
+    calls = 0
+    for (method, template), op in OPERATIONS.items():
+        for role in ROLES:
+            for side in SIDES:
+                call = await op.build(world, side)
+                url = template.format(**call.path)
+                response = await client.request(
+                    method, url, json=call.json, params=call.params, headers=world.callers[role]
+                )
+                calls += 1
+                where = f"{role:16} {method:6} {url} {call.params or ''} ({side})"
+                wrong = judge(op, role, side, response)
+                if wrong:
+                    failures.append(f"{where}: {wrong}")
+                if role != "national_admin" and not op.public and leaks_outside(response):
+                    failures.append(f"{where}: shows {leaks_outside(response)}")
+                if role == "analyst":
+                    failures += [
+                        f"{where}: analyst sees {leak}"
+                        for leak in analyst_leaks(template, response)
+                    ]
+                if role == "national_admin" and side == OUTSIDE and leaks_outside(response):
+                    national_saw_outside += 1
+    assert not failures, f"{len(failures)} of {calls} calls wrong:\n" + "\n".join(failures)
+    assert calls == len(OPERATIONS) * len(ROLES) * len(SIDES)
+    # the markers work: the national admin, who may see everything, sees them
+    assert national_saw_outside >= 30

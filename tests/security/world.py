@@ -1,0 +1,229 @@
+"""A small country for the access matrix: everything inside the callers' jurisdiction lies in
+Banyumas (33.02, Central Java), everything outside it in Surabaya (35.78, East Java).
+
+The callers: a national admin, and a task-force admin, a reporter and an analyst of Central
+Java (33), and the service centre of Banyumas. Every resource outside carries a marker
+(``OUTSIDE_MARKERS``) so that any response can be scanned for a leak; every personal value
+planted (``PERSONAL_VALUES``) is scanned for in what an analyst receives.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api import jobs
+from tests.action_plans.plans import activity, adopted_plan, create_plan
+from tests.cases.helpers import case_body
+from tests.helpers import create_task_force, decree, head_authority
+from tests.meetings.support import appoint, checklist, hold
+
+INSIDE, OUTSIDE = "in", "out"
+SIDES = (INSIDE, OUTSIDE)
+REGION = {INSIDE: "33.02", OUTSIDE: "35.78"}
+PROVINCE = {INSIDE: "33", OUTSIDE: "35"}
+PLACE = {INSIDE: "Banyumas", OUTSIDE: "Surabaya"}
+OUTSIDE_MARKERS = ("Surabaya", '"35.78"', "35.78,", '"35"')
+PERSONAL_VALUES = ("Rahasia Banyumas", "Rahasia Surabaya", "3302014501900001", "081234567890")
+MEMBER_NAMES = ("Ketua Banyumas", "Harian Banyumas", "Ketua Surabaya", "Harian Surabaya")
+
+# Regencies and cities not used by the world, handed out for "create a task force" calls.
+FREE_REGIONS = {
+    INSIDE: [f"33.{n:02d}" for n in (*range(3, 30), *range(71, 77))],
+    OUTSIDE: [f"35.{n:02d}" for n in (*range(1, 30), *range(71, 78))],
+}
+
+Json = dict[str, Any]
+Headers = dict[str, str]
+
+
+def draft_activity() -> Json:
+    """An activity inside the draft plan's period (2031-2035)."""
+    body = activity(time_frame={"start_year": 2031, "end_year": 2031})
+    body["indicators"][0]["targets"] = [{"year": 2031, "value": 10}]
+    return body
+
+
+def narrative_body(sub_task_force_id: int, year: int, complete: bool = True) -> Json:
+    return {
+        "sub_task_force_id": sub_task_force_id,
+        "kind": "annual",
+        "year": year,
+        "activities": "Sosialisasi di 12 desa",
+        "obstacles": "Anggaran terbatas" if complete else "",
+        "recommendations": "Perluas ke sekolah",
+    }
+
+
+def agreement_body(task_force_id: int) -> Json:
+    return {
+        "task_force_id": task_force_id,
+        "kind": "mou",
+        "title": "Nota Kesepahaman Pencegahan dan Penanganan TPPO",
+        "signed_on": "2026-03-01",
+        "valid_until": "2028-02-29",
+        "signing_authority": "agency_head",
+        "parties": [{"kind": "ngo", "name": "Yayasan Peduli Buruh Migran"}],
+        "scope": ["advocacy", "complaint_handling"],
+    }
+
+
+def capacity_body(task_force_id: int) -> Json:
+    return {
+        "task_force_id": task_force_id,
+        "kind": "training",
+        "title": "Pelatihan Pencatatan dan Pelaporan Korban TPPO",
+        "topic": "recording_reporting",
+        "started_on": "2026-05-12",
+        "ended_on": "2026-05-14",
+        "organiser_kind": "task_force",
+        "organiser_name": "Sekretariat GT-PPTPPO",
+        "participants": [{"role": "task_force_member", "sex": "female", "count": 7}],
+    }
+
+
+def visit_body(monitor_id: int, subject_id: int, visited_on: str) -> Json:
+    return {
+        "kind": "monitoring",
+        "monitor_task_force_id": monitor_id,
+        "subject": {"kind": "task_force", "id": subject_id},
+        "visited_on": visited_on,
+        "methods": ["field_visit"],
+        "findings": "Sub GT belum menyusun rencana kerja.",
+        "recommendations": "Menyusun rencana kerja tahunan.",
+        "indicators": checklist(),
+    }
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    session: AsyncSession
+    national: Headers
+    callers: dict[str, Headers] = field(default_factory=dict)
+    ids: dict[str, dict[str, Any]] = field(default_factory=lambda: {INSIDE: {}, OUTSIDE: {}})
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Years of reports and of narratives (one per unit, kind and year): past ones, unused.
+    report_years: itertools.count[int] = field(default_factory=lambda: itertools.count(2000))
+    narrative_years: itertools.count[int] = field(default_factory=lambda: itertools.count(2000))
+
+    def __getitem__(self, side: str) -> dict[str, Any]:
+        return self.ids[side]
+
+    def next(self) -> int:
+        return next(self.counter)
+
+    async def post(self, path: str, body: Json | list[Any]) -> Json:
+        """A call by the national admin that must succeed (building the world)."""
+        response = await self.client.post(path, json=body, headers=self.national)
+        assert response.is_success, (path, response.text)
+        result: Json = response.json()
+        return result
+
+    # Fresh resources, for calls that use theirs up (delete, dismiss, submit, one per owner).
+
+    async def fresh_centre(self, side: str) -> int:
+        body = {
+            "name": f"PPT {PLACE[side]} {self.next()}",
+            "kind": "community_based",
+            "region_code": REGION[side],
+        }
+        return int((await self.post("/service-centres", body))["id"])
+
+    async def fresh_decree(self, side: str, issued_on: str = "2024-01-20") -> int:
+        tf = self[side]["task_force"]
+        body = decree(head_authority(tf["region_code"]), f"SK/W/{self.next()}", issued_on)
+        return int((await self.post(f"/task-forces/{tf['id']}/decrees", body))["id"])
+
+    async def fresh_member(self, side: str) -> int:
+        tf = self[side]["task_force"]
+        member = await appoint(self.client, self.national, tf, "member", name=f"Anggota {side}")
+        return int(member["id"])
+
+    async def fresh_activity(self, side: str) -> int:
+        plan_id = self[side]["plan"]["id"]
+        body = draft_activity()
+        return int((await self.post(f"/action-plans/{plan_id}/activities", body))["id"])
+
+    async def fresh_narrative(self, side: str) -> int:
+        body = narrative_body(self[side]["sub_task_force"]["id"], next(self.narrative_years))
+        return int((await self.post("/sub-task-force-reports", body))["id"])
+
+    def free_region(self, side: str) -> str:
+        return FREE_REGIONS[side].pop(0)
+
+
+async def build_world(
+    client: httpx.AsyncClient, session: AsyncSession, national: Headers, auth: Any
+) -> World:
+    world = World(client, session, national)
+    await create_task_force(client, national, "ID")
+    for side in SIDES:
+        ids = world[side]
+        ids["province"] = await create_task_force(client, national, PROVINCE[side])
+        tf = await create_task_force(
+            client, national, REGION[side], name=f"GT-PPTPPO {PLACE[side]}"
+        )
+        ids["task_force"] = tf
+        units = await client.get(f"/task-forces/{tf['id']}/sub-task-forces", headers=national)
+        ids["sub_task_force"] = units.json()["items"][0]
+        ids["chair"] = await appoint(client, national, tf, "chair", name=f"Ketua {PLACE[side]}")
+        ids["daily_chair"] = await appoint(
+            client, national, tf, "daily_chair", name=f"Harian {PLACE[side]}"
+        )
+        ids["decree_id"] = await world.fresh_decree(side)
+        ids["meeting"] = await hold(
+            client, national, tf, "plenary", "2024-06-10", ids["daily_chair"]
+        )
+        ids["centre_id"] = await world.fresh_centre(side)
+        ids["case"] = await _put_case(world, side)
+        ids["visit"] = await world.post(
+            "/monitoring-visits", visit_body(ids["province"]["id"], tf["id"], "2024-07-01")
+        )
+        ids["plan"] = await create_plan(client, national, tf["id"], first_year=2031, last_year=2035)
+        ids["activity_id"] = await world.fresh_activity(side)
+        adopted, activities = await adopted_plan(client, national, tf["id"])
+        ids["adopted_plan"] = adopted
+        ids["adopted_activity"] = next(iter(activities.values()))
+        ids["agreement"] = await world.post("/agreements", agreement_body(tf["id"]))
+        ids["capacity"] = await world.post("/capacity-activities", capacity_body(tf["id"]))
+        ids["facility"] = await world.post(
+            "/facilities", {"service_centre_id": ids["centre_id"], "assessed_on": "2026-04-01"}
+        )
+        ids["report"] = await world.post(
+            "/reports", {"task_force_id": tf["id"], "kind": "annual", "year": 2024}
+        )
+        ids["narrative_id"] = await world.fresh_narrative(side)
+    await jobs.run_pending(session)  # the reports' figures, so versions and documents exist
+    world.callers = {
+        "national_admin": national,
+        "task_force_admin": await auth("task_force_admin", PROVINCE[INSIDE]),
+        "reporter": await auth("reporter", PROVINCE[INSIDE]),
+        "service_centre": await auth("service_centre", centre=world[INSIDE]["centre_id"]),
+        "analyst": await auth("analyst", PROVINCE[INSIDE]),
+    }
+    return world
+
+
+async def _put_case(world: World, side: str) -> Json:
+    ref = f"{PLACE[side]}-1"
+    body = case_body(
+        ref,
+        region=REGION[side],
+        personal={
+            "name": f"Rahasia {PLACE[side]}",
+            "nik": "3302014501900001",
+            "phone": "081234567890",
+        },
+    )
+    centre_id = world[side]["centre_id"]
+    response = await world.client.put(
+        f"/service-centres/{centre_id}/cases/{ref}", json=body, headers=world.national
+    )
+    assert response.is_success, response.text
+    result: Json = response.json()
+    return result
