@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi_problem.error import Problem
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 logger = logging.getLogger("gtpptppo_api")
@@ -157,14 +157,45 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
-def _database_unavailable(_eh: Any, _request: Request, exc: Exception) -> Problem | None:
-    if not database_unavailable(exc):
-        return None  # an ordinary unexpected error: 500
-    logger.warning("database unavailable: %s", type(exc).__name__)
-    return ServiceUnavailable(
-        "The database cannot be reached just now; retry later.",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+def _is_out_of_range(exc: BaseException) -> bool:
+    """Whether the driver refused a value (asyncpg's DataError hides under a DBAPIError)."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, OverflowError | DataError) or type(seen).__name__ == "DataError":
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
+
+
+def _database_error(_eh: Any, _request: Request, exc: Exception) -> Problem | None:
+    """503 when the database cannot be reached, 422 for a value past what a column stores.
+
+    Anything else answers None: left to the default, a logged 500.
+    """
+    if database_unavailable(exc):
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return ServiceUnavailable(
+            "The database cannot be reached just now; nothing was changed. Retry later.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if _is_out_of_range(exc):
+        # A number past what the column stores (an id of 2**70, say): no row can match it,
+        # and nothing was written (the session rolls back). The driver's text may hold the
+        # value, so it is not sent.
+        logger.info("value out of the database's range: %s", type(exc).__name__)
+        return ValidationFailed(
+            "A value in the request is out of the range the database stores.",
+            [
+                {
+                    "field": "request",
+                    "message": "a number or text out of range",
+                    "type": "out_of_range",
+                }
+            ],
+        )
+    return None
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -189,19 +220,48 @@ def _request_validation(_eh: Any, _request: Request, exc: RequestValidationError
     return ValidationFailed(f"Invalid request: {fields}", errors)
 
 
+# What each item of a 422's ``errors`` holds (ValidationFailed, _request_validation); it
+# replaces FastAPI's default ``{loc, msg, type}`` in the OpenAPI document.
+FIELD_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "ValidationError",
+    "type": "object",
+    "properties": {
+        "field": {"type": "string", "description": "The bad field, dotted: `victim.sex`."},
+        "message": {"type": "string"},
+        "type": {"type": "string", "description": "`value`, `rule` or a pydantic error type."},
+        "rule": {"type": "string", "description": "The seed's section, for a rule."},
+    },
+    "required": ["field", "message", "type"],
+}
+
+
+def _document_field_errors(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        document.setdefault("components", {}).setdefault("schemas", {})["ValidationError"] = (
+            FIELD_ERROR_SCHEMA
+        )
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     handler = new_exception_handler(
         logger=logger,
         unhandled_wrappers={"default": InternalError},  # type: ignore[dict-item]
-        # Any exception that says the database is unreachable: 503 with Retry-After. A
-        # handler answering None leaves the error to the default (500); its type says
-        # Problem only.
-        handlers={Exception: _database_unavailable},  # type: ignore[dict-item]
+        # An exception that says the database is unreachable: 503 with Retry-After; a value
+        # the database refused as out of range: 422. A handler answering None leaves the
+        # error to the default (500); its type says Problem only.
+        handlers={Exception: _database_error},  # type: ignore[dict-item]
         request_validation_handler=_request_validation,
     )
     add_exception_handler(app, handler, generic_swagger_defaults=False)
     # The database's errors are also handled one level in (Starlette's ExceptionMiddleware):
     # there an error is answered and done with; a handler of ``Exception`` answers and then
     # re-raises, so the server drops the keep-alive connection and clients see a reset.
-    for error in DATABASE_ERRORS:
+    for error in (*DATABASE_ERRORS, OverflowError):
         app.add_exception_handler(error, handler)
+    _document_field_errors(app)
