@@ -101,6 +101,15 @@ CONFIG = Settings(
     database_url=f"sqlite:///{_FOLDER / 'api.db'}", encryption_key=TEST_KEYS, rate_limit=""
 )
 APP = create_app(CONFIG)
+
+
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(_context: Any, value: Any) -> bytes:
+    """A batch as NDJSON: the document describes one line, a case."""
+    items = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(item) + "\n" for item in items).encode()
+
+
 schema = schemathesis.openapi.from_path(COMMITTED)
 schema.app = APP  # requests go to the app in-process, through its ASGI interface
 

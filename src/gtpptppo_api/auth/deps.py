@@ -7,21 +7,18 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.auth.service import Caller, authenticate
-from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.db.session import SessionDep, StreamSessionDep
 from gtpptppo_api.errors import Forbidden
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token create`.")
 
 
-async def current_caller(
-    request: Request,
-    session: SessionDep,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
+async def _caller(request: Request, session: AsyncSession) -> Caller:
     caller = await authenticate(session, request.headers.get("authorization"))
     request.state.caller = caller
     limiter: RateLimiter | None = request.app.state.rate_limiter
@@ -30,7 +27,29 @@ async def current_caller(
     return caller
 
 
+async def current_caller(
+    request: Request,
+    session: SessionDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    return await _caller(request, session)
+
+
+async def current_streaming_caller(
+    request: Request,
+    session: StreamSessionDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The caller of a streamed response, read in the request's one (streaming) session.
+
+    A second session would deadlock on SQLite: each transaction begins IMMEDIATE, and the
+    first session's lock is held until the handler returns.
+    """
+    return await _caller(request, session)
+
+
 CallerDep = Annotated[Caller, Depends(current_caller)]
+StreamingCallerDep = Annotated[Caller, Depends(current_streaming_caller)]
 
 # What each role may do (function-level authorisation). Jurisdiction is checked separately,
 # on every resource, by the services.
@@ -103,16 +122,32 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+def _check(caller: Caller, permission: str) -> Caller:
+    if caller.role not in PERMISSIONS[permission]:
+        raise Forbidden(
+            f"The role {caller.role.value} may not do this ({permission}).",
+            permission=permission,
+        )
+    return caller
+
+
 def require(permission: str) -> Callable[[Caller], Coroutine[Any, Any, Caller]]:
-    roles = PERMISSIONS[permission]
+    if permission not in PERMISSIONS:  # fails at import, not on the first request
+        raise KeyError(permission)
 
     async def dependency(caller: CallerDep) -> Caller:
-        if caller.role not in roles:
-            raise Forbidden(
-                f"The role {caller.role.value} may not do this ({permission}).",
-                permission=permission,
-            )
-        return caller
+        return _check(caller, permission)
+
+    return dependency
+
+
+def require_streaming(permission: str) -> Callable[[Caller], Coroutine[Any, Any, Caller]]:
+    """``require`` for endpoints that stream their response over ``StreamSessionDep``."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    async def dependency(caller: StreamingCallerDep) -> Caller:
+        return _check(caller, permission)
 
     return dependency
 
@@ -128,7 +163,8 @@ ServiceCentreWriter = Annotated[Caller, Depends(require("service_centres:write")
 CaseReader = Annotated[Caller, Depends(require("cases:read"))]
 CaseWriter = Annotated[Caller, Depends(require("cases:write"))]
 StatisticsReader = Annotated[Caller, Depends(require("statistics:read"))]
-ExportReader = Annotated[Caller, Depends(require("exports:read"))]
+# Exports stream their rows: one session for the caller and the rows (see above).
+ExportReader = Annotated[Caller, Depends(require_streaming("exports:read"))]
 ActionPlanReader = Annotated[Caller, Depends(require("action_plans:read"))]
 ActionPlanWriter = Annotated[Caller, Depends(require("action_plans:write"))]
 AgreementReader = Annotated[Caller, Depends(require("agreements:read"))]
