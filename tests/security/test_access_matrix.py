@@ -83,6 +83,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "monitoring:read": _STAFF,
     "monitoring:write": _ADMINS,
     "compliance:read": _STAFF_AND_ANALYSTS,
+    "partners:read": _STAFF,
+    "partners:write": _ADMINS,
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -285,6 +287,13 @@ async def _diff(world: World, side: str) -> Call:
     return Call(path={"report_id": world[side]["report"]["id"], "a": 1, "b": 1})
 
 
+PARTNER = ids(task_force_id="task_force.id", partner_id="partner.id")
+
+
+def _partner(side: str) -> dict[str, Any]:
+    return {"name": f"Paguyuban {PLACE[side]}", "kind": "village", "contribution": "Pemantauan"}
+
+
 def _body(body: Callable[[World, str], Any]) -> Build:
     return with_body(static(), body)
 
@@ -485,6 +494,52 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         listing=True,
     ),
     ("GET", "/audit-events"): Operation("audit:read", static(), listing=True),
+    ("GET", "/task-forces/{task_force_id}/chart"): Operation("task_forces:read", TF),
+    ("POST", "/task-forces/{task_force_id}/partners"): Operation(
+        "partners:write", with_body(TF, lambda _w, s: _partner(s))
+    ),
+    ("GET", "/task-forces/{task_force_id}/partners"): Operation("partners:read", TF),
+    ("GET", "/task-forces/{task_force_id}/partners/{partner_id}"): Operation(
+        "partners:read", PARTNER
+    ),
+    ("PATCH", "/task-forces/{task_force_id}/partners/{partner_id}"): Operation(
+        "partners:write", with_body(PARTNER, lambda _w, _s: {"contribution": "Pendampingan"})
+    ),
+    ("POST", "/task-forces/{task_force_id}/partners/{partner_id}/activities"): Operation(
+        "partners:write",
+        with_body(
+            PARTNER,
+            lambda _w, _s: {"kind": "prevention", "title": "Sosialisasi", "held_on": "2025-03-01"},
+        ),
+    ),
+    ("GET", "/task-forces/{task_force_id}/partners/{partner_id}/activities"): Operation(
+        "partners:read", PARTNER
+    ),
+    ("POST", "/task-forces/{task_force_id}/partners/{partner_id}/awards"): Operation(
+        "partners:write",
+        with_body(
+            PARTNER,
+            lambda _w, _s: {"title": "Mitra Teladan", "awarded_on": "2025-12-01", "reason": "-"},
+        ),
+    ),
+    ("GET", "/task-forces/{task_force_id}/partners/{partner_id}/awards"): Operation(
+        "partners:read", PARTNER
+    ),
+    # Publishing is the regency's own secretariat's step: the draft report is refused on its
+    # state (409), the published one on the level (403) to the national and provincial admins.
+    ("POST", "/reports/{report_id}/publication"): Operation(
+        "reports:write",
+        with_body(
+            ids(report_id="report.id"), lambda w, s: {"acting_member_id": w[s]["chair"]["id"]}
+        ),
+        served=frozenset({409}),
+    ),
+    ("GET", "/reports/{report_id}/publication"): Operation(
+        "reports:read", ids(report_id="published.id")
+    ),
+    ("DELETE", "/reports/{report_id}/publication"): Operation(
+        "reports:write", ids(report_id="published.id"), served=frozenset({403})
+    ),
 }
 
 

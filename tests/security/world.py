@@ -198,7 +198,22 @@ async def build_world(
             "/reports", {"task_force_id": tf["id"], "kind": "annual", "year": 2024}
         )
         ids["narrative_id"] = await world.fresh_narrative(side)
+        ids["published"] = await world.post(
+            "/reports", {"task_force_id": tf["id"], "kind": "annual", "year": 2023}
+        )
+        ids["partner"] = await world.post(
+            f"/task-forces/{tf['id']}/partners",
+            {
+                "name": f"Karang Taruna {PLACE[side]}",
+                "kind": "youth",
+                "contribution": "Kampanye",
+                "listing_consent": True,
+                "contact": {"name": f"Kontak {PLACE[side]}", "phone": "081298765432"},
+            },
+        )
     await jobs.run_pending(session)  # the reports' figures, so versions and documents exist
+    for side in SIDES:
+        await _publish(world, side, await auth("task_force_admin", REGION[side]))
     world.callers = {
         "national_admin": national,
         "task_force_admin": await auth("task_force_admin", PROVINCE[INSIDE]),
@@ -227,3 +242,28 @@ async def _put_case(world: World, side: str) -> Json:
     assert response.is_success, response.text
     result: Json = response.json()
     return result
+
+
+async def _publish(world: World, side: str, secretariat: Headers) -> None:
+    """The 2023 report moved along the chain to forwarded by the regency's own secretariat
+    and published by its chair."""
+    ids = world[side]
+    report_id = ids["published"]["id"]
+    for action, extra in (
+        ("submit", {}),
+        ("discuss", {"meeting_id": ids["meeting"]["id"]}),
+        ("consolidate", {"acting_member_id": ids["daily_chair"]["id"]}),
+        ("forward", {"acting_member_id": ids["chair"]["id"]}),
+    ):
+        response = await world.client.post(
+            f"/reports/{report_id}/transitions",
+            json={"action": action, **extra},
+            headers=secretariat,
+        )
+        assert response.is_success, (action, response.text)
+    response = await world.client.post(
+        f"/reports/{report_id}/publication",
+        json={"acting_member_id": ids["chair"]["id"]},
+        headers=secretariat,
+    )
+    assert response.status_code == 201, response.text
