@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import time
 
 from sqlalchemy import text
@@ -84,10 +85,13 @@ async def run(backend: str) -> dict[str, float]:
             caller = Caller(1, "bench", Role.national_admin, None, None)
             document = await reports.document(session, caller, report_id, None)
         render.render(document, "pdf")  # load WeasyPrint and fonts once, as a worker would
-        start = time.perf_counter()
-        pdf, _ = render.render(document, "pdf")
-        pdf_time = time.perf_counter() - start
-        assert pdf.startswith(b"%PDF")
+        times = []
+        for _ in range(3):  # the median of three, as for the other timings
+            start = time.perf_counter()
+            pdf, _ = render.render(document, "pdf")
+            times.append(time.perf_counter() - start)
+            assert pdf.startswith(b"%PDF")
+        pdf_time = statistics.median(times)
         await engine.dispose()
     return {"raw": raw_time, "generate": generate_time, "pdf": pdf_time}
 
