@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.errors import ValidationFailed
+from gtpptppo_api.members import service as members
 from gtpptppo_api.members.models import Membership
 from gtpptppo_api.task_forces.models import Decree, DecreePurpose, SubTaskForce, TaskForce
 
@@ -51,13 +52,6 @@ class Structure:
         return LEVEL_TITLES[self.level]
 
 
-def _serving(on: date) -> list[ColumnElement[bool]]:
-    return [
-        Membership.appointed_on <= on,
-        or_(Membership.dismissed_on.is_(None), Membership.dismissed_on > on),
-    ]
-
-
 async def structure(session: AsyncSession, task_force: TaskForce, on: date | None) -> Structure:
     """The structure as it stood on ``on`` (default today), from the live records."""
     on = on or date.today()
@@ -75,7 +69,7 @@ async def structure(session: AsyncSession, task_force: TaskForce, on: date | Non
         (
             await session.execute(
                 select(Membership.sub_task_force_id, func.count())
-                .where(Membership.task_force_id == task_force.id, *_serving(on))
+                .where(Membership.task_force_id == task_force.id, members.serving_on(on))
                 .group_by(Membership.sub_task_force_id)
             )
         ).all()

@@ -114,10 +114,6 @@ class _Errors:
             raise ValidationFailed(f"The meeting breaks the rules: {fields}", self.items)
 
 
-def _serving(member: Membership, on: date) -> bool:
-    return member.appointed_on <= on and (member.dismissed_on is None or member.dismissed_on > on)
-
-
 async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCreate) -> None:
     """Every rule a meeting record must meet (3.1.1–3.1.3, 3.2)."""
     errors = _Errors()
@@ -183,7 +179,7 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                 "chaired_by_member_id",
                 f"task force {task_force.id} has no member {draft.chaired_by_member_id}",
             )
-        elif not _serving(chair, held_on):
+        elif not chair.serves_on(held_on):
             errors.add(
                 "chaired_by_member_id",
                 f"member {chair.id} did not serve on {held_on} "
@@ -205,7 +201,7 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                 rule,
             )
     elif draft.chaired_by_member_id is not None and (
-        chair is None or chair.task_force_id != task_force.id or not _serving(chair, held_on)
+        chair is None or chair.task_force_id != task_force.id or not chair.serves_on(held_on)
     ):
         errors.add(
             "chaired_by_member_id",
@@ -222,7 +218,7 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                 f"attendee_member_ids.{index}",
                 f"task force {task_force.id} has no member {member_id}",
             )
-        elif not _serving(member, held_on):
+        elif not member.serves_on(held_on):
             errors.add(
                 f"attendee_member_ids.{index}", f"member {member_id} did not serve on {held_on}"
             )

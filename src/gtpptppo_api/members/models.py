@@ -60,3 +60,7 @@ class Membership(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def serves_on(self, on: date) -> bool:
+        """Whether the member serves on day ``on`` (see :func:`members.service.serving_on`)."""
+        return self.appointed_on <= on and (self.dismissed_on is None or self.dismissed_on > on)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,6 +113,14 @@ def _allowed_authorities(
 # --- memberships -----------------------------------------------------------------------
 
 
+def serving_on(on: date) -> ColumnElement[bool]:
+    """Memberships served on day ``on``, as SQL (``Membership.serves_on`` in Python)."""
+    return and_(
+        Membership.appointed_on <= on,
+        or_(Membership.dismissed_on.is_(None), Membership.dismissed_on > on),
+    )
+
+
 def member_query(
     task_force: TaskForce,
     *,
@@ -122,10 +130,7 @@ def member_query(
 ) -> Select[Membership]:
     query = select(Membership).where(Membership.task_force_id == task_force.id)
     if on is not None:
-        query = query.where(
-            Membership.appointed_on <= on,
-            or_(Membership.dismissed_on.is_(None), Membership.dismissed_on > on),
-        )
+        query = query.where(serving_on(on))
     if role is not None:
         query = query.where(Membership.role == role)
     if sub_task_force_id is not None:

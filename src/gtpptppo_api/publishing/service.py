@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -21,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
-from gtpptppo_api.members.models import MemberRole, Membership
+from gtpptppo_api.errors import Conflict, NotFound
+from gtpptppo_api.members.models import MemberRole
 from gtpptppo_api.partners import service as partners
 from gtpptppo_api.publishing.figures import public_figures
 from gtpptppo_api.publishing.models import ReportPublication
@@ -80,25 +79,6 @@ async def get(session: AsyncSession, caller: Caller, report_id: int) -> Publicat
     return read(publication, (await _task_force(session, report)).region_code)
 
 
-async def _check_chair(session: AsyncSession, task_force: TaskForce, member_id: int) -> None:
-    member = await session.get(Membership, member_id)
-    today = date.today()
-    serving = (
-        member is not None
-        and member.task_force_id == task_force.id
-        and member.role is MemberRole.chair
-        and member.appointed_on <= today
-        and (member.dismissed_on is None or member.dismissed_on > today)
-    )
-    if not serving:
-        raise ValidationFailed.field(
-            "acting_member_id",
-            f"must be the serving chair of task force {task_force.id} (Permen PPPA 10/2012, "
-            f"{RULE})",
-            rule=RULE,
-        )
-
-
 async def publish(
     session: AsyncSession, caller: Caller, report_id: int, body: PublicationCreate
 ) -> PublicationRead:
@@ -110,8 +90,8 @@ async def publish(
             f"Only a forwarded report is published; this one is {report.state.value}.",
             rule=RULE,
         )
-    reports._check_level(caller, task_force, Level.own, RULE)
-    await _check_chair(session, task_force, body.acting_member_id)
+    reports.check_level(caller, task_force, Level.own, RULE)
+    await reports.check_serving(session, task_force, body.acting_member_id, MemberRole.chair, RULE)
     if await _publication(session, report.id) is not None:
         raise Conflict(f"Report {report.id} is already published.")
     publication = ReportPublication(
@@ -137,7 +117,7 @@ async def withdraw(session: AsyncSession, caller: Caller, report_id: int) -> Non
     """Take the report off the public site (its URL answers 404 again)."""
     report = await reports.get_visible(session, caller, report_id)
     task_force = await _task_force(session, report)
-    reports._check_level(caller, task_force, Level.own, RULE)
+    reports.check_level(caller, task_force, Level.own, RULE)
     publication = await _publication(session, report.id)
     if publication is None:
         raise NotFound(f"Report {report_id} is not published.")

@@ -250,7 +250,7 @@ def _parent_region(region_code: str) -> str:
     return "ID" if "." not in region_code else region_code.split(".")[0]
 
 
-def _check_level(caller: Caller, task_force: TaskForce, level: Level, rule: str) -> None:
+def check_level(caller: Caller, task_force: TaskForce, level: Level, rule: str) -> None:
     if caller.role not in (Role.task_force_admin, Role.national_admin):
         raise Forbidden(f"Only task force secretariats move reports along the chain ({rule}).")
     target = (
@@ -271,14 +271,19 @@ async def _check_member(
         raise ValidationFailed.field(
             "acting_member_id", f"name the {role.value} who takes this step ({rule})", rule=rule
         )
-    member = await session.get(Membership, body.acting_member_id)
-    today = date.today()
+    await check_serving(session, task_force, body.acting_member_id, role, rule)
+
+
+async def check_serving(
+    session: AsyncSession, task_force: TaskForce, member_id: int, role: Any, rule: str
+) -> None:
+    """``acting_member_id`` must name the task force's serving holder of ``role`` today."""
+    member = await session.get(Membership, member_id)
     serving = (
         member is not None
         and member.task_force_id == task_force.id
         and member.role is role
-        and member.appointed_on <= today
-        and (member.dismissed_on is None or member.dismissed_on > today)
+        and member.serves_on(date.today())
     )
     if not serving:
         raise ValidationFailed.field(
@@ -330,7 +335,7 @@ async def transition(
                 f"{source.value} ({step.rule}).",
                 rule=step.rule,
             )
-        _check_level(caller, task_force, step.level, step.rule)
+        check_level(caller, task_force, step.level, step.rule)
         if step.member_role is not None:
             await _check_member(session, task_force, body, step.member_role, step.rule)
         if body.action is Action.discuss:
