@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from gtpptppo_api.action_plans import service as action_plans
 from gtpptppo_api.agreements import service as agreements
 from gtpptppo_api.capacity import service as capacity
-from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType, bit
+from gtpptppo_api.cases.models import (
+    Case,
+    ExploitationType,
+    ServiceType,
+    bit,
+)
 from gtpptppo_api.facilities import service as facilities
 from gtpptppo_api.meetings import service as meetings
+from gtpptppo_api.regions import service as regions_service
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.reports.models import (
     NarrativeState,
@@ -51,8 +58,44 @@ def _has(mask: Any, member: enum.Enum) -> ColumnElement[bool]:
     return has
 
 
+def _region_below(root: str) -> Callable[[str], str]:
+    """Python's twin of ``statistics.region_key``: a case's region code to the region one
+    level below ``root`` that holds it (applied to aggregated cells, never to cases)."""
+    if root == regions_service.NATIONAL:
+        return lambda code: code[:2]
+    return lambda code: code
+
+
 def _counted_label(member: enum.Enum) -> str:
     return f"{type(member).__name__}_{member.value}"
+
+
+def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
+    """The cases without a NIK (each a victim of its own) counted per finest cell by full
+    region code, with a count per service and per exploitation type from the bit sets.
+
+    Its columns and filter are those of the partial index ``ix_victim_case_plain_cells``, in
+    its order, so the database reads that index alone and needs no sort.
+    """
+    cell: tuple[Any, ...] = (
+        Case.identified_year.label("year"),
+        Case.age_group,
+        Case.sex,
+        Case.registered_region_code.label("region"),
+    )
+    members = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
+    return (
+        select(
+            *cell,
+            func.count().label("records"),
+            *[
+                func.sum(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
+                for member, mask in members
+            ],
+        )
+        .where(*statistics.case_filters(root, years[0], years[-1]), Case.nik_index.is_(None))
+        .group_by(*cell)
+    )
 
 
 async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
@@ -64,39 +107,26 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     and by exploitation type, a victim counts once under each service or type received.
 
     A case without a NIK is a victim of its own (its ``victim_key`` is ``case:<id>``), so
-    those cases are plain counts: one scan of ``victim_case`` counts them per finest cell,
-    with their services and types from the bit sets of the case row, and counts every
-    record. Only the cases with a NIK are de-duplicated, by two queries that read the partial
-    index ``ix_victim_case_nik_cells``: distinct victims per finest cell, and distinct victims
-    per service and per type over the whole subtree.
+    those cases are plain counts: one ordered read of the partial index
+    ``ix_victim_case_plain_cells`` counts them per finest cell (by full region code, rolled up
+    to the level below ``root`` over those few cells), with their services and types from the
+    bit sets. Only the cases with a NIK are de-duplicated, by two queries that read the
+    partial index ``ix_victim_case_nik_cells``: distinct victims (and records) per finest
+    cell, and distinct victims per service and per type over the whole subtree.
     """
     first, last = years[0], years[-1]
     region = statistics.region_key(root).label("region")
     finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
     where = statistics.case_filters(root, first, last)
-    plain = Case.nik_index.is_(None)
-    with_nik = Case.nik_index.is_not(None)
     members = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
-
-    def plain_count(condition: ColumnElement[bool]) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    scan = (
+    scan = plain_cells_query(root, years)
+    nik_cells = (
         select(
             *finest,
+            func.count(distinct(Case.victim_key)).label("victims"),
             func.count().label("records"),
-            plain_count(plain).label("plain"),
-            *[
-                plain_count(and_(plain, _has(mask, member))).label(_counted_label(member))
-                for member, mask in members
-            ],
         )
-        .where(*where)
-        .group_by(*finest)
-    )
-    nik_cells = (
-        select(*finest, func.count(distinct(Case.victim_key)).label("victims"))
-        .where(*where, with_nik)
+        .where(*where, Case.nik_index.is_not(None))
         .group_by(*finest)
     )
     nik_counted = select(
@@ -106,18 +136,21 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
             )
             for member, mask in members
         ]
-    ).where(*where, with_nik)
+    ).where(*where, Case.nik_index.is_not(None))
 
+    below = _region_below(root)
     finest_cells: dict[tuple[Any, ...], int] = defaultdict(int)
     counted: dict[str, int] = dict.fromkeys((_counted_label(m) for m, _ in members), 0)
     records = 0
     for row in await session.execute(scan):
-        finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)] += row.plain
+        key = (row.year, _plain(row.age_group), _plain(row.sex), below(row.region))
+        finest_cells[key] += row.records
         records += row.records
         for name in counted:
             counted[name] += int(getattr(row, name))
     for row in await session.execute(nik_cells):
         finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)] += row.victims
+        records += row.records
     for name, value in (await session.execute(nik_counted)).one()._mapping.items():
         counted[name] += int(value)
     cells: dict[tuple[Any, ...], int] = defaultdict(int)
