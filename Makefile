@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser pdf-libs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,16 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# HarfBuzz's subsetter: WeasyPrint embeds the PDF fonts with it (the Dockerfile has it too);
+# without it WeasyPrint falls back to a much slower subsetter in Python. Installed only when
+# missing, quietly (needs root, as on CI).
+pdf-libs:
+	@ldconfig -p | grep -q libharfbuzz-subset || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
+
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
-unit: $(STAMP) browser
+unit: $(STAMP) browser pdf-libs
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit
@@ -52,7 +60,7 @@ test: lint typecheck openapi-check unit
 # Figures as ratios to raw database work measured in the same run (BENCH_BACKENDS,
 # BENCH_CASES, BENCH_STATS_ROWS scale it down). bench_load: 200 clients for 60 s against two
 # API and two worker processes on PostgreSQL and RabbitMQ (BENCH_LOAD_SECONDS shortens it).
-bench: $(STAMP)
+bench: $(STAMP) pdf-libs
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_load

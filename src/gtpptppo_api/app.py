@@ -23,6 +23,7 @@ from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.meetings.router import router as meetings_router
@@ -79,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BatchGateMiddleware, concurrency=settings.batch_concurrency, queue=settings.batch_queue
+    )
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (

@@ -87,6 +87,19 @@ class Settings(BaseSettings):
             "Largest request body, counted as it arrives (Content-Length or chunked); past it: 413."
         ),
     )
+    batch_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "Batch pushes processed at once by one API process; the others wait their turn "
+            "holding no database connection, so reads keep their latency during a backlog upload."
+        ),
+    )
+    batch_queue: int = Field(
+        default=200,
+        ge=0,
+        description="Batch pushes that may wait for a turn in one API process; past it: 503.",
+    )
     rate_limit: str = Field(
         default="1200/minute",
         description=(

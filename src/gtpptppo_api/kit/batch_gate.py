@@ -1,0 +1,80 @@
+"""Batch pushes take turns: at most ``GTPPTPPO_BATCH_CONCURRENCY`` at once in a process.
+
+A batch is the heaviest request there is (up to 10,000 cases to check, seal and write); a
+backlog upload from many centres at once would otherwise fill the process's event loop and
+its database pool, and every other request, a one-case read included, would queue behind it.
+Here the pushes past the limit wait their turn before anything is read or opened for them:
+no body parsed, no database connection held. Waiting is bounded too: past
+``GTPPTPPO_BATCH_QUEUE`` waiting pushes, a push is answered 503 problem+json with
+Retry-After at once (pushes are idempotent, so retrying is always safe).
+
+The limit is per process, as the event loop and the pool it protects are; several API
+processes each take their own turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gtpptppo_api.errors import ServiceUnavailable
+
+BATCH_SUFFIX = "/cases:batch"
+RETRY_AFTER_SECONDS = 2
+
+
+def is_batch_push(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] == "POST"
+        and str(scope["path"]).endswith(BATCH_SUFFIX)
+    )
+
+
+class BatchGateMiddleware:
+    """Pure ASGI middleware: every other request passes straight through."""
+
+    def __init__(self, app: ASGIApp, concurrency: int, queue: int) -> None:
+        self.app = app
+        self.queue = queue
+        self.waiting = 0
+        self.turns = asyncio.Semaphore(concurrency)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not is_batch_push(scope):
+            await self.app(scope, receive, send)
+            return
+        if self.turns.locked() and self.waiting >= self.queue:
+            await self._refuse(send)
+            return
+        self.waiting += 1
+        try:
+            await self.turns.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.turns.release()
+
+    async def _refuse(self, send: Send) -> None:
+        problem = ServiceUnavailable(
+            f"{self.queue} batch pushes are already waiting here; retry after "
+            f"{RETRY_AFTER_SECONDS} s (a repeated push changes nothing).",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+        body = json.dumps(problem.marshal()).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": problem.status,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,95 @@
+"""Batch pushes take turns in a process (GTPPTPPO_BATCH_CONCURRENCY), and the queue of
+pushes waiting for a turn is bounded (GTPPTPPO_BATCH_QUEUE): past it a push is 503
+problem+json with Retry-After and stores nothing; reads are never held by the turns."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+
+from tests.cases.helpers import case_body, create_centre
+from tests.conftest import build_app
+from tests.helpers import problem
+
+
+def client_of(app: object) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    return httpx.AsyncClient(transport=transport, base_url="http://test/api/v1")
+
+
+async def _slow_body(
+    ref: str, release: asyncio.Event, started: asyncio.Event
+) -> AsyncIterator[bytes]:
+    """An NDJSON batch whose one line arrives once ``release`` is set (a slow uplink)."""
+    started.set()
+    await release.wait()
+    yield (json.dumps(case_body(ref)) + "\n").encode()
+
+
+async def test_pushes_wait_their_turn_past_the_queue_503_and_reads_pass(
+    database_url, session, client, national, auth
+):
+    centre = await create_centre(client, national)
+    headers = await auth("service_centre", centre=centre["id"])
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    ndjson = {**headers, "Content-Type": "application/x-ndjson"}
+    app = build_app(database_url, session, batch_concurrency=1, batch_queue=1)
+    async with client_of(app) as gated:
+        release_first, first_reading = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(
+            gated.post(url, content=_slow_body("R-1", release_first, first_reading), headers=ndjson)
+        )
+        await first_reading.wait()  # the first push has its turn and is reading its body
+
+        # A read is not a push: served while the push holds the turn.
+        listed = await gated.get("/cases", headers=national)
+        assert listed.status_code == 200, listed.text
+
+        # The second push waits for the turn (the queue holds one)...
+        release_second, second_reading = asyncio.Event(), asyncio.Event()
+        release_second.set()
+        second = asyncio.create_task(
+            gated.post(
+                url, content=_slow_body("R-2", release_second, second_reading), headers=ndjson
+            )
+        )
+        await asyncio.sleep(0.05)
+        assert not second_reading.is_set()  # not a byte of its body read yet
+        assert not second.done()
+
+        # ...and a third finds the queue full: 503, Retry-After, nothing stored.
+        third = await gated.post(url, json=[case_body("R-3")], headers=headers)
+        body = problem(third, 503)
+        assert third.headers["Retry-After"] == "2"
+        assert body["retry_after"] == 2
+
+        release_first.set()
+        assert (await first).json()["created"] == 1
+        assert (await second).json()["created"] == 1
+        assert second_reading.is_set()
+
+    refs = {
+        c["external_ref"] for c in (await client.get("/cases", headers=national)).json()["items"]
+    }
+    assert refs == {"R-1", "R-2"}
+
+
+async def test_the_turns_are_released_after_a_refused_push(
+    database_url, session, client, national, auth
+):
+    """A push that fails (here, an invalid body: 422) gives its turn back."""
+    centre = await create_centre(client, national)
+    headers = await auth("service_centre", centre=centre["id"])
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    app = build_app(database_url, session, batch_concurrency=1, batch_queue=0)
+    async with client_of(app) as gated:
+        bad = await gated.post(
+            url, content=b"{not json", headers={**headers, "Content-Type": "application/json"}
+        )
+        problem(bad, 422)
+        good = await gated.post(url, json=[case_body("R-1")], headers=headers)
+        assert good.status_code == 200, good.text
+        assert good.json()["created"] == 1
