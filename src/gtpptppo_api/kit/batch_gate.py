@@ -15,11 +15,11 @@ processes each take their own turns.
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gtpptppo_api.errors import ServiceUnavailable
+from gtpptppo_api.kit.asgi import send_problem
 
 BATCH_SUFFIX = "/cases:batch"
 RETRY_AFTER_SECONDS = 2
@@ -65,16 +65,4 @@ class BatchGateMiddleware:
             f"{RETRY_AFTER_SECONDS} s (a repeated push changes nothing).",
             retry_after=RETRY_AFTER_SECONDS,
         )
-        body = json.dumps(problem.marshal()).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": problem.status,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, problem, [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())])

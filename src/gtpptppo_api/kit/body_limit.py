@@ -8,11 +8,11 @@ refused once it passes the cap, so no handler ever holds more than the cap in me
 from __future__ import annotations
 
 import contextlib
-import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gtpptppo_api.errors import ContentTooLarge
+from gtpptppo_api.kit.asgi import send_problem
 
 
 class BodyTooLarge(ContentTooLarge):
@@ -32,20 +32,7 @@ class BodyLimitMiddleware:
         )
 
     async def _refuse(self, send: Send) -> None:
-        problem = self._problem()
-        body = json.dumps(problem.marshal()).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": problem.status,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, self._problem(), [(b"connection", b"close")])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
