@@ -284,8 +284,8 @@ async def _store(
         if changed:
             columns = [k for k in changed[0].values if k not in ("id", "created_at")]
             statement = (
-                update(Case.__table__)  # type: ignore[arg-type]
-                .where(Case.__table__.c.id == bindparam("case_id"))
+                update(table_of(Case))
+                .where(table_of(Case).c.id == bindparam("case_id"))
                 .values({name: bindparam(name) for name in columns})
             )
             await session.execute(

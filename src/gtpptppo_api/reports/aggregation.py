@@ -19,12 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from gtpptppo_api.action_plans import service as action_plans
 from gtpptppo_api.agreements import service as agreements
 from gtpptppo_api.capacity import service as capacity
-from gtpptppo_api.cases.models import (
-    Case,
-    ExploitationType,
-    ServiceType,
-    bit,
-)
+from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType, bit
 from gtpptppo_api.facilities import service as facilities
 from gtpptppo_api.meetings import service as meetings
 from gtpptppo_api.regions import service as regions_service
@@ -51,6 +46,10 @@ COUNTED = (
     ("by_service", "service", ServiceType, Case.service_mask),
     ("by_exploitation_type", "exploitation_type", ExploitationType, Case.exploitation_mask),
 )
+
+
+# Every service and exploitation type with the bit-set column that holds it.
+COUNTED_MEMBERS = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
 
 
 def _has(mask: Any, member: enum.Enum) -> ColumnElement[bool]:
@@ -83,14 +82,13 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
         Case.sex,
         Case.registered_region_code.label("region"),
     )
-    members = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
     return (
         select(
             *cell,
             func.count().label("records"),
             *[
                 func.sum(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
-                for member, mask in members
+                for member, mask in COUNTED_MEMBERS
             ],
         )
         .where(*statistics.case_filters(root, years[0], years[-1]), Case.nik_index.is_(None))
@@ -118,7 +116,6 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     region = statistics.region_key(root).label("region")
     finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
     where = statistics.case_filters(root, first, last)
-    members = [(member, mask) for _, _, enum_, mask in COUNTED for member in enum_]
     scan = plain_cells_query(root, years)
     nik_cells = (
         select(
@@ -134,13 +131,13 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
             func.count(distinct(case((_has(mask, member), Case.victim_key)))).label(
                 _counted_label(member)
             )
-            for member, mask in members
+            for member, mask in COUNTED_MEMBERS
         ]
     ).where(*where, Case.nik_index.is_not(None))
 
     below = _region_below(root)
     finest_cells: dict[tuple[Any, ...], int] = defaultdict(int)
-    counted: dict[str, int] = dict.fromkeys((_counted_label(m) for m, _ in members), 0)
+    counted: dict[str, int] = dict.fromkeys((_counted_label(m) for m, _ in COUNTED_MEMBERS), 0)
     records = 0
     for row in await session.execute(scan):
         key = (row.year, _plain(row.age_group), _plain(row.sex), below(row.region))
