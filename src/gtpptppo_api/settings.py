@@ -35,6 +35,13 @@ class Settings(BaseSettings):
         default_factory=lambda: f"sqlite:///{Path.cwd() / 'gtpptppo.db'}",
         description="SQLAlchemy URL; default: a SQLite file in the working folder.",
     )
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        description=(
+            "PostgreSQL connections each process keeps open; a request past them waits for one."
+        ),
+    )
     broker_url: str | None = Field(
         default=None,
         description="amqp://... or redis://... for external workers; unset: embedded worker.",

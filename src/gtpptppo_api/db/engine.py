@@ -35,15 +35,18 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> AsyncEngine:
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):
+        # A fixed pool, no overflow: an overflow connection is closed when given back, so a
+        # busy process would open and close connections all the time (a server process and
+        # its warm-up each); past ``pool_size`` a request waits for a connection instead.
         # pre-ping: connections broken by a database restart are replaced, not handed out;
         # a bounded connect timeout: an unreachable server is a quick 503, not a hung request.
         kwargs.update(
-            pool_size=10,
-            max_overflow=10,
+            pool_size=pool_size,
+            max_overflow=0,
             pool_pre_ping=True,
             connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )

@@ -105,7 +105,11 @@ class Runtime:
     def sessions(self) -> AsyncSession:
         """A session of the worker's own engine, made on first use in the worker's loop."""
         if self._sessionmaker is None:
-            self._engine = create_engine(self.settings.database_url, echo=self.settings.sql_echo)
+            self._engine = create_engine(
+                self.settings.database_url,
+                echo=self.settings.sql_echo,
+                pool_size=self.settings.database_pool_size,
+            )
             self._sessionmaker = create_sessionmaker(self._engine)
         return self._sessionmaker()
 
