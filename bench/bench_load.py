@@ -20,15 +20,20 @@ figures on a shared machine: the same scoped GET alone before the load (its p50,
 baseline of the latency ratio), the CPU seconds each process (and the PostgreSQL backends of
 the bench's database) used in the window, and the machine's load average.
 
+The clients start during a ramp (BENCH_LOAD_RAMP_SECONDS, 5), not measured. Before the
+mixed window, as a reference, the readers run alone (no pushes) for
+BENCH_LOAD_READERS_ALONE_SECONDS (20).
+
 Knobs: BENCH_LOAD_SECONDS (60), BENCH_LOAD_CLIENTS (200), BENCH_LOAD_CENTRES (20),
 BENCH_LOAD_BATCH (100), BENCH_LOAD_THINK_MS (1000), BENCH_LOAD_PUSH_PAUSE_MS (0),
-BENCH_LOAD_SEED_CASES (200 per centre).
+BENCH_LOAD_SEED_CASES (200 per centre), BENCH_LOAD_RAMP_SECONDS, BENCH_LOAD_READERS_ALONE_SECONDS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import os
 import random
@@ -41,6 +46,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import aiohttp
+import asyncpg
 import psutil
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
@@ -48,7 +54,7 @@ from sqlalchemy.engine import make_url
 from bench.bench_cases import raw_rows
 from bench.cluster import Cluster, workdir
 from bench.common import KEY, database, timed
-from bench.scaleout import RABBITMQ_URL, cluster_env, make_token, remove_queues
+from bench.scaleout import RABBITMQ_URL, cluster_env, dsn, make_token, remove_queues
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
@@ -62,6 +68,8 @@ CENTRES = int(os.environ.get("BENCH_LOAD_CENTRES", "20"))
 BATCH = int(os.environ.get("BENCH_LOAD_BATCH", "100"))
 THINK = float(os.environ.get("BENCH_LOAD_THINK_MS", "1000")) / 1000
 SEED_CASES = int(os.environ.get("BENCH_LOAD_SEED_CASES", "200"))
+RAMP = float(os.environ.get("BENCH_LOAD_RAMP_SECONDS", "5"))
+READERS_ALONE = float(os.environ.get("BENCH_LOAD_READERS_ALONE_SECONDS", "20"))
 PUSH_PAUSE = float(os.environ.get("BENCH_LOAD_PUSH_PAUSE_MS", "0")) / 1000
 
 # Twenty regencies of two provinces (Jawa Tengah 33, Jawa Timur 35): one centre in each.
@@ -160,9 +168,15 @@ async def seed(http: aiohttp.ClientSession, apis: list[str], centres: list[Centr
 
 
 async def pusher(
-    http: aiohttp.ClientSession, api: str, centre: Centre, recorder: Recorder, until: float
+    http: aiohttp.ClientSession,
+    api: str,
+    centre: Centre,
+    recorder: Recorder,
+    until: float,
+    start_after: float,
 ) -> None:
     rng = random.Random(centre.id)
+    await asyncio.sleep(start_after)  # the centres come online during the ramp
     for round_ in itertools.count():
         if time.monotonic() >= until:
             return
@@ -190,7 +204,7 @@ async def reader(
     """A person or app reading within its jurisdiction, pausing between requests."""
     rng = random.Random(number)
     kind, token = readers[number % len(readers)]
-    await asyncio.sleep(rng.random() * THINK)  # spread the start
+    await asyncio.sleep(rng.random() * RAMP)  # people and apps arrive during the ramp
     while time.monotonic() < until:
         if kind == "statistics":
             await call(
@@ -228,12 +242,13 @@ async def reader(
 
 def cpu_seconds(cluster: Cluster, database_name: str) -> dict[str, float]:
     """CPU time (user + system) used so far by each process tree, by this process, and by
-    the PostgreSQL backends serving the bench's database (when they are on this machine)."""
-    used = {"postgres backends": 0.0}
+    each PostgreSQL backend serving the bench's database (``backend <pid>``, when they are
+    on this machine; see ``cpu_used``)."""
+    used: dict[str, float] = {}
     for process in psutil.process_iter(["cmdline"]):
         with contextlib.suppress(psutil.Error):
             if f" {database_name} " in " ".join(process.info["cmdline"] or []):
-                used["postgres backends"] += sum(process.cpu_times()[:2])
+                used[f"backend {process.pid}"] = sum(process.cpu_times()[:2])
     for service in cluster.services:
         try:
             root = psutil.Process(service.process.pid)
@@ -243,6 +258,31 @@ def cpu_seconds(cluster: Cluster, database_name: str) -> dict[str, float]:
             continue
     used["load generator"] = sum(psutil.Process().cpu_times()[:2])
     return used
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """What each process used between two ``cpu_seconds``; the backends summed (those that
+    ended in between are not seen: a floor)."""
+    used = {"postgres backends": 0.0}
+    for name, seconds in after.items():
+        delta = seconds - before.get(name, 0.0)
+        if name.startswith("backend "):
+            used["postgres backends"] += delta
+        else:
+            used[name] = delta
+    return used
+
+
+async def sessions_opened(url: str) -> int:
+    """Connections opened so far to the bench's database (PostgreSQL's own count)."""
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        value = await conn.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+    finally:
+        await conn.close()
+    return int(value or 0)
 
 
 async def sample_memory(cluster: Cluster, peaks: dict[str, int], until: float) -> None:
@@ -332,48 +372,92 @@ class Window:
     peaks: dict[str, int] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
     load_average: tuple[float, float] = (0, 0)
+    machine_busy: float = 0
+    sessions: int = 0
 
 
-async def load(cluster: Cluster, url: str) -> tuple[Recorder, Window]:
+async def phase(
+    cluster: Cluster,
+    url: str,
+    centres: list[Centre],
+    readers: list[tuple[str, str]],
+    *,
+    seconds: float,
+    pushing: bool,
+) -> tuple[Recorder, Window]:
+    """The clients for ``seconds``, measured after a ramp during which they start.
+
+    The ramp (BENCH_LOAD_RAMP_SECONDS) spreads the clients' first requests, as people and
+    apps arrive, and is not measured. In the window, this generator's own garbage collector
+    is off, so that its pauses are not counted as the server's latency.
+    """
     apis = [api.url for api in cluster.apis]
-    centres, readers = await setup(url, apis)
-    window = Window(idle_p50=await idle_latency(apis, readers))
     recorder = Recorder()
+    window = Window()
     peaks: dict[str, int] = {}
     connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
     timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
-        until = time.monotonic() + SECONDS
+    database_name = str(make_url(url).database)
+    before: dict[str, Any] = {}
+
+    async def open_window(at: float) -> None:
+        await asyncio.sleep(at - time.monotonic())
+        before.update(
+            sessions=await sessions_opened(url),
+            cpu=cpu_seconds(cluster, database_name),
+            machine=psutil.cpu_times(),
+            load=os.getloadavg()[0],
+            at=time.monotonic(),
+        )
         recorder.open = True
-        started = time.monotonic()
+
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        opens = time.monotonic() + RAMP
+        until = opens + seconds
         tasks = [
-            pusher(http, apis[n % len(apis)], centre, recorder, until)
-            for n, centre in enumerate(centres)
-        ]
-        tasks += [
             reader(http, apis[n % len(apis)], n, readers, centres, recorder, until)
             for n in range(CLIENTS - len(centres))
         ]
-        tasks.append(sample_memory(cluster, peaks, until))
-        database_name = str(make_url(url).database)
-        cpu_before, load_before = cpu_seconds(cluster, database_name), os.getloadavg()[0]
-        await asyncio.gather(*tasks)
+        if pushing:
+            tasks += [
+                pusher(http, apis[n % len(apis)], centre, recorder, until, RAMP * n / len(centres))
+                for n, centre in enumerate(centres)
+            ]
+        tasks += [sample_memory(cluster, peaks, until), open_window(opens)]
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            gc.enable()
+            gc.unfreeze()
         recorder.open = False
-        window.seconds = time.monotonic() - started
+        window.seconds = time.monotonic() - before["at"]
         cpu_after = cpu_seconds(cluster, database_name)
+        machine = psutil.cpu_times()
+    window.sessions = await sessions_opened(url) - before["sessions"] - 2  # the two reads
     window.peaks = peaks
-    window.cpu = {name: cpu_after[name] - cpu_before.get(name, 0) for name in cpu_after}
-    window.load_average = (load_before, os.getloadavg()[0])
+    window.cpu = cpu_used(before["cpu"], cpu_after)
+    idle = (machine.idle + machine.iowait) - (before["machine"].idle + before["machine"].iowait)
+    window.machine_busy = (sum(machine) - sum(before["machine"]) - idle) / window.seconds
+    window.load_average = (before["load"], os.getloadavg()[0])
     return recorder, window
 
 
-def report(recorder: Recorder, window: Window, raw_per_s: float) -> bool:
-    elapsed = window.seconds
-    print(
-        f"load: {CLIENTS} clients ({CENTRES} pushing batches of {BATCH}, "
-        f"{CLIENTS - CENTRES} reading with {THINK * 1000:.0f} ms pauses) for {elapsed:.1f}s, "
-        "2 API + 2 worker processes, PostgreSQL, RabbitMQ"
-    )
+async def load(cluster: Cluster, url: str) -> tuple[Recorder, Window, Recorder]:
+    """The readers alone (a reference), then the readers and the pushing centres."""
+    apis = [api.url for api in cluster.apis]
+    centres, readers = await setup(url, apis)
+    idle_p50 = await idle_latency(apis, readers)
+    alone, _ = await phase(cluster, url, centres, readers, seconds=READERS_ALONE, pushing=False)
+    recorder, window = await phase(cluster, url, centres, readers, seconds=SECONDS, pushing=True)
+    window.idle_p50 = idle_p50
+    return recorder, window, alone
+
+
+def table(recorder: Recorder, elapsed: float) -> bool:
+    """Requests, throughput, latency and errors per endpoint; whether there was no error."""
     print(
         f"{'endpoint':24} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>6}"
@@ -390,8 +474,23 @@ def report(recorder: Recorder, window: Window, raw_per_s: float) -> bool:
         ok = ok and not errors
         for error in errors[:3]:
             print(f"    e.g. {error}")
+    return ok
+
+
+def scoped_p99(recorder: Recorder) -> float:
     scoped = [v for e in SCOPED_GETS for v in recorder.latencies.get(e, [])]
-    p99 = percentile(scoped, 0.99) * 1000 if scoped else float("nan")
+    return percentile(scoped, 0.99) * 1000 if scoped else float("nan")
+
+
+def report(recorder: Recorder, window: Window, raw_per_s: float, alone: Recorder) -> bool:
+    elapsed = window.seconds
+    print(
+        f"load: {CLIENTS} clients ({CENTRES} pushing batches of {BATCH}, "
+        f"{CLIENTS - CENTRES} reading with {THINK * 1000:.0f} ms pauses) for {elapsed:.1f}s "
+        f"after a {RAMP:.0f}s ramp, 2 API + 2 worker processes, PostgreSQL, RabbitMQ"
+    )
+    ok = table(recorder, elapsed)
+    p99 = scoped_p99(recorder)
     api_per_s = recorder.cases_pushed / elapsed
     ratio = api_per_s / raw_per_s
     idle = window.idle_p50 * 1000
@@ -410,14 +509,21 @@ def report(recorder: Recorder, window: Window, raw_per_s: float) -> bool:
     print(
         "CPU used in the window (s): "
         + ", ".join(f"{name} {sec:.1f}" for name, sec in sorted(window.cpu.items()))
-        + f"; of {os.cpu_count()} cores x {elapsed:.0f}s, shared with whatever else runs"
+        + f"; the machine was busy {window.machine_busy:.2f} of its {os.cpu_count()} cores"
     )
+    print(f"database connections opened in the window: {window.sessions}")
     print(
         f"machine load average (1 min) at the start / end: "
         f"{window.load_average[0]:.1f} / {window.load_average[1]:.1f}"
     )
     total_errors = sum(len(e) for e in recorder.errors.values())
     print(f"errors: {total_errors} (must be 0)")
+    print(
+        f"reference, before the load: the same {CLIENTS - CENTRES} readers alone "
+        f"for {READERS_ALONE:.0f}s (no pushes)"
+    )
+    ok = table(alone, READERS_ALONE) and ok
+    print(f"scoped GET p99 with the readers alone: {scoped_p99(alone):.1f} ms")
     return ok
 
 
@@ -431,7 +537,7 @@ async def main() -> int:
                 cluster.start_worker()
                 for _ in range(2):
                     await asyncio.to_thread(cluster.start_api)
-                recorder, window = await load(cluster, url)
+                recorder, window, alone = await load(cluster, url)
                 for service in cluster.services:
                     if not service.alive():
                         print(f"{service.name} died:\n{service.output()[-2000:]}", file=sys.stderr)
@@ -439,7 +545,7 @@ async def main() -> int:
             raw_per_s = await raw_ingestion(url, max(BATCH, recorder.cases_pushed))
         finally:
             await asyncio.to_thread(remove_queues, RABBITMQ_URL, namespace)
-    return 0 if report(recorder, window, raw_per_s) else 1
+    return 0 if report(recorder, window, raw_per_s, alone) else 1
 
 
 if __name__ == "__main__":

@@ -134,12 +134,12 @@ class ReportRun:
         )
 
 
-def _dsn(url: str) -> str:
+def dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def finished_jobs(database_url: str, report_ids: list[int]) -> int:
-    conn = await asyncpg.connect(_dsn(database_url), timeout=10)
+    conn = await asyncpg.connect(dsn(database_url), timeout=10)
     try:
         value = await conn.fetchval(
             "SELECT count(*) FROM job j JOIN report r ON r.job_id = j.id "
@@ -152,7 +152,7 @@ async def finished_jobs(database_url: str, report_ids: list[int]) -> int:
 
 
 async def count_run(database_url: str, report_ids: list[int], run: ReportRun) -> None:
-    conn = await asyncpg.connect(_dsn(database_url), timeout=10)
+    conn = await asyncpg.connect(dsn(database_url), timeout=10)
     try:
         jobs = await conn.fetch(
             "SELECT status, attempts, (payload->>'report_id')::int AS report_id FROM job "
