@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -115,6 +115,13 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
                 insert(CaseExploitation),
                 [{"case_id": c["id"], "exploitation_type": "forced_labour"} for c in chunk],
             )
+        # what a push does as it goes: mark the cases whose victim key another case has too
+        await conn.execute(
+            text(
+                "UPDATE victim_case SET victim_shared = true WHERE victim_key IN "
+                "(SELECT victim_key FROM victim_case GROUP BY victim_key HAVING count(*) > 1)"
+            )
+        )
 
 
 def backends() -> list[str]:

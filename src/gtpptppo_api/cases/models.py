@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Enum,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,6 +97,10 @@ NIK_CASES = "nik_index IS NOT NULL"
 # age group, sex, region) and holds the bit sets, so the count reads it alone, in order.
 PLAIN_CASES = "nik_index IS NULL"
 PLAIN_CELLS_INDEX = "ix_victim_case_plain_cells"
+# The cases whose victim key another case has too (``victim_shared``): few, the only ones
+# statistics de-duplicate; this partial index finds them by region without reading the rest.
+# (Each database's own spelling of the condition the statistics query writes.)
+SHARED_CASES_PG, SHARED_CASES_SQLITE = "victim_shared", "victim_shared = 1"
 
 
 class Case(Base):
@@ -136,6 +142,14 @@ class Case(Base):
             postgresql_where=text(PLAIN_CASES),
             sqlite_where=text(PLAIN_CASES),
         ),
+        Index(
+            "ix_victim_case_shared",
+            "registered_region_code",
+            "identified_year",
+            "victim_key",
+            postgresql_where=text(SHARED_CASES_PG),
+            sqlite_where=text(SHARED_CASES_SQLITE),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -164,6 +178,12 @@ class Case(Base):
     personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     nik_index: Mapped[str | None] = mapped_column(String(64))
     victim_key: Mapped[str] = mapped_column(String(80))
+    # Another case has the same ``victim_key`` (the same NIK in the same year): only these
+    # need de-duplicating when victims are counted; the others are a victim each. Set when a
+    # push makes a key shared (under a lock per key, see ``cases.service``); it may stay set
+    # after the other case changes its NIK, which keeps the counts exact (such a case is then
+    # counted by its key, once).
+    victim_shared: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     content_mac: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,7 +16,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, Table, bindparam, delete, exists, insert, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -244,12 +256,71 @@ async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int)
     return centre
 
 
+async def _lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
+    """Take the victims' keys for this transaction, one transaction at a time per key.
+
+    So that two centres pushing the same victim at once cannot both miss the other's case
+    when marking shared keys (``_mark_shared``). PostgreSQL: advisory locks, taken in one
+    order (sorted) so that two pushes never wait on each other crosswise; released at
+    commit. SQLite runs one writing transaction at a time anyway.
+    """
+    ordered = sorted(set(keys))
+    if not ordered or session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))"
+            " FROM unnest(CAST(:keys AS text[])) AS k"
+        ),
+        {"keys": ordered},
+    )
+
+
+async def _mark_shared(session: AsyncSession, items: Sequence[Prepared]) -> None:
+    """Mark the cases whose victim key (NIK and year) another case now has too."""
+    niks = {i.values["nik_index"] for i in items if i.values["nik_index"]}
+    if not niks:
+        return
+    keys = {i.values["victim_key"] for i in items if i.values["nik_index"]}
+    cases = table_of(Case)
+    with_nik = (cases.c.nik_index.is_not(None), cases.c.nik_index.in_(niks))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # A lookup of this push's NIKs: the NIK index is the way in, whatever the planner's
+    # statistics say (before a table's first ANALYZE, PostgreSQL takes 100 NIKs for half the
+    # table and reads all of it, at every push).
+    if postgres:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+    shared = (
+        await session.scalars(
+            select(cases.c.victim_key)
+            .where(*with_nik, cases.c.victim_key.in_(keys))
+            .group_by(cases.c.victim_key)
+            .having(func.count() > 1)
+        )
+    ).all()
+    if shared:  # most pushes name no victim another case has
+        await session.execute(
+            update(cases)
+            .where(*with_nik, cases.c.victim_key.in_(shared), cases.c.victim_shared.is_not(true()))
+            .values(victim_shared=True)
+        )
+    if postgres:
+        await session.execute(text("SET LOCAL enable_seqscan = on"))
+
+
+def _victim_key(item: Prepared) -> str | None:
+    """The victim key a case with a NIK will have (``_seal`` sets it in the row)."""
+    nik_index = item.values["nik_index"]
+    return f"{nik_index}:{item.values['identified_year']}" if nik_index else None
+
+
 async def _store(
     session: AsyncSession, centre: ServiceCentre, items: list[Prepared], keyring: Keyring
 ) -> dict[int, tuple[Outcome, uuid.UUID, int]]:
     """Insert new cases, update changed ones; ``index -> (outcome, id, version)``."""
     outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
     now = utcnow()
+    await _lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         rows = (
@@ -306,6 +377,7 @@ async def _store(
             await session.execute(insert(table_of(CaseExploitation)), exploitation)
         if services:
             await session.execute(insert(table_of(CaseService)), services)
+        await _mark_shared(session, touched)
     return outcomes
 
 

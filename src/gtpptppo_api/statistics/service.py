@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
@@ -68,8 +68,8 @@ def case_filters(root: str, from_year: int | None, to_year: int | None) -> list[
     return clauses
 
 
-def victims_query(
-    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+def _grouped(
+    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None, *counts: Any
 ) -> Select[Any]:
     columns: dict[str, Any] = {
         "year": Case.identified_year,
@@ -80,32 +80,52 @@ def victims_query(
         "service": CaseService.service_type,
     }
     labelled = [columns[g].label(g) for g in groups]
-    query = select(
-        *labelled,
-        func.count(distinct(Case.victim_key)).label("count"),
-        func.count().label("records"),
-    ).select_from(Case)
+    query = select(*labelled, *counts).select_from(Case)
     if "exploitation_type" in groups:
         query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
     if "service" in groups:
         query = query.join(CaseService, CaseService.case_id == Case.id)
     query = query.where(*case_filters(root, from_year, to_year))
     if labelled:
-        query = query.group_by(*labelled).order_by(*labelled)
+        query = query.group_by(*labelled)
     return query
+
+
+def records_query(
+    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+) -> Select[Any]:
+    """Per cell: its cases, and those that are a victim of their own (key not shared).
+
+    A plain count, which the database does by hashing the cells: no sort of the cases.
+    """
+    return _grouped(
+        root,
+        groups,
+        from_year,
+        to_year,
+        func.count().label("records"),
+        func.count().filter(Case.victim_shared.is_(false())).label("single"),
+    )
+
+
+def shared_victims_query(
+    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+) -> Select[Any]:
+    """Per cell: the victims among the cases whose key is shared, each counted once."""
+    query = _grouped(
+        root, groups, from_year, to_year, func.count(distinct(Case.victim_key)).label("victims")
+    )
+    # ``= true``, the partial index's own condition, so that both databases take it
+    return query.where(Case.victim_shared == true())
 
 
 def totals_query(root: str, from_year: int | None, to_year: int | None) -> Select[int, int]:
-    query = (
-        select(func.count(), func.count(distinct(Case.victim_key)))
-        .select_from(Case)
-        .where(regions.subtree_clause(Case.registered_region_code, root))
-    )
-    if from_year is not None:
-        query = query.where(Case.identified_year >= from_year)
-    if to_year is not None:
-        query = query.where(Case.identified_year <= to_year)
-    return query
+    """Cases and victims of the whole scope (when cells overlap, their sums would not do)."""
+    return select(
+        func.count(),
+        func.count().filter(Case.victim_shared.is_(false()))
+        + func.count(distinct(Case.victim_key)).filter(Case.victim_shared.is_(true())),
+    ).where(*case_filters(root, from_year, to_year))
 
 
 async def victim_statistics(
@@ -123,16 +143,23 @@ async def victim_statistics(
     if from_year is not None and to_year is not None and from_year > to_year:
         raise ValidationFailed.field("to_year", "must not precede from_year")
     groups = parse_group_by(group_by)
-    rows = (await session.execute(victims_query(root, groups, from_year, to_year))).all()
-    cells: list[dict[str, Any]] = [
-        {**{g: _plain(getattr(row, g)) for g in groups}, "count": row.count} for row in rows
-    ]
+    # A cell's victims: its cases that are a victim of their own, plus the distinct keys of
+    # those whose key is shared (the same NIK in the same year in another case too).
+    rows = (await session.execute(records_query(root, groups, from_year, to_year))).all()
+    shared = {
+        tuple(row[: len(groups)]): row.victims
+        for row in await session.execute(shared_victims_query(root, groups, from_year, to_year))
+    }
+    cells: list[dict[str, Any]] = []
+    for row in sorted(rows, key=lambda r: tuple(_plain(v) for v in r[: len(groups)])):
+        victims = row.single + shared.get(tuple(row[: len(groups)]), 0)
+        cells.append({**{g: _plain(getattr(row, g)) for g in groups}, "count": victims})
     if MULTI_VALUED & set(groups):
         # cells overlap (a case under each of its types): count the totals apart
         records, victims = (await session.execute(totals_query(root, from_year, to_year))).one()
     else:
         # the cells partition the cases: the totals are their sums
-        records, victims = sum(r.records for r in rows), sum(r.count for r in rows)
+        records, victims = sum(r.records for r in rows), sum(c["count"] for c in cells)
     merged: int | None = records - victims
     suppressed = 0
     if caller.role is Role.analyst:
