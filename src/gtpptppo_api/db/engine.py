@@ -44,11 +44,16 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Async
         # its warm-up each); past ``pool_size`` a request waits for a connection instead.
         # pre-ping: connections broken by a database restart are replaced, not handed out;
         # a bounded connect timeout: an unreachable server is a quick 503, not a hung request.
+        # Custom plans: a statement is planned with its parameters each time, never kept as a
+        # generic plan made while a table was small (a push's lookup read whole tables so).
         kwargs.update(
             pool_size=pool_size,
             max_overflow=0,
             pool_pre_ping=True,
-            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+            connect_args={
+                "timeout": CONNECT_TIMEOUT_SECONDS,
+                "server_settings": {"plan_cache_mode": "force_custom_plan"},
+            },
         )
     engine = _create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
