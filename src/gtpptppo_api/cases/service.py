@@ -60,6 +60,7 @@ from gtpptppo_api.cases.schemas import (
     ServiceReceived,
 )
 from gtpptppo_api.db.base import Base, utcnow
+from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import (
     BadRequest,
     Conflict,
@@ -284,28 +285,25 @@ async def _mark_shared(session: AsyncSession, items: Sequence[Prepared]) -> None
     keys = {i.values["victim_key"] for i in items if i.values["nik_index"]}
     cases = table_of(Case)
     with_nik = (cases.c.nik_index.is_not(None), cases.c.nik_index.in_(niks))
-    postgres = session.get_bind().dialect.name == "postgresql"
-    # A lookup of this push's NIKs: the NIK index is the way in, whatever the planner's
-    # statistics say (before a table's first ANALYZE, PostgreSQL takes 100 NIKs for half the
-    # table and reads all of it, at every push).
-    if postgres:
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
-    shared = (
-        await session.scalars(
-            select(cases.c.victim_key)
-            .where(*with_nik, cases.c.victim_key.in_(keys))
-            .group_by(cases.c.victim_key)
-            .having(func.count() > 1)
-        )
-    ).all()
-    if shared:  # most pushes name no victim another case has
-        await session.execute(
-            update(cases)
-            .where(*with_nik, cases.c.victim_key.in_(shared), cases.c.victim_shared.is_not(true()))
-            .values(victim_shared=True)
-        )
-    if postgres:
-        await session.execute(text("SET LOCAL enable_seqscan = on"))
+    # A lookup of this push's NIKs: the NIK index is the way in, whatever the statistics say
+    # (before a table's first ANALYZE, PostgreSQL took 100 NIKs for half the table).
+    async with by_index(session):
+        shared = (
+            await session.scalars(
+                select(cases.c.victim_key)
+                .where(*with_nik, cases.c.victim_key.in_(keys))
+                .group_by(cases.c.victim_key)
+                .having(func.count() > 1)
+            )
+        ).all()
+        if shared:  # most pushes name no victim another case has
+            await session.execute(
+                update(cases)
+                .where(
+                    *with_nik, cases.c.victim_key.in_(shared), cases.c.victim_shared.is_not(true())
+                )
+                .values(victim_shared=True)
+            )
 
 
 def _victim_key(item: Prepared) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
+from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import Forbidden, ValidationFailed
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.statistics.suppression import suppress
@@ -146,10 +147,9 @@ async def victim_statistics(
     # A cell's victims: its cases that are a victim of their own, plus the distinct keys of
     # those whose key is shared (the same NIK in the same year in another case too).
     rows = (await session.execute(records_query(root, groups, from_year, to_year))).all()
-    shared = {
-        tuple(row[: len(groups)]): row.victims
-        for row in await session.execute(shared_victims_query(root, groups, from_year, to_year))
-    }
+    async with by_index(session):  # the few shared cases, from their partial index
+        shared_rows = await session.execute(shared_victims_query(root, groups, from_year, to_year))
+    shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}
     cells: list[dict[str, Any]] = []
     for row in sorted(rows, key=lambda r: tuple(_plain(v) for v in r[: len(groups)])):
         victims = row.single + shared.get(tuple(row[: len(groups)]), 0)

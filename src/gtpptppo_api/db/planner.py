@@ -1,0 +1,30 @@
+"""Telling PostgreSQL's planner what a lookup is, where its statistics cannot.
+
+A table grows from empty between two ANALYZE passes; until the next one, the planner guesses
+at the selectivity of a list of values or of a rare flag, and may read the whole table for a
+lookup that a small index answers. The statements inside ``by_index`` are such lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@asynccontextmanager
+async def by_index(session: AsyncSession) -> AsyncIterator[None]:
+    """PostgreSQL: no sequential scan for the statements inside (in this transaction only).
+
+    SQLite's planner takes the index for these lookups on its own; nothing to say there.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        if postgres:
+            await session.execute(text("SET LOCAL enable_seqscan = on"))
