@@ -218,10 +218,16 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
         )
     else:
         values["personal_key_id"] = values["personal_ciphertext"] = None
-    nik_index = values["nik_index"]
-    values["victim_key"] = (
-        f"{nik_index}:{values['identified_year']}" if nik_index else f"case:{case_id}"
-    )
+    values["victim_key"] = _victim_key(item) or f"case:{case_id}"
+
+
+def _victim_key(item: Prepared) -> str | None:
+    """A case with a NIK: its victim's key, the NIK (blind index) and the year; else None.
+
+    Without a NIK, a case is a victim of its own: ``_seal`` keys it by its id.
+    """
+    nik_index = item.values["nik_index"]
+    return f"{nik_index}:{item.values['identified_year']}" if nik_index else None
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -304,12 +310,6 @@ async def _mark_shared(session: AsyncSession, items: Sequence[Prepared]) -> None
                 )
                 .values(victim_shared=True)
             )
-
-
-def _victim_key(item: Prepared) -> str | None:
-    """The victim key a case with a NIK will have (``_seal`` sets it in the row)."""
-    nik_index = item.values["nik_index"]
-    return f"{nik_index}:{item.values['identified_year']}" if nik_index else None
 
 
 async def _store(
