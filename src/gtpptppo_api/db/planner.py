@@ -23,8 +23,8 @@ async def by_index(session: AsyncSession) -> AsyncIterator[None]:
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         await session.execute(text("SET LOCAL enable_seqscan = off"))
-    try:
-        yield
-    finally:
-        if postgres:
-            await session.execute(text("SET LOCAL enable_seqscan = on"))
+    yield
+    # Not on an error: the transaction is then aborted (a statement would fail and hide the
+    # error) and its rollback undoes the SET LOCAL anyway.
+    if postgres:
+        await session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
