@@ -151,9 +151,15 @@ async def victim_statistics(
         shared_rows = await session.execute(shared_victims_query(root, groups, from_year, to_year))
     shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}
     cells: list[dict[str, Any]] = []
-    for row in sorted(rows, key=lambda r: tuple(_plain(v) for v in r[: len(groups)])):
-        victims = row.single + shared.get(tuple(row[: len(groups)]), 0)
-        cells.append({**{g: _plain(getattr(row, g)) for g in groups}, "count": victims})
+    for row in rows:
+        cell = tuple(row[: len(groups)])
+        cells.append(
+            {
+                **{g: _plain(v) for g, v in zip(groups, cell, strict=True)},
+                "count": row.single + shared.get(cell, 0),
+            }
+        )
+    cells.sort(key=lambda c: tuple(c[g] for g in groups))
     if MULTI_VALUED & set(groups):
         # cells overlap (a case under each of its types): count the totals apart
         records, victims = (await session.execute(totals_query(root, from_year, to_year))).one()
