@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -42,14 +42,12 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Async
         # A fixed pool, no overflow: an overflow connection is closed when given back, so a
         # busy process would open and close connections all the time (a server process and
         # its warm-up each); past ``pool_size`` a request waits for a connection instead.
-        # pre-ping: connections broken by a database restart are replaced, not handed out;
-        # a bounded connect timeout: an unreachable server is a quick 503, not a hung request.
+        # A bounded connect timeout: an unreachable server is a quick 503, not a hung request.
         # Custom plans: a statement is planned with its parameters each time, never kept as a
         # generic plan made while a table was small (a push's lookup read whole tables so).
         kwargs.update(
             pool_size=pool_size,
             max_overflow=0,
-            pool_pre_ping=True,
             connect_args={
                 "timeout": CONNECT_TIMEOUT_SECONDS,
                 "server_settings": {"plan_cache_mode": "force_custom_plan"},
@@ -58,7 +56,25 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Async
     engine = _create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         _sqlite_setup(engine)
+    else:
+        _replace_closed(engine)
     return engine
+
+
+def _replace_closed(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed (a restart, a terminated backend) is
+    replaced at checkout, not handed out.
+
+    The driver knows without asking the server: the closed socket was read while the
+    connection sat in the pool. SQLAlchemy's ``pool_pre_ping`` would ask instead, with three
+    round trips (BEGIN, a query, ROLLBACK) before every request. A connection that breaks
+    in use still fails that request (503), and the pool then replaces all the older ones.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if dbapi_connection.driver_connection.is_closed():
+            raise exc.DisconnectionError("the database server closed this connection")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
