@@ -157,7 +157,10 @@ async def list_cases(
         status=status,
         service_centre_id=service_centre_id,
     )
-    page: CursorPage[CaseRead] = await paginate(session, query, transformer=_transform)
+    # Rows of columns, distinct by their id already: no uniqueness pass (JSON is unhashable).
+    page: CursorPage[CaseRead] = await paginate(
+        session, query, transformer=_transform, unique=False
+    )
     return page
 
 

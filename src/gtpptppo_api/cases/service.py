@@ -53,11 +53,9 @@ from gtpptppo_api.cases.schemas import (
     CaseIn,
     CasePut,
     CaseRead,
-    Destination,
     ItemResult,
     Outcome,
     Personal,
-    ServiceReceived,
 )
 from gtpptppo_api.db.base import Base, utcnow
 from gtpptppo_api.db.planner import by_index
@@ -555,8 +553,9 @@ def list_query(
     service: ServiceType | None = None,
     status: CaseStatus | None = None,
     service_centre_id: int | None = None,
-) -> Select[Case]:
-    query = select(Case).where(visible_clause(caller))
+) -> Select[Any]:
+    """The caller's visible cases, filtered, in id order: rows of ``READ_COLUMNS``."""
+    query = select(*READ_COLUMNS).where(visible_clause(caller))
     if region_code is not None:
         query = query.where(regions.subtree_clause(Case.registered_region_code, region_code))
     if year is not None:
@@ -583,33 +582,62 @@ def list_query(
     return query.order_by(Case.id)
 
 
-def read(case: Case) -> CaseRead:
+# What a case is read with: no personal fields, no keys. A list loads these columns as
+# plain rows (not ORM objects, with their identity map and the ciphertext they carry).
+READ_COLUMNS = (
+    Case.id,
+    Case.service_centre_id,
+    Case.external_ref,
+    Case.registered_region_code,
+    Case.origin_region_code,
+    Case.destination_region_code,
+    Case.destination_country,
+    Case.identified_on,
+    Case.sex,
+    Case.age_at_identification,
+    Case.nationality,
+    Case.age_group,
+    Case.exploitation_types,
+    Case.services,
+    Case.legal_stage,
+    Case.status,
+    Case.version,
+    Case.created_at,
+    Case.updated_at,
+)
+
+
+def read(case: Any) -> CaseRead:
+    """A case (an ORM object, or a row of ``READ_COLUMNS``) as the API shows it."""
     destination = None
     if case.destination_region_code or case.destination_country:
-        destination = Destination(
-            region_code=case.destination_region_code, country=case.destination_country
-        )
-    return CaseRead(
-        id=case.id,
-        service_centre_id=case.service_centre_id,
-        external_ref=case.external_ref,
-        registered_region_code=case.registered_region_code,
-        origin_region_code=case.origin_region_code,
-        destination=destination,
-        identified_on=case.identified_on,
-        victim={
-            "sex": case.sex,
-            "age_at_identification": case.age_at_identification,
-            "nationality": case.nationality,
-        },
-        age_group=case.age_group,
-        exploitation_types=[ExploitationType(t) for t in case.exploitation_types],
-        services=[ServiceReceived.model_validate(s) for s in case.services],
-        legal_stage=case.legal_stage,
-        status=case.status,
-        version=case.version,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
+        destination = {
+            "region_code": case.destination_region_code,
+            "country": case.destination_country,
+        }
+    return CaseRead.model_validate(
+        {
+            "id": case.id,
+            "service_centre_id": case.service_centre_id,
+            "external_ref": case.external_ref,
+            "registered_region_code": case.registered_region_code,
+            "origin_region_code": case.origin_region_code,
+            "destination": destination,
+            "identified_on": case.identified_on,
+            "victim": {
+                "sex": case.sex,
+                "age_at_identification": case.age_at_identification,
+                "nationality": case.nationality,
+            },
+            "age_group": case.age_group,
+            "exploitation_types": case.exploitation_types,
+            "services": case.services,
+            "legal_stage": case.legal_stage,
+            "status": case.status,
+            "version": case.version,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        }
     )
 
 
