@@ -12,7 +12,7 @@ from gtpptppo_api.auth.deps import CaseReader, CaseWriter
 from gtpptppo_api.cases import idempotency, service
 from gtpptppo_api.cases.models import AgeGroup, CaseStatus, ExploitationType, ServiceType, Sex
 from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, ItemResult
-from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.db.session import SessionDep, without_transaction
 from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.pagination import CursorPage, paginate
@@ -133,6 +133,7 @@ async def push_batch(
 
 
 @router.get("/cases", response_model=CursorPage[CaseRead])
+@without_transaction
 async def list_cases(
     session: SessionDep,
     caller: CaseReader,
@@ -169,6 +170,7 @@ def _transform(items: Any) -> list[CaseRead]:
 
 
 @router.get("/cases/{case_id}")
+@without_transaction
 async def get_case(
     case_id: uuid.UUID,
     request: Request,
