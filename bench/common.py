@@ -122,6 +122,16 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
                 "(SELECT victim_key FROM victim_case GROUP BY victim_key HAVING count(*) > 1)"
             )
         )
+        # and count the cases into their statistics cells
+        await conn.execute(text("DELETE FROM victim_case_cell"))
+        await conn.execute(
+            text(
+                "INSERT INTO victim_case_cell (region_code, year, age_group, sex, records, single) "
+                "SELECT registered_region_code, identified_year, age_group, sex, count(*), "
+                "sum(CASE WHEN victim_shared THEN 0 ELSE 1 END) FROM victim_case "
+                "GROUP BY registered_region_code, identified_year, age_group, sex"
+            )
+        )
 
 
 def backends() -> list[str]:

@@ -190,6 +190,24 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CaseCell(Base):
+    """Cases per finest cell of the victim statistics (Table 1: region, year, age group, sex).
+
+    Kept by every write of cases, in its transaction (``cases.cells``), so that statistics
+    read cells, not every case of their scope. ``single``: the cell's cases that are a victim
+    of their own (``victim_shared`` false); the shared ones are de-duplicated apart.
+    """
+
+    __tablename__ = "victim_case_cell"
+
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, 8), primary_key=True)
+    sex: Mapped[Sex] = mapped_column(_enum(Sex, 8), primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    single: Mapped[int] = mapped_column(Integer)
+
+
 class CaseExploitation(Base):
     """One exploitation type of a case: a row each, so statistics group by it in SQL."""
 

@@ -36,6 +36,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges, cell_of
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
@@ -281,7 +282,9 @@ async def _lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
     )
 
 
-async def _mark_shared(session: AsyncSession, items: Sequence[Prepared]) -> None:
+async def _mark_shared(
+    session: AsyncSession, items: Sequence[Prepared], cells: CellChanges
+) -> None:
     """Mark the cases whose victim key (NIK and year) another case now has too."""
     niks = {i.values["nik_index"] for i in items if i.values["nik_index"]}
     if not niks:
@@ -301,13 +304,16 @@ async def _mark_shared(session: AsyncSession, items: Sequence[Prepared]) -> None
             )
         ).all()
         if shared:  # most pushes name no victim another case has
-            await session.execute(
+            marked = await session.execute(
                 update(cases)
                 .where(
                     *with_nik, cases.c.victim_key.in_(shared), cases.c.victim_shared.is_not(true())
                 )
                 .values(victim_shared=True)
+                .returning(*CELL_COLUMNS)
             )
+            for row in marked:
+                cells.now_shared(cell_of(row))
 
 
 async def _store(
@@ -315,16 +321,29 @@ async def _store(
 ) -> dict[int, tuple[Outcome, uuid.UUID, int]]:
     """Insert new cases, update changed ones; ``index -> (outcome, id, version)``."""
     outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
+    cells = CellChanges()
     now = utcnow()
     await _lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
+        # Locked (in id order) until commit: a concurrent push of the same case waits, then
+        # reads what this one wrote, so each update moves the case from the cell it is in.
         rows = (
             await session.execute(
-                select(Case.external_ref, Case.id, Case.content_mac, Case.version).where(
+                select(
+                    Case.external_ref,
+                    Case.id,
+                    Case.content_mac,
+                    Case.version,
+                    Case.victim_shared,
+                    *CELL_COLUMNS,
+                )
+                .where(
                     Case.service_centre_id == centre.id,
                     Case.external_ref.in_([i.external_ref for i in chunk]),
                 )
+                .order_by(Case.id)
+                .with_for_update()
             )
         ).all()
         existing = {row.external_ref: row for row in rows}
@@ -337,6 +356,7 @@ async def _store(
                 item.values.update(version=1, created_at=now, updated_at=now)
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
+                cells.add(cell_of(item.values), shared=False)
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
@@ -344,6 +364,9 @@ async def _store(
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
+                # the update keeps the case's victim_shared
+                cells.remove(cell_of(row), shared=row.victim_shared)
+                cells.add(cell_of(item.values), shared=row.victim_shared)
         # Core inserts (the tables, not the ORM classes): plain executemany, without the ORM's
         # per-row bookkeeping of a bulk insert, which cost more than the database's work.
         if new:
@@ -373,7 +396,8 @@ async def _store(
             await session.execute(insert(table_of(CaseExploitation)), exploitation)
         if services:
             await session.execute(insert(table_of(CaseService)), services)
-        await _mark_shared(session, touched)
+        await _mark_shared(session, touched, cells)
+    await cells.apply(session)
     return outcomes
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
+from gtpptppo_api.cases.models import Case, CaseCell, CaseExploitation, CaseService
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import Forbidden, ValidationFailed
 from gtpptppo_api.regions import service as regions
@@ -41,11 +41,11 @@ def parse_group_by(values: Sequence[str]) -> list[str]:
     return groups
 
 
-def region_key(root: str) -> Any:
+def region_key(root: str, column: Any = Case.registered_region_code) -> Any:
     """The region one level below ``root`` that holds the case (or ``root`` itself)."""
     if root == regions.NATIONAL:
-        return func.substr(Case.registered_region_code, 1, 2)
-    return Case.registered_region_code
+        return func.substr(column, 1, 2)
+    return column
 
 
 async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str | None) -> str:
@@ -109,6 +109,37 @@ def records_query(
     )
 
 
+# What the cells of ``CaseCell`` hold: a grouping by these alone sums cells, not cases.
+CELL_GROUPS = frozenset({"year", "age_group", "sex", "region"})
+
+
+def cells_query(
+    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+) -> Select[Any]:
+    """``records_query`` from the cells: per group, the sums of its cells' counts."""
+    columns: dict[str, Any] = {
+        "year": CaseCell.year,
+        "age_group": CaseCell.age_group,
+        "sex": CaseCell.sex,
+        "region": region_key(root, CaseCell.region_code),
+    }
+    labelled = [columns[g].label(g) for g in groups]
+    records = func.coalesce(func.sum(CaseCell.records), 0)
+    query = select(
+        *labelled,
+        records.label("records"),
+        func.coalesce(func.sum(CaseCell.single), 0).label("single"),
+    ).where(regions.subtree_clause(CaseCell.region_code, root))
+    if from_year is not None:
+        query = query.where(CaseCell.year >= from_year)
+    if to_year is not None:
+        query = query.where(CaseCell.year <= to_year)
+    if labelled:
+        # a cell whose cases have all moved elsewhere stays, at zero: not a group
+        query = query.group_by(*labelled).having(records > 0)
+    return query
+
+
 def shared_victims_query(
     root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
 ) -> Select[Any]:
@@ -146,7 +177,8 @@ async def victim_statistics(
     groups = parse_group_by(group_by)
     # A cell's victims: its cases that are a victim of their own, plus the distinct keys of
     # those whose key is shared (the same NIK in the same year in another case too).
-    rows = (await session.execute(records_query(root, groups, from_year, to_year))).all()
+    counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
+    rows = (await session.execute(counted(root, groups, from_year, to_year))).all()
     async with by_index(session):  # the few shared cases, from their partial index
         shared_rows = await session.execute(shared_victims_query(root, groups, from_year, to_year))
     shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}

@@ -1,0 +1,94 @@
+"""The cases per statistics cell (``CaseCell``), kept by every write of cases.
+
+A push gathers what it changes per cell (``CellChanges``) while it writes its cases, and
+applies it once, at the end of its transaction, in the cells' order: two pushes that touch
+the same cells take their row locks in the same order, so they wait for each other but
+never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gtpptppo_api.cases.models import AgeGroup, Case, CaseCell, Sex
+
+CellKey = tuple[str, int, AgeGroup, Sex]
+
+_cases = Case.metadata.tables[Case.__tablename__]
+# A case's cell, as columns to select or return.
+CELL_COLUMNS = (
+    _cases.c.registered_region_code,
+    _cases.c.identified_year,
+    _cases.c.age_group,
+    _cases.c.sex,
+)
+
+
+def cell_of(values: Any) -> CellKey:
+    """The cell of a case: a row or a mapping with the case's columns."""
+    if isinstance(values, dict):
+        return (
+            values["registered_region_code"],
+            values["identified_year"],
+            values["age_group"],
+            values["sex"],
+        )
+    return (values.registered_region_code, values.identified_year, values.age_group, values.sex)
+
+
+@dataclass
+class CellChanges:
+    """What a transaction adds to each cell: cases (``records``) and unshared ones."""
+
+    records: Counter[CellKey] = field(default_factory=Counter)
+    single: Counter[CellKey] = field(default_factory=Counter)
+
+    def add(self, cell: CellKey, *, shared: bool) -> None:
+        self.records[cell] += 1
+        self.single[cell] += 0 if shared else 1
+
+    def remove(self, cell: CellKey, *, shared: bool) -> None:
+        self.records[cell] -= 1
+        self.single[cell] -= 0 if shared else 1
+
+    def now_shared(self, cell: CellKey) -> None:
+        """A case of ``cell`` whose victim has just got another case."""
+        self.single[cell] -= 1
+
+    async def apply(self, session: AsyncSession) -> None:
+        touched = self.records.keys() | self.single.keys()
+        cells = sorted(cell for cell in touched if self.records[cell] or self.single[cell])
+        if not cells:
+            return
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        table = CaseCell.metadata.tables[CaseCell.__tablename__]
+        statement = dialect.insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["region_code", "year", "age_group", "sex"],
+            set_={
+                "records": table.c.records + statement.excluded.records,
+                "single": table.c.single + statement.excluded.single,
+            },
+        )
+        await session.execute(
+            statement,
+            [
+                {
+                    "region_code": region,
+                    "year": year,
+                    "age_group": age_group,
+                    "sex": sex,
+                    "records": self.records[cell],
+                    "single": self.single[cell],
+                }
+                for cell in cells
+                for region, year, age_group, sex in [cell]
+            ],
+        )
+        self.records.clear()
+        self.single.clear()
