@@ -110,6 +110,8 @@ class Case(Base):
     __table_args__ = (
         UniqueConstraint("service_centre_id", "external_ref"),
         Index("ix_victim_case_region_year", "registered_region_code", "identified_year"),
+        # A regency's cases in id order: a page of its case list reads a page of this index.
+        Index("ix_victim_case_region_id", "registered_region_code", "id"),
         Index(
             "ix_victim_case_nik_cells",
             "identified_year",

@@ -579,7 +579,11 @@ def list_query(
     service_centre_id: int | None = None,
 ) -> Select[Any]:
     """The caller's visible cases, filtered, in id order: rows of ``READ_COLUMNS``."""
-    query = select(*READ_COLUMNS).where(visible_clause(caller))
+    visible = visible_clause(caller)
+    if caller.role is not Role.service_centre and regions.is_regency(caller.scope_code):
+        # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
+        visible = Case.registered_region_code == caller.scope_code
+    query = select(*READ_COLUMNS).where(visible)
     if region_code is not None:
         query = query.where(regions.subtree_clause(Case.registered_region_code, region_code))
     if year is not None:

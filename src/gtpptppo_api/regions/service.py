@@ -21,6 +21,11 @@ def in_subtree(code: str, root: str) -> bool:
     return root == NATIONAL or code == root or code.startswith(root + ".")
 
 
+def is_regency(code: str) -> bool:
+    """A regency or city (``33.02``): the lowest level (``RegionLevel``), a subtree of one."""
+    return "." in code
+
+
 def subtree_clause(column: Any, root: str) -> ColumnElement[bool]:
     """SQL for "``column`` is ``root`` or a region below it"."""
     if root == NATIONAL:
