@@ -1,11 +1,14 @@
-"""A page of a regency's case list reads a page of an index, not all its cases sorted.
+"""A page of a regency's or a centre's case list reads a page of an index, not all the
+cases sorted.
 
 The list is in id order (keyset pages); a regency is the lowest level of regions, so the
-list asks for the regency itself, and ``ix_victim_case_region_id`` gives its cases in order.
+list asks for the regency itself, and ``ix_victim_case_region_id`` gives its cases in order;
+``ix_victim_case_centre_id`` gives a centre's.
 """
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from gtpptppo_api.auth.models import Role
@@ -13,14 +16,17 @@ from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.service import list_query
 
 
-async def test_a_regency_case_list_page_reads_its_index_in_order_without_a_sort(session):
-    caller = Caller(
-        token_id=1,
-        name="t",
-        role=Role.task_force_admin,
-        region_code="33.02",
-        service_centre_id=None,
-    )
+@pytest.mark.parametrize(
+    ("caller", "index"),
+    [
+        (Caller(1, "regency", Role.task_force_admin, "33.02", None), "ix_victim_case_region_id"),
+        (Caller(2, "centre", Role.service_centre, "33.02", 7), "ix_victim_case_centre_id"),
+    ],
+    ids=["regency", "centre"],
+)
+async def test_a_case_list_page_reads_its_index_in_order_without_a_sort(
+    session, caller: Caller, index: str
+):
     query = list_query(caller).limit(21)
     sql = str(query.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True}))
     if session.bind.dialect.name == "sqlite":
@@ -31,4 +37,4 @@ async def test_a_regency_case_list_page_reads_its_index_in_order_without_a_sort(
         await session.execute(text("SET LOCAL enable_seqscan = off"))  # an empty table
         plan = "\n".join(str(row[0]) for row in (await session.execute(text("EXPLAIN " + sql))))
         assert "Sort" not in plan, plan
-    assert "ix_victim_case_region_id" in plan, plan
+    assert index in plan, plan

@@ -112,6 +112,8 @@ class Case(Base):
         Index("ix_victim_case_region_year", "registered_region_code", "identified_year"),
         # A regency's cases in id order: a page of its case list reads a page of this index.
         Index("ix_victim_case_region_id", "registered_region_code", "id"),
+        # A centre's cases in id order: the same, for a centre's own list.
+        Index("ix_victim_case_centre_id", "service_centre_id", "id"),
         Index(
             "ix_victim_case_nik_cells",
             "identified_year",
