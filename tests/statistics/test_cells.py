@@ -15,14 +15,10 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
-from gtpptppo_api.auth.service import create_token
-from gtpptppo_api.db.engine import create_engine, create_sessionmaker
-from gtpptppo_api.db.migrate import upgrade
-from gtpptppo_api.settings import Settings
+from gtpptppo_api.db.engine import create_sessionmaker
 from tests.cases.helpers import case_body, create_centre
-from tests.conftest import TEST_KEYS, _postgres_database
+from tests.live import live_app
 
 FROM_CASES = text(
     "SELECT registered_region_code, identified_year, age_group, sex, count(*), "
@@ -123,45 +119,23 @@ async def test_one_case_moved_by_two_pushes_at_once_leaves_its_cells_exact():
     """Two pushes of the same case, to two other cells, in two transactions at once
     (PostgreSQL): the second waits for the first and moves the case from where the first
     put it; and pushes crossing each other's cells finish (no deadlock)."""
-    url, drop = await _postgres_database()
-    try:
-        await asyncio.to_thread(upgrade, url)
-        settings = Settings(
-            database_url=url, encryption_key=TEST_KEYS, rate_limit="", batch_concurrency=4
-        )
-        app = create_app(settings)
-        engine = create_engine(url)
-        async with create_sessionmaker(engine)() as session, session.begin():
-            _, national_token = await create_token(session, name="n", role=Role.national_admin)
-        national = {"Authorization": f"Bearer {national_token}"}
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1"
-            ) as client,
-        ):
-            centre = await create_centre(client, national, "33.02")
-            async with create_sessionmaker(engine)() as session, session.begin():
-                _, token = await create_token(
-                    session, name="c", role=Role.service_centre, service_centre_id=centre["id"]
-                )
-            headers = {"Authorization": f"Bearer {token}"}
-            refs = [f"C-{n}" for n in range(40)]
-            await push(client, centre, headers, [item(r, "33.02", 0) for r in refs])
-            for round_ in range(1, 4):
-                # four pushes at once, each moving all 40 cases, in opposite orders
-                batches = [
-                    [item(r, "33.02", round_ * 4 + k) for r in (refs if k % 2 else refs[::-1])]
-                    for k in range(4)
-                ]
-                results = await asyncio.gather(
-                    *(push(client, centre, headers, batch) for batch in batches)
-                )
-                assert sum(r["updated"] + r["unchanged"] for r in results) == 160
-            async with create_sessionmaker(engine)() as session:
-                cells, cases = await cells_and_cases(session)
-            assert cells == cases
-            assert sum(row[4] for row in cells) == 40
-        await engine.dispose()
-    finally:
-        await drop()
+    async with live_app(batch_concurrency=4) as live:
+        national = await live.bearer(Role.national_admin)
+        centre = await create_centre(live.client, national, "33.02")
+        headers = await live.bearer(Role.service_centre, centre["id"])
+        refs = [f"C-{n}" for n in range(40)]
+        await push(live.client, centre, headers, [item(r, "33.02", 0) for r in refs])
+        for round_ in range(1, 4):
+            # four pushes at once, each moving all 40 cases, in opposite orders
+            batches = [
+                [item(r, "33.02", round_ * 4 + k) for r in (refs if k % 2 else refs[::-1])]
+                for k in range(4)
+            ]
+            results = await asyncio.gather(
+                *(push(live.client, centre, headers, batch) for batch in batches)
+            )
+            assert sum(r["updated"] + r["unchanged"] for r in results) == 160
+        async with create_sessionmaker(live.engine)() as session:
+            cells, cases = await cells_and_cases(session)
+        assert cells == cases
+        assert sum(row[4] for row in cells) == 40

@@ -13,15 +13,10 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
-from gtpptppo_api.auth.service import create_token
-from gtpptppo_api.db.engine import create_engine, create_sessionmaker
-from gtpptppo_api.db.migrate import upgrade
-from gtpptppo_api.settings import Settings
 from gtpptppo_api.statistics.service import shared_victims_query
 from tests.cases.helpers import case_body, create_centre
-from tests.conftest import TEST_KEYS, _postgres_database
+from tests.live import live_app
 
 NIK = "3302014101900002"
 
@@ -76,63 +71,41 @@ async def test_a_victim_shared_then_left_is_counted_once_per_cell_throughout(
 
 async def test_a_victim_pushed_by_two_centres_at_once_is_counted_once():
     """Two batches naming the same victims, in two transactions at once (PostgreSQL)."""
-    url, drop = await _postgres_database()
-    try:
-        await asyncio.to_thread(upgrade, url)
-        # two pushes at once in this process (one at a time by default)
-        settings = Settings(
-            database_url=url, encryption_key=TEST_KEYS, rate_limit="", batch_concurrency=2
-        )
-        app = create_app(settings)
-        engine = create_engine(url)
-        async with create_sessionmaker(engine)() as session, session.begin():
-            _, national_token = await create_token(session, name="n", role=Role.national_admin)
-        national = {"Authorization": f"Bearer {national_token}"}
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client,
-        ):
-            centres = [await create_centre(client, national, r) for r in ("33.02", "35.07")]
-            pushers = []
-            for centre in centres:
-                async with create_sessionmaker(engine)() as session, session.begin():
-                    _, token = await create_token(
-                        session, name="c", role=Role.service_centre, service_centre_id=centre["id"]
-                    )
-                pushers.append((centre, {"Authorization": f"Bearer {token}"}))
-            niks = [f"33020141019{n:05d}" for n in range(40)]
+    # two pushes at once in this process (one at a time by default)
+    async with live_app(batch_concurrency=2) as live:
+        client = live.client
+        national = await live.bearer(Role.national_admin)
+        centres = [await create_centre(client, national, r) for r in ("33.02", "35.07")]
+        pushers = [(c, await live.bearer(Role.service_centre, c["id"])) for c in centres]
+        niks = [f"33020141019{n:05d}" for n in range(40)]
 
-            async def push(centre: dict[str, Any], headers: dict[str, str], year: int) -> None:
-                items = [
-                    case_body(
-                        f"R{year}-{n}",
-                        region=centre["region_code"],
-                        identified_on=f"{year}-03-05",
-                        services=[],
-                        personal={"nik": nik},
-                    )
-                    for n, nik in enumerate(niks)
-                ]
-                response = await client.post(
-                    f"/service-centres/{centre['id']}/cases:batch", json=items, headers=headers
+        async def push(centre: dict[str, Any], headers: dict[str, str], year: int) -> None:
+            items = [
+                case_body(
+                    f"R{year}-{n}",
+                    region=centre["region_code"],
+                    identified_on=f"{year}-03-05",
+                    services=[],
+                    personal={"nik": nik},
                 )
-                assert response.status_code == 200, response.text
-                assert response.json()["created"] == len(niks)
+                for n, nik in enumerate(niks)
+            ]
+            response = await client.post(
+                f"/service-centres/{centre['id']}/cases:batch", json=items, headers=headers
+            )
+            assert response.status_code == 200, response.text
+            assert response.json()["created"] == len(niks)
 
-            for year in (2020, 2021, 2022):
-                await asyncio.gather(*(push(c, h, year) for c, h in pushers))
-            result = await victims(client, national, group_by="year")
-            # each round: 40 victims (a NIK and a year), each with a case in both centres
-            assert {c["year"]: c["count"] for c in result["cells"]} == {
-                2020: 40,
-                2021: 40,
-                2022: 40,
-            }
-            assert result["merged_records"] == 120
-        await engine.dispose()
-    finally:
-        await drop()
+        for year in (2020, 2021, 2022):
+            await asyncio.gather(*(push(c, h, year) for c, h in pushers))
+        result = await victims(client, national, group_by="year")
+        # each round: 40 victims (a NIK and a year), each with a case in both centres
+        assert {c["year"]: c["count"] for c in result["cells"]} == {
+            2020: 40,
+            2021: 40,
+            2022: 40,
+        }
+        assert result["merged_records"] == 120
 
 
 async def test_the_shared_cases_are_read_through_their_partial_index(session):
