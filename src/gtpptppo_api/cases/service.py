@@ -560,10 +560,15 @@ async def upsert_one(
 # --- reading ----------------------------------------------------------------------------
 
 
+# The tables, for Core statements: a read that lists rows of columns needs none of the
+# ORM's work (entities, their compile state, an identity map).
+_CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
+
+
 def visible_clause(caller: Caller) -> Any:
     if caller.role is Role.service_centre:
-        return Case.service_centre_id == caller.service_centre_id
-    return regions.subtree_clause(Case.registered_region_code, caller.scope_code)
+        return _CASE.c.service_centre_id == caller.service_centre_id
+    return regions.subtree_clause(_CASE.c.registered_region_code, caller.scope_code)
 
 
 def list_query(
@@ -582,56 +587,56 @@ def list_query(
     visible = visible_clause(caller)
     if caller.role is not Role.service_centre and regions.is_regency(caller.scope_code):
         # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
-        visible = Case.registered_region_code == caller.scope_code
+        visible = _CASE.c.registered_region_code == caller.scope_code
     query = select(*READ_COLUMNS).where(visible)
     if region_code is not None:
-        query = query.where(regions.subtree_clause(Case.registered_region_code, region_code))
+        query = query.where(regions.subtree_clause(_CASE.c.registered_region_code, region_code))
     if year is not None:
-        query = query.where(Case.identified_year == year)
+        query = query.where(_CASE.c.identified_year == year)
     if sex is not None:
-        query = query.where(Case.sex == sex)
+        query = query.where(_CASE.c.sex == sex)
     if age_group is not None:
-        query = query.where(Case.age_group == age_group)
+        query = query.where(_CASE.c.age_group == age_group)
     if status is not None:
-        query = query.where(Case.status == status)
+        query = query.where(_CASE.c.status == status)
     if service_centre_id is not None:
-        query = query.where(Case.service_centre_id == service_centre_id)
+        query = query.where(_CASE.c.service_centre_id == service_centre_id)
     if exploitation_type is not None:
         query = query.where(
             exists().where(
-                CaseExploitation.case_id == Case.id,
-                CaseExploitation.exploitation_type == exploitation_type,
+                _EXPLOITATION.c.case_id == _CASE.c.id,
+                _EXPLOITATION.c.exploitation_type == exploitation_type,
             )
         )
     if service is not None:
         query = query.where(
-            exists().where(CaseService.case_id == Case.id, CaseService.service_type == service)
+            exists().where(_SERVICE.c.case_id == _CASE.c.id, _SERVICE.c.service_type == service)
         )
-    return query.order_by(Case.id)
+    return query.order_by(_CASE.c.id)
 
 
 # What a case is read with: no personal fields, no keys. A list loads these columns as
 # plain rows (not ORM objects, with their identity map and the ciphertext they carry).
 READ_COLUMNS = (
-    Case.id,
-    Case.service_centre_id,
-    Case.external_ref,
-    Case.registered_region_code,
-    Case.origin_region_code,
-    Case.destination_region_code,
-    Case.destination_country,
-    Case.identified_on,
-    Case.sex,
-    Case.age_at_identification,
-    Case.nationality,
-    Case.age_group,
-    Case.exploitation_types,
-    Case.services,
-    Case.legal_stage,
-    Case.status,
-    Case.version,
-    Case.created_at,
-    Case.updated_at,
+    _CASE.c.id,
+    _CASE.c.service_centre_id,
+    _CASE.c.external_ref,
+    _CASE.c.registered_region_code,
+    _CASE.c.origin_region_code,
+    _CASE.c.destination_region_code,
+    _CASE.c.destination_country,
+    _CASE.c.identified_on,
+    _CASE.c.sex,
+    _CASE.c.age_at_identification,
+    _CASE.c.nationality,
+    _CASE.c.age_group,
+    _CASE.c.exploitation_types,
+    _CASE.c.services,
+    _CASE.c.legal_stage,
+    _CASE.c.status,
+    _CASE.c.version,
+    _CASE.c.created_at,
+    _CASE.c.updated_at,
 )
 
 
