@@ -8,10 +8,12 @@ tests hold that counting to the definition: the distinct keys per cell.
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
+import asyncpg
 import httpx
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.statistics.service import shared_victims_query
@@ -119,3 +121,44 @@ async def test_the_shared_cases_are_read_through_their_partial_index(session):
         await session.execute(text("SET LOCAL enable_seqscan = off"))  # an empty table
         plan = "\n".join(str(row[0]) for row in (await session.execute(text("EXPLAIN " + sql))))
     assert "ix_victim_case_shared" in plan, plan
+
+
+async def test_a_statistics_answer_reads_one_snapshot_across_its_queries():
+    """The cells and the shared victims are two queries: a push that commits between them
+    must be seen by neither, or one victim would be counted twice in that answer (once in
+    its cell's unshared cases, once among the shared). Here, between the two, another
+    connection marks the one case shared; the answer still counts one victim."""
+    async with live_app() as live:
+        national = await live.bearer(Role.national_admin)
+        centre = await create_centre(live.client, national, "33.02")
+        headers = await live.bearer(Role.service_centre, centre["id"])
+        body = case_body("S-1", personal={"nik": NIK})
+        response = await live.client.put(
+            f"/service-centres/{centre['id']}/cases/S-1", json=body, headers=headers
+        )
+        assert response.status_code == 201, response.text
+        url = live.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+        def commit_meanwhile() -> None:
+            async def mark() -> None:
+                conn = await asyncpg.connect(url)
+                try:
+                    await conn.execute("UPDATE victim_case SET victim_shared = true")
+                finally:
+                    await conn.close()
+
+            thread = threading.Thread(target=asyncio.run, args=(mark(),))
+            thread.start()
+            thread.join()
+
+        marked: list[bool] = []
+
+        @event.listens_for(live.app.state.engine.sync_engine, "after_cursor_execute")
+        def _between(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "victim_case_cell" in statement and not marked:
+                commit_meanwhile()
+                marked.append(True)
+
+        result = await victims(live.client, national, group_by="year")
+        assert marked, "the cells were not read"
+        assert result["cells"] == [{"year": 2024, "count": 1}]

@@ -15,7 +15,10 @@ from gtpptppo_api.jobs import dispatch_after_commit
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
-_WITHOUT_TRANSACTION: set[Callable[..., Any]] = set()
+# The endpoints whose session on PostgreSQL runs at another isolation level than the
+# default (READ COMMITTED), by the markers below. SQLite keeps its transactions: one writer
+# at a time, each begun IMMEDIATE, already reads one snapshot.
+_ISOLATION: dict[Callable[..., Any], str] = {}
 
 
 def without_transaction(endpoint: Endpoint) -> Endpoint:
@@ -25,20 +28,29 @@ def without_transaction(endpoint: Endpoint) -> Endpoint:
     Only for endpoints that read and write at most one statement (an audit event), since
     statements no longer commit together; not for a streamed response (its cursor needs a
     transaction) nor for ``db.planner`` (SET LOCAL lasts a transaction). Put it below the
-    route decorator. SQLite keeps its transactions.
+    route decorator.
     """
-    _WITHOUT_TRANSACTION.add(endpoint)
+    _ISOLATION[endpoint] = "AUTOCOMMIT"
+    return endpoint
+
+
+def one_snapshot(endpoint: Endpoint) -> Endpoint:
+    """Mark an endpoint that answers from several queries which must agree: on PostgreSQL
+    its session reads one snapshot (REPEATABLE READ), so a transaction that commits between
+    two of its queries is seen by neither. For reads only (a write could then fail to
+    serialize). Put it below the route decorator.
+    """
+    _ISOLATION[endpoint] = "REPEATABLE READ"
     return endpoint
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker = request.app.state.sessionmaker
     async with sessionmaker() as session:
-        if (
-            request.scope.get("endpoint") in _WITHOUT_TRANSACTION
-            and session.get_bind().dialect.name == "postgresql"
-        ):
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        endpoint = request.scope.get("endpoint")
+        level = _ISOLATION.get(endpoint) if endpoint is not None else None
+        if level and session.get_bind().dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": level})
         try:
             yield session
         except BaseException:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from gtpptppo_api.auth.deps import StatisticsReader
-from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.db.session import SessionDep, one_snapshot
 from gtpptppo_api.statistics import service
 from gtpptppo_api.statistics.schemas import VictimStatistics
 
@@ -13,6 +13,7 @@ router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 
 @router.get("/victims")
+@one_snapshot  # its cells and its shared victims: two queries, one count
 async def victim_statistics(
     request: Request,
     session: SessionDep,
