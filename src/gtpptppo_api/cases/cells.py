@@ -16,10 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.cases.models import AgeGroup, Case, CaseCell, Sex
+from gtpptppo_api.db.base import table_of
 
 CellKey = tuple[str, int, AgeGroup, Sex]
 
-_cases = Case.metadata.tables[Case.__tablename__]
+_cases = table_of(Case)
 # A case's cell, as columns to select or return.
 CELL_COLUMNS = (
     _cases.c.registered_region_code,
@@ -66,7 +67,7 @@ class CellChanges:
         if not cells:
             return
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        table = CaseCell.metadata.tables[CaseCell.__tablename__]
+        table = table_of(CaseCell)
         statement = dialect.insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=["region_code", "year", "age_group", "sex"],

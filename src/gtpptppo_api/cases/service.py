@@ -18,7 +18,6 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import (
     Select,
-    Table,
     bindparam,
     delete,
     exists,
@@ -58,7 +57,7 @@ from gtpptppo_api.cases.schemas import (
     Outcome,
     Personal,
 )
-from gtpptppo_api.db.base import Base, utcnow
+from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import (
     BadRequest,
@@ -230,11 +229,6 @@ def _victim_key(item: Prepared) -> str | None:
 
 
 # --- writing -----------------------------------------------------------------------------
-
-
-def table_of(model: type[Base]) -> Table:
-    """A model's table, for Core statements."""
-    return model.metadata.tables[model.__tablename__]
 
 
 async def _known_regions(session: AsyncSession, codes: Iterable[str] | None = None) -> set[str]:
@@ -568,6 +562,9 @@ _CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseServ
 def visible_clause(caller: Caller) -> Any:
     if caller.role is Role.service_centre:
         return _CASE.c.service_centre_id == caller.service_centre_id
+    if regions.is_regency(caller.scope_code):
+        # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
+        return _CASE.c.registered_region_code == caller.scope_code
     return regions.subtree_clause(_CASE.c.registered_region_code, caller.scope_code)
 
 
@@ -584,11 +581,7 @@ def list_query(
     service_centre_id: int | None = None,
 ) -> Select[Any]:
     """The caller's visible cases, filtered, in id order: rows of ``READ_COLUMNS``."""
-    visible = visible_clause(caller)
-    if caller.role is not Role.service_centre and regions.is_regency(caller.scope_code):
-        # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
-        visible = _CASE.c.registered_region_code == caller.scope_code
-    query = select(*READ_COLUMNS).where(visible)
+    query = select(*READ_COLUMNS).where(visible_clause(caller))
     if region_code is not None:
         query = query.where(regions.subtree_clause(_CASE.c.registered_region_code, region_code))
     if year is not None:

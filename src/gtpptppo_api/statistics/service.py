@@ -59,13 +59,20 @@ async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str 
     return root
 
 
-def case_filters(root: str, from_year: int | None, to_year: int | None) -> list[Any]:
-    """The cases registered in ``root``'s subtree and identified within the years."""
-    clauses: list[Any] = [regions.subtree_clause(Case.registered_region_code, root)]
+def case_filters(
+    root: str,
+    from_year: int | None,
+    to_year: int | None,
+    region: Any = Case.registered_region_code,
+    year: Any = Case.identified_year,
+) -> list[Any]:
+    """The cases (or cells: their ``region`` and ``year`` columns) registered in ``root``'s
+    subtree and identified within the years."""
+    clauses: list[Any] = [regions.subtree_clause(region, root)]
     if from_year is not None:
-        clauses.append(Case.identified_year >= from_year)
+        clauses.append(year >= from_year)
     if to_year is not None:
-        clauses.append(Case.identified_year <= to_year)
+        clauses.append(year <= to_year)
     return clauses
 
 
@@ -129,11 +136,7 @@ def cells_query(
         *labelled,
         records.label("records"),
         func.coalesce(func.sum(CaseCell.single), 0).label("single"),
-    ).where(regions.subtree_clause(CaseCell.region_code, root))
-    if from_year is not None:
-        query = query.where(CaseCell.year >= from_year)
-    if to_year is not None:
-        query = query.where(CaseCell.year <= to_year)
+    ).where(*case_filters(root, from_year, to_year, CaseCell.region_code, CaseCell.year))
     if labelled:
         # a cell whose cases have all moved elsewhere stays, at zero: not a group
         query = query.group_by(*labelled).having(records > 0)
