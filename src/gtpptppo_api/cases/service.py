@@ -22,7 +22,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     select,
     text,
     true,
@@ -58,6 +57,7 @@ from gtpptppo_api.cases.schemas import (
     Personal,
 )
 from gtpptppo_api.db.base import table_of, utcnow
+from gtpptppo_api.db.bulk import insert_rows
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import (
     BadRequest,
@@ -361,10 +361,9 @@ async def _store(
                 # the update keeps the case's victim_shared
                 cells.remove(cell_of(row), shared=row.victim_shared)
                 cells.add(cell_of(item.values), shared=row.victim_shared)
-        # Core inserts (the tables, not the ORM classes): plain executemany, without the ORM's
-        # per-row bookkeeping of a bulk insert, which cost more than the database's work.
-        if new:
-            await session.execute(insert(table_of(Case)), [i.values for i in new])
+        # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
+        # binary COPY on PostgreSQL (``db.bulk``).
+        await insert_rows(session, table_of(Case), [i.values for i in new])
         if changed:
             columns = [k for k in changed[0].values if k not in ("id", "created_at")]
             statement = (
@@ -386,10 +385,8 @@ async def _store(
             for t in i.exploitation
         ]
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
-        if exploitation:
-            await session.execute(insert(table_of(CaseExploitation)), exploitation)
-        if services:
-            await session.execute(insert(table_of(CaseService)), services)
+        await insert_rows(session, table_of(CaseExploitation), exploitation)
+        await insert_rows(session, table_of(CaseService), services)
         await _mark_shared(session, touched, cells)
     await cells.apply(session)
     return outcomes
@@ -503,8 +500,7 @@ async def _audit_changes(
         for r in results
         if r.outcome in ("created", "updated")
     ]
-    if rows:
-        await session.execute(insert(table_of(AuditEvent)), rows)
+    await insert_rows(session, table_of(AuditEvent), rows)
 
 
 async def upsert_one(
