@@ -18,14 +18,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
-from bench.common import KEY, backends, database, fill_cases, timed
+from bench.common import KEY, backends, database, fill_cases, timed, write_raw
 from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases import service as cases
-from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService
 from gtpptppo_api.cases.schemas import CaseIn
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.kit.crypto import Keyring
@@ -98,19 +97,20 @@ async def ingestion(backend: str) -> dict[str, float]:
         items = [synthetic(i, rng) for i in range(N_CASES)]
         ring = Keyring.from_settings(Settings(database_url=url, encryption_key=KEY))
 
-        # raw: prepared rows, only the database writes are timed
+        # raw: prepared rows, only the database writes are timed; on PostgreSQL both ways
         async with create_sessionmaker(engine)() as session:
             centre = await session.get(ServiceCentre, raw_id)
         rows = raw_rows(items, centre, ring)
-
-        async def raw() -> None:
-            async with engine.begin() as conn:
-                for start in range(0, len(rows[0]), BATCH):
-                    await conn.execute(insert(Case), rows[0][start : start + BATCH])
-                await conn.execute(insert(CaseExploitation), rows[1])
-                await conn.execute(insert(CaseService), rows[2])
-
-        raw_time = await timed(raw)
+        raw_time = await timed(lambda: write_raw(engine, rows, copy=False, chunk=BATCH))
+        copy_time = None
+        if backend == "postgresql":
+            async with create_sessionmaker(engine)() as session, session.begin():
+                copied = ServiceCentre(
+                    name="RAW COPY", kind=ServiceCentreKind.p2tp2a, region_code="33"
+                )
+                session.add(copied)
+            rows = raw_rows(items, copied, ring)
+            copy_time = await timed(lambda: write_raw(engine, rows, copy=True, chunk=BATCH))
 
         app = create_app(Settings(database_url=url, encryption_key=KEY))
         headers = {"Authorization": f"Bearer {token}"}
@@ -137,6 +137,7 @@ async def ingestion(backend: str) -> dict[str, float]:
         "raw_cases_per_s": N_CASES / raw_time,
         "api_cases_per_s": N_CASES / api_time,
         "ratio": raw_time / api_time,
+        "copy_cases_per_s": N_CASES / copy_time if copy_time else 0.0,
     }
 
 
@@ -193,6 +194,11 @@ async def main() -> None:
             f"raw executemany {result['raw_cases_per_s']:8.0f}/s, api/raw = {result['ratio']:.2f} "
             f"(target >= 0.25)"
         )
+        if result["copy_cases_per_s"]:
+            print(
+                f"ingestion  {backend:10} raw binary COPY {result['copy_cases_per_s']:8.0f}/s, "
+                f"api/raw COPY = {result['api_cases_per_s'] / result['copy_cases_per_s']:.2f}"
+            )
         stats = await statistics(backend)
         print(
             f"statistics {backend:10} {N_STATS} cases: api {stats['api_s']:.3f}s, "

@@ -19,9 +19,11 @@ from typing import Any
 import asyncpg
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from gtpptppo_api.cases.models import Case, CaseExploitation, ExploitationType, bit
+from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService, ExploitationType, bit
+from gtpptppo_api.db.base import table_of
+from gtpptppo_api.db.bulk import insert_rows
 from gtpptppo_api.db.migrate import upgrade
 
 PG_URL = os.environ.get("GTPPTPPO_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -51,6 +53,27 @@ async def database(backend: str) -> AsyncIterator[str]:
         conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
+
+
+async def write_raw(
+    engine: AsyncEngine, rows: tuple[list[Any], list[Any], list[Any]], *, copy: bool, chunk: int
+) -> None:
+    """Prepared case, exploitation and service rows in one transaction, nothing else: by an
+    executemany per ``chunk`` cases, or (``copy``, PostgreSQL) by the binary COPY a push
+    uses (``db.bulk``)."""
+    cases, exploitation, services = rows
+    async with engine.connect() as conn, conn.begin():
+        if not copy:
+            for start in range(0, len(cases), chunk):
+                await conn.execute(insert(Case), cases[start : start + chunk])
+            await conn.execute(insert(CaseExploitation), exploitation)
+            await conn.execute(insert(CaseService), services)
+            return
+        async with AsyncSession(bind=conn) as session:
+            for start in range(0, len(cases), chunk):
+                await insert_rows(session, table_of(Case), cases[start : start + chunk])
+            await insert_rows(session, table_of(CaseExploitation), exploitation)
+            await insert_rows(session, table_of(CaseService), services)
 
 
 async def timed(fn: Callable[[], Awaitable[Any]], repeat: int = 1) -> float:
