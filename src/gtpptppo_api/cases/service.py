@@ -7,8 +7,6 @@ invalid, and stores nothing of an invalid one.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +66,7 @@ from gtpptppo_api.errors import (
     ValidationFailed,
 )
 from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.turns import in_turns
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
@@ -343,7 +342,7 @@ async def _store(
         existing = {row.external_ref: row for row in rows}
         new: list[Prepared] = []
         changed: list[Prepared] = []
-        for item in chunk:
+        async for item in in_turns(chunk):
             row = existing.get(item.external_ref)
             if row is None:
                 _seal(item, uuid.uuid4(), keyring)
@@ -392,25 +391,21 @@ async def _store(
     return outcomes
 
 
-# Batches up to this size are checked on the event loop; larger ones in a worker thread.
-INLINE_ITEMS = 10
-
-
-def _check_items(
+async def _check_items(
     raw_items: Sequence[Any],
     centre: ServiceCentre,
     known: set[str],
     day: date,
     keyring: Keyring,
 ) -> tuple[list[ItemResult], list[Prepared]]:
-    """Validate each item and prepare (seal) the valid ones; a result per item, in order.
+    """Validate each item and prepare the valid ones; a result per item, in order.
 
-    Pure CPU work over loaded values (no session), so it may run in a worker thread.
+    CPU work, on the event loop in turns with the process's other requests (``kit.turns``).
     """
     results: list[ItemResult] = []
     valid: list[Prepared] = []
     seen: set[str] = set()
-    for index, raw in enumerate(raw_items):
+    async for index, raw in in_turns(enumerate(raw_items)):
         ref = raw.get("external_ref") if isinstance(raw, dict) else None
         ref = ref if isinstance(ref, str) else None
         try:
@@ -453,10 +448,7 @@ async def upsert_batch(
             max_items=MAX_BATCH_ITEMS,
         )
     known = await _known_regions(session)
-    check = functools.partial(_check_items, raw_items, centre, known, today(), keyring)
-    # Validating and sealing a batch is CPU work: in a thread, so that the event loop keeps
-    # answering the other requests of this process in between (a small batch stays inline).
-    results, valid = await asyncio.to_thread(check) if len(raw_items) > INLINE_ITEMS else check()
+    results, valid = await _check_items(raw_items, centre, known, today(), keyring)
     try:
         outcomes = await _store(session, centre, valid, keyring)
     except IntegrityError as exc:

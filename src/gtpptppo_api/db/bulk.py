@@ -22,6 +22,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from gtpptppo_api.kit.turns import EVERY, in_turns
+
 # Below this many rows an executemany costs about as much, and keeps the statement log
 # readable.
 COPY_MIN_ROWS = 8
@@ -64,7 +66,7 @@ async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[s
     ]
     fixed = list(defaults.values())
     records: list[list[Any]] = []
-    for row in rows:
+    async for row in in_turns(rows, every=8 * EVERY):
         record = [row[key] for key in keys]
         record += fixed
         for index, process in processors:
