@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -76,9 +77,14 @@ def _enum(cls: type[enum.Enum], length: int = 32) -> Enum:
     return Enum(cls, native_enum=False, length=length)
 
 
+@functools.cache
+def _bits(cls: type[enum.Enum]) -> dict[Any, int]:
+    return {member.value: 1 << i for i, member in enumerate(cls)}
+
+
 def mask(members: Iterable[enum.Enum | str], cls: type[enum.Enum]) -> int:
     """The members as a bit set: bit ``i`` is the ``i``-th member of ``cls`` as declared."""
-    bits = {member.value: 1 << i for i, member in enumerate(cls)}
+    bits = _bits(cls)
     result = 0
     for member in members:
         result |= bits[member.value if isinstance(member, enum.Enum) else member]

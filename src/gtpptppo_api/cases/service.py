@@ -55,7 +55,7 @@ from gtpptppo_api.cases.schemas import (
     Personal,
 )
 from gtpptppo_api.db.base import table_of, utcnow
-from gtpptppo_api.db.bulk import insert_rows
+from gtpptppo_api.db.bulk import among, insert_rows
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.errors import (
     BadRequest,
@@ -316,6 +316,7 @@ async def _store(
     outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
     cells = CellChanges()
     now = utcnow()
+    dialect = session.get_bind().dialect.name
     await _lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
@@ -333,7 +334,7 @@ async def _store(
                 )
                 .where(
                     Case.service_centre_id == centre.id,
-                    Case.external_ref.in_([i.external_ref for i in chunk]),
+                    among(Case.external_ref, [i.external_ref for i in chunk], dialect),
                 )
                 .order_by(Case.id)
                 .with_for_update()

@@ -1,4 +1,5 @@
-"""Inserting many rows at once: PostgreSQL's binary COPY, an executemany elsewhere.
+"""Many rows at once: inserted by PostgreSQL's binary COPY (an executemany elsewhere), and
+matched against many values by one array parameter.
 
 An executemany runs the INSERT once per row: on PostgreSQL each row pays the executor's
 start-up and the driver's per-row parameter processing, which cost more than the row's
@@ -18,15 +19,28 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Table, insert
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from gtpptppo_api.kit.turns import EVERY, in_turns
 
 # Below this many rows an executemany costs about as much, and keeps the statement log
 # readable.
 COPY_MIN_ROWS = 8
+
+
+def among(
+    column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any], dialect: str
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``column = ANY(:array)``: one parameter however many
+    values, so the statement is the same text (prepared once) and no value is rendered into
+    it, and an index on ``column`` is still used."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
