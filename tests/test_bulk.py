@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit.models import AuditEvent
@@ -17,7 +17,8 @@ from gtpptppo_api.auth.models import Role
 from gtpptppo_api.cases.models import Case
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.db.bulk import COPY_MIN_ROWS, insert_rows
-from gtpptppo_api.db.engine import create_sessionmaker
+from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.errors import database_unavailable
 from tests.cases.helpers import case_body, create_centre
 from tests.live import live_app
 
@@ -112,3 +113,26 @@ async def test_two_pushes_of_the_same_new_cases_at_once_store_each_case_once() -
                 select(func.count()).where(Case.service_centre_id == centre["id"])
             )
         assert stored == 30
+
+
+async def test_a_connection_lost_during_a_copy_is_a_database_unavailable_error(
+    database_url: str,
+) -> None:
+    """The server ends the backend (a restart) before the COPY: the error is SQLAlchemy's,
+    one the API answers 503 (``errors.database_unavailable``), as for an INSERT."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writes rows by executemany: no COPY, no server to lose")
+    engine = create_engine(database_url, pool_size=1)
+    killer = create_engine(database_url, pool_size=1)
+    try:
+        async with AsyncSession(bind=engine) as session:
+            pid = await session.scalar(text("SELECT pg_backend_pid()"))  # in a transaction
+            async with killer.connect() as conn:
+                assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await asyncio.sleep(0.5)
+            with pytest.raises(DBAPIError) as raised:
+                await insert_rows(session, table_of(AuditEvent), audit_rows(COPY_MIN_ROWS))
+            assert database_unavailable(raised.value)
+    finally:
+        await killer.dispose()
+        await engine.dispose()

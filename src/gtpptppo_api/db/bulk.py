@@ -10,7 +10,8 @@ indexes and triggers as an INSERT.
 The values are the same as an INSERT's: each goes through its column type's bind processor
 (enums to their names, JSON to text, ``UTCDateTime``), and a column missing from the rows
 gets its Python-side default, as SQLAlchemy gives it to an INSERT. A unique or foreign-key
-violation is raised as SQLAlchemy's ``IntegrityError``, as an INSERT's would be.
+violation is raised as SQLAlchemy's ``IntegrityError``, and the driver's other errors (a
+connection lost) as SQLAlchemy's, as an INSERT's would be.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import ColumnElement, Table, any_, bindparam, insert
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -100,3 +101,11 @@ async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[s
         )
     except asyncpg.IntegrityConstraintViolationError as exc:
         raise IntegrityError(f"COPY {table.name}", None, exc) from exc
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # as SQLAlchemy wraps the driver's errors of an INSERT (a connection lost: 503), and
+        # a connection lost is dropped from the pool, not rolled back
+        error = DBAPIError.instance(f"COPY {table.name}", None, exc, Exception)
+        if driver.is_closed():
+            error.connection_invalidated = True
+            await connection.invalidate(exc)
+        raise error from exc
