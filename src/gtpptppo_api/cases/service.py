@@ -75,6 +75,9 @@ from gtpptppo_api.service_centres.models import ServiceCentre
 CHILD_AGE = 18  # a child is under 18 at identification (UU 21/2007 art. 1; Table 1 "Anak")
 MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
+# The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
+# needs none of the ORM's work (entities, their compile state, an identity map).
+_CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
 # The latest calendar day anywhere in Indonesia (WIT, UTC+9): "not in the future" there.
 INDONESIA_EAST = timedelta(hours=9)
 
@@ -282,16 +285,16 @@ async def _mark_shared(
     niks = {i.values["nik_index"] for i in items if i.values["nik_index"]}
     if not niks:
         return
-    keys = {i.values["victim_key"] for i in items if i.values["nik_index"]}
-    cases = table_of(Case)
-    with_nik = (cases.c.nik_index.is_not(None), cases.c.nik_index.in_(niks))
+    keys = list({i.values["victim_key"] for i in items if i.values["nik_index"]})
+    cases, dialect = _CASE, session.get_bind().dialect.name
+    with_nik = (cases.c.nik_index.is_not(None), among(cases.c.nik_index, list(niks), dialect))
     # A lookup of this push's NIKs: the NIK index is the way in, whatever the statistics say
     # (before a table's first ANALYZE, PostgreSQL took 100 NIKs for half the table).
     async with by_index(session):
         shared = (
             await session.scalars(
                 select(cases.c.victim_key)
-                .where(*with_nik, cases.c.victim_key.in_(keys))
+                .where(*with_nik, among(cases.c.victim_key, keys, dialect))
                 .group_by(cases.c.victim_key)
                 .having(func.count() > 1)
             )
@@ -300,7 +303,9 @@ async def _mark_shared(
             marked = await session.execute(
                 update(cases)
                 .where(
-                    *with_nik, cases.c.victim_key.in_(shared), cases.c.victim_shared.is_not(true())
+                    *with_nik,
+                    among(cases.c.victim_key, shared, dialect),
+                    cases.c.victim_shared.is_not(true()),
                 )
                 .values(victim_shared=True)
                 .returning(*CELL_COLUMNS)
@@ -325,18 +330,18 @@ async def _store(
         rows = (
             await session.execute(
                 select(
-                    Case.external_ref,
-                    Case.id,
-                    Case.content_mac,
-                    Case.version,
-                    Case.victim_shared,
+                    _CASE.c.external_ref,
+                    _CASE.c.id,
+                    _CASE.c.content_mac,
+                    _CASE.c.version,
+                    _CASE.c.victim_shared,
                     *CELL_COLUMNS,
                 )
                 .where(
-                    Case.service_centre_id == centre.id,
-                    among(Case.external_ref, [i.external_ref for i in chunk], dialect),
+                    _CASE.c.service_centre_id == centre.id,
+                    among(_CASE.c.external_ref, [i.external_ref for i in chunk], dialect),
                 )
-                .order_by(Case.id)
+                .order_by(_CASE.c.id)
                 .with_for_update()
             )
         ).all()
@@ -541,11 +546,6 @@ async def upsert_one(
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-# The tables, for Core statements: a read that lists rows of columns needs none of the
-# ORM's work (entities, their compile state, an identity map).
-_CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
 
 
 def visible_clause(caller: Caller) -> Any:
