@@ -136,3 +136,26 @@ async def test_a_connection_lost_during_a_copy_is_a_database_unavailable_error(
     finally:
         await killer.dispose()
         await engine.dispose()
+
+
+async def test_rows_written_first_in_a_session_are_rolled_back_with_it(database_url: str) -> None:
+    """The driver opens its transaction at the first statement: rows written before any other
+    statement are still part of the session's transaction, and its rollback undoes them."""
+    engine = create_engine(database_url)
+    try:
+        async with AsyncSession(bind=engine) as session:
+            await insert_rows(
+                session, table_of(AuditEvent), audit_rows(COPY_MIN_ROWS, entity_type="first")
+            )
+            assert (
+                await session.scalar(select(func.count()).where(AuditEvent.entity_type == "first"))
+                == COPY_MIN_ROWS
+            )
+            await session.rollback()
+        async with AsyncSession(bind=engine) as session:
+            left = await session.scalar(
+                select(func.count()).where(AuditEvent.entity_type == "first")
+            )
+        assert left == 0
+    finally:
+        await engine.dispose()

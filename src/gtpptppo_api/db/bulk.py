@@ -70,6 +70,11 @@ def _defaults(table: Table, given: Sequence[str]) -> dict[str, Any]:
 
 
 async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    raw = await connection.get_raw_connection()
+    driver: asyncpg.Connection = raw.driver_connection
+    if not driver.is_in_transaction():  # a COPY must not commit on its own
+        await connection.execute(insert(table), list(rows))
+        return
     keys = list(rows[0])
     defaults = _defaults(table, keys)
     columns = [table.c[key] for key in [*keys, *defaults]]
@@ -87,11 +92,6 @@ async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[s
         for index, process in processors:
             record[index] = process(record[index])
         records.append(record)
-    raw = await connection.get_raw_connection()
-    driver: asyncpg.Connection = raw.driver_connection
-    if not driver.is_in_transaction():  # a COPY must not commit on its own
-        await connection.execute(insert(table), list(rows))
-        return
     try:
         await driver.copy_records_to_table(
             table.name,
