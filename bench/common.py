@@ -21,6 +21,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from gtpptppo_api.cases import cells
 from gtpptppo_api.cases.models import Case, CaseExploitation, CaseService, ExploitationType, bit
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.db.bulk import insert_rows
@@ -146,15 +147,8 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
             )
         )
         # and count the cases into their statistics cells
-        await conn.execute(text("DELETE FROM victim_case_cell"))
-        await conn.execute(
-            text(
-                "INSERT INTO victim_case_cell (region_code, year, age_group, sex, records, single) "
-                "SELECT registered_region_code, identified_year, age_group, sex, count(*), "
-                "sum(CASE WHEN victim_shared THEN 0 ELSE 1 END) FROM victim_case "
-                "GROUP BY registered_region_code, identified_year, age_group, sex"
-            )
-        )
+        async with AsyncSession(bind=conn) as session:
+            await cells.rebuild(session)
 
 
 def backends() -> list[str]:

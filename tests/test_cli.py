@@ -157,3 +157,31 @@ def test_every_reference_in_the_openapi_document_resolves():
     schemas = document["components"]["schemas"]
     assert refs
     assert [r for r in refs if r.removeprefix("#/components/schemas/") not in schemas] == []
+
+
+def test_cells_check_and_rebuild_find_and_correct_a_cell_changed_by_hand(tmp_path: Path):
+    """An operator's check exits 1 naming a statistics cell that no longer matches the cases;
+    a rebuild corrects it (audited), after which the check passes."""
+    database = tmp_path / "cli.db"
+    assert gtpptppo("migrate", database=database).returncode == 0
+    with sqlite3.connect(database) as db:  # a cell that no case is in, written by hand
+        db.execute(
+            "INSERT INTO victim_case_cell (region_code, year, age_group, sex, records, single) "
+            "VALUES ('33.02', 2024, 'adult', 'female', 3, 3)"
+        )
+    check = gtpptppo("cells", "check", database=database)
+    assert check.returncode == 1, check.stderr
+    assert (
+        "33.02 2024 adult female: stored 3 cases (3 single), counted 0 (0 single)" in check.stdout
+    )
+
+    rebuild = gtpptppo("cells", "rebuild", database=database)
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert "1 corrected" in rebuild.stderr
+    again = gtpptppo("cells", "check", database=database)
+    assert again.returncode == 0, again.stdout + again.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM victim_case_cell").fetchone() == (0,)
+        assert db.execute(
+            "SELECT actor_name, action FROM audit_event WHERE entity_type = 'victim_case_cell'"
+        ).fetchall() == [("gtpptppo cells rebuild", "rebuild")]

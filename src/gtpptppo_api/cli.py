@@ -1,4 +1,4 @@
-"""The ``gtpptppo`` command: serve, worker, migrate, token create, openapi."""
+"""The ``gtpptppo`` command: serve, worker, migrate, token create, cells, openapi."""
 
 from __future__ import annotations
 
@@ -145,6 +145,61 @@ def _token_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cells(rebuild: bool) -> list[str]:
+    """The cells that differ from the cases, as lines; rebuilt first with ``rebuild``."""
+    from gtpptppo_api.audit.models import AuditEvent
+    from gtpptppo_api.cases import cells
+    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(get_settings().database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            found = await cells.differences(session)
+            if rebuild:
+                count = await cells.rebuild(session)
+                session.add(
+                    AuditEvent(
+                        actor_token_id=None,
+                        actor_name="gtpptppo cells rebuild",
+                        actor_role="command_line",
+                        action="rebuild",
+                        entity_type="victim_case_cell",
+                        entity_id="*",
+                        after={"cells": count, "corrected": len(found)},
+                    )
+                )
+    finally:
+        await engine.dispose()
+    return [
+        f"{region} {year} {age.value} {sex.value}: stored {stored[0]} cases "
+        f"({stored[1]} single), counted {counted[0]} ({counted[1]} single)"
+        for (region, year, age, sex), stored, counted in found
+    ]
+
+
+def _cells_check(_args: argparse.Namespace) -> int:
+    lines = asyncio.run(_cells(rebuild=False))
+    for line in lines:
+        print(line)
+    if lines:
+        print(
+            f"gtpptppo: {len(lines)} statistics cells differ from the cases; "
+            "`gtpptppo cells rebuild` counts them again",
+            file=sys.stderr,
+        )
+        return 1
+    print("every statistics cell matches the cases", file=sys.stderr)
+    return 0
+
+
+def _cells_rebuild(_args: argparse.Namespace) -> int:
+    lines = asyncio.run(_cells(rebuild=True))
+    for line in lines:
+        print(line)
+    print(f"statistics cells counted again from the cases; {len(lines)} corrected", file=sys.stderr)
+    return 0
+
+
 def openapi_document() -> str:
     from gtpptppo_api.app import create_app
 
@@ -195,6 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_commands.add_parser("revoke", help="revoke a token; it is refused from then on")
     revoke.add_argument("token", help="the token, or - to read it from standard input")
     revoke.set_defaults(func=_token_revoke)
+
+    cells = commands.add_parser("cells", help="the statistics cells kept from the cases")
+    cells_commands = cells.add_subparsers(dest="cells_command", required=True)
+    check = cells_commands.add_parser(
+        "check", help="compare the cells with a count of the cases; exit 1 if they differ"
+    )
+    check.set_defaults(func=_cells_check)
+    rebuild = cells_commands.add_parser(
+        "rebuild", help="count every cell again from the cases (prints what it corrected)"
+    )
+    rebuild.set_defaults(func=_cells_rebuild)
 
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", default=str(DEFAULT_SPEC))

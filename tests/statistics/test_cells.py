@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
+from gtpptppo_api.cases import cells
 from gtpptppo_api.db.engine import create_sessionmaker
 from tests.cases.helpers import case_body, create_centre
 from tests.live import live_app
@@ -139,3 +140,37 @@ async def test_one_case_moved_by_two_pushes_at_once_leaves_its_cells_exact():
             cells, cases = await cells_and_cases(session)
         assert cells == cases
         assert sum(row[4] for row in cells) == 40
+
+
+async def test_an_operator_check_finds_cells_changed_by_hand_and_a_rebuild_counts_them_again(
+    client: httpx.AsyncClient, session: AsyncSession, national: dict[str, str], auth: Any
+) -> None:
+    """``cells.differences`` names each cell that no longer matches the cases (one changed,
+    one deleted by hand in SQL), and ``cells.rebuild`` makes the cells a count of the cases."""
+    centre = await create_centre(client, national, "33.02")
+    headers = await auth(Role.service_centre, centre=centre["id"])
+    await push(client, centre, headers, [item(f"OP-{n}", "33.02", n) for n in range(12)])
+    assert await cells.differences(session) == []
+
+    await session.execute(
+        text(
+            "UPDATE victim_case_cell SET records = records + 5 WHERE year = 2018 AND sex = 'female'"
+        )
+    )
+    await session.execute(text("DELETE FROM victim_case_cell WHERE year = 2019 AND sex = 'male'"))
+    found = await cells.differences(session)
+    assert {(cell[1], cell[3].value) for cell, _stored, _counted in found} == {
+        (2018, "female"),
+        (2019, "male"),
+    }
+    for (_region, year, _age, _sex), stored, counted in found:
+        if year == 2018:
+            assert stored[0] == counted[0] + 5
+        else:
+            assert stored == (0, 0)
+            assert counted[0] > 0
+
+    await cells.rebuild(session)
+    assert await cells.differences(session) == []
+    cells_now, cases = await cells_and_cases(session)
+    assert cells_now == cases

@@ -4,6 +4,10 @@ A push gathers what it changes per cell (``CellChanges``) while it writes its ca
 applies it once, at the end of its transaction, in the cells' order: two pushes that touch
 the same cells take their row locks in the same order, so they wait for each other but
 never deadlock.
+
+For operators (``gtpptppo cells check | rebuild``): ``differences`` compares the cells with
+a count of the cases, and ``rebuild`` counts them again, should a row ever be changed by
+hand in SQL.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,3 +98,62 @@ class CellChanges:
         )
         self.records.clear()
         self.single.clear()
+
+
+Counts = tuple[int, int]  # (records, single)
+
+
+def _counted() -> Any:
+    """The cells as the cases give them: a GROUP BY over the cases."""
+    return select(
+        *CELL_COLUMNS,
+        func.count(),
+        func.sum(case((_cases.c.victim_shared.is_(True), 0), else_=1)),
+    ).group_by(*CELL_COLUMNS)
+
+
+async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Counts]]:
+    """Each cell whose stored counts differ from the cases': (cell, stored, counted), in
+    the cells' order; a cell missing on one side counts (0, 0) there."""
+    cells = table_of(CaseCell)
+    stored = {
+        (region, year, AgeGroup(age), Sex(sex)): (records, single)
+        for region, year, age, sex, records, single in await session.execute(
+            select(
+                cells.c.region_code,
+                cells.c.year,
+                cells.c.age_group,
+                cells.c.sex,
+                cells.c.records,
+                cells.c.single,
+            )
+        )
+    }
+    counted = {
+        (region, year, AgeGroup(age), Sex(sex)): (records, int(single))
+        for region, year, age, sex, records, single in await session.execute(_counted())
+    }
+    return [
+        (cell, stored.get(cell, (0, 0)), counted.get(cell, (0, 0)))
+        for cell in sorted(stored.keys() | counted.keys())
+        if stored.get(cell, (0, 0)) != counted.get(cell, (0, 0))
+    ]
+
+
+async def rebuild(session: AsyncSession) -> int:
+    """Count every cell again from the cases, in the session's transaction; the cells.
+
+    On PostgreSQL the cells are locked first (pushes apply their changes to them at the end
+    of their transactions): a push not yet committed then waits, and adds its own changes on
+    top of counts that do not hold its cases yet.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("LOCK TABLE victim_case_cell IN EXCLUSIVE MODE"))
+    cells = table_of(CaseCell)
+    await session.execute(delete(cells))
+    await session.execute(
+        insert(cells).from_select(
+            ["region_code", "year", "age_group", "sex", "records", "single"], _counted()
+        )
+    )
+    return int(await session.scalar(select(func.count()).select_from(cells)) or 0)
