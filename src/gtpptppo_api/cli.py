@@ -6,11 +6,18 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from gtpptppo_api.audit.models import AuditEvent
 
 DEFAULT_SPEC = Path("openapi/openapi.json")
 
@@ -56,39 +63,54 @@ def _worker(args: argparse.Namespace) -> int:
     return result
 
 
-async def _create_token(args: argparse.Namespace) -> str:
-    from gtpptppo_api.audit.models import AuditEvent
-    from gtpptppo_api.auth.service import create_token
+@asynccontextmanager
+async def _transaction() -> AsyncIterator[AsyncSession]:
+    """A session on the configured database, in one transaction committed at the end."""
     from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 
     engine = create_engine(get_settings().database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            token, clear = await create_token(
-                session,
-                name=args.name,
-                role=Role(args.role),
-                region_code=args.region,
-                service_centre_id=args.centre,
-            )
-            session.add(
-                AuditEvent(
-                    actor_token_id=None,
-                    actor_name="gtpptppo token create",
-                    actor_role="command_line",
-                    action="create",
-                    entity_type="api_token",
-                    entity_id=str(token.id),
-                    after={
-                        "name": token.name,
-                        "role": token.role.value,
-                        "region_code": token.region_code,
-                        "service_centre_id": token.service_centre_id,
-                    },
-                )
-            )
+            yield session
     finally:
         await engine.dispose()
+
+
+def _command_event(
+    command: str, action: str, entity_type: str, entity_id: object, after: dict[str, Any]
+) -> AuditEvent:
+    """The audit event of a change made by ``gtpptppo <command>`` (no token: the machine)."""
+    from gtpptppo_api.audit.models import AuditEvent
+
+    return AuditEvent(
+        actor_token_id=None,
+        actor_name=f"gtpptppo {command}",
+        actor_role="command_line",
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        after=after,
+    )
+
+
+async def _create_token(args: argparse.Namespace) -> str:
+    from gtpptppo_api.auth.service import create_token
+
+    async with _transaction() as session:
+        token, clear = await create_token(
+            session,
+            name=args.name,
+            role=Role(args.role),
+            region_code=args.region,
+            service_centre_id=args.centre,
+        )
+        after = {
+            "name": token.name,
+            "role": token.role.value,
+            "region_code": token.region_code,
+            "service_centre_id": token.service_centre_id,
+        }
+        session.add(_command_event("token create", "create", "api_token", token.id, after))
     return clear
 
 
@@ -108,27 +130,12 @@ def _token_create(args: argparse.Namespace) -> int:
 
 
 async def _revoke_token(clear: str) -> None:
-    from gtpptppo_api.audit.models import AuditEvent
     from gtpptppo_api.auth.service import revoke_token
-    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 
-    engine = create_engine(get_settings().database_url)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            token = await revoke_token(session, clear)
-            session.add(
-                AuditEvent(
-                    actor_token_id=None,
-                    actor_name="gtpptppo token revoke",
-                    actor_role="command_line",
-                    action="revoke",
-                    entity_type="api_token",
-                    entity_id=str(token.id),
-                    after={"name": token.name, "revoked_at": str(token.revoked_at)},
-                )
-            )
-    finally:
-        await engine.dispose()
+    async with _transaction() as session:
+        token = await revoke_token(session, clear)
+        after = {"name": token.name, "revoked_at": str(token.revoked_at)}
+        session.add(_command_event("token revoke", "revoke", "api_token", token.id, after))
 
 
 def _token_revoke(args: argparse.Namespace) -> int:
@@ -147,29 +154,13 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 async def _cells(rebuild: bool) -> list[str]:
     """The cells that differ from the cases, as lines; rebuilt first with ``rebuild``."""
-    from gtpptppo_api.audit.models import AuditEvent
     from gtpptppo_api.cases import cells
-    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 
-    engine = create_engine(get_settings().database_url)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            found = await cells.differences(session)
-            if rebuild:
-                count = await cells.rebuild(session)
-                session.add(
-                    AuditEvent(
-                        actor_token_id=None,
-                        actor_name="gtpptppo cells rebuild",
-                        actor_role="command_line",
-                        action="rebuild",
-                        entity_type="victim_case_cell",
-                        entity_id="*",
-                        after={"cells": count, "corrected": len(found)},
-                    )
-                )
-    finally:
-        await engine.dispose()
+    async with _transaction() as session:
+        found = await cells.differences(session)
+        if rebuild:
+            after = {"cells": await cells.rebuild(session), "corrected": len(found)}
+            session.add(_command_event("cells rebuild", "rebuild", "victim_case_cell", "*", after))
     return [
         f"{region} {year} {age.value} {sex.value}: stored {stored[0]} cases "
         f"({stored[1]} single), counted {counted[0]} ({counted[1]} single)"

@@ -116,22 +116,20 @@ async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Coun
     """Each cell whose stored counts differ from the cases': (cell, stored, counted), in
     the cells' order; a cell missing on one side counts (0, 0) there."""
     cells = table_of(CaseCell)
-    stored = {
-        (region, year, AgeGroup(age), Sex(sex)): (records, single)
-        for region, year, age, sex, records, single in await session.execute(
-            select(
-                cells.c.region_code,
-                cells.c.year,
-                cells.c.age_group,
-                cells.c.sex,
-                cells.c.records,
-                cells.c.single,
-            )
-        )
+    stored_query = select(
+        cells.c.region_code,
+        cells.c.year,
+        cells.c.age_group,
+        cells.c.sex,
+        cells.c.records,
+        cells.c.single,
+    )
+    # rows of (region, year, age group, sex, records, single), keyed by their cell
+    stored: dict[Any, Counts] = {
+        tuple(row[:4]): (row[4], row[5]) for row in await session.execute(stored_query)
     }
-    counted = {
-        (region, year, AgeGroup(age), Sex(sex)): (records, int(single))
-        for region, year, age, sex, records, single in await session.execute(_counted())
+    counted: dict[Any, Counts] = {
+        tuple(row[:4]): (row[4], int(row[5])) for row in await session.execute(_counted())
     }
     return [
         (cell, stored.get(cell, (0, 0)), counted.get(cell, (0, 0)))

@@ -286,26 +286,26 @@ async def _mark_shared(
     if not niks:
         return
     keys = list({i.values["victim_key"] for i in items if i.values["nik_index"]})
-    cases, dialect = _CASE, session.get_bind().dialect.name
-    with_nik = (cases.c.nik_index.is_not(None), among(cases.c.nik_index, list(niks), dialect))
+    dialect = session.get_bind().dialect.name
+    with_nik = (_CASE.c.nik_index.is_not(None), among(_CASE.c.nik_index, list(niks), dialect))
     # A lookup of this push's NIKs: the NIK index is the way in, whatever the statistics say
     # (before a table's first ANALYZE, PostgreSQL took 100 NIKs for half the table).
     async with by_index(session):
         shared = (
             await session.scalars(
-                select(cases.c.victim_key)
-                .where(*with_nik, among(cases.c.victim_key, keys, dialect))
-                .group_by(cases.c.victim_key)
+                select(_CASE.c.victim_key)
+                .where(*with_nik, among(_CASE.c.victim_key, keys, dialect))
+                .group_by(_CASE.c.victim_key)
                 .having(func.count() > 1)
             )
         ).all()
         if shared:  # most pushes name no victim another case has
             marked = await session.execute(
-                update(cases)
+                update(_CASE)
                 .where(
                     *with_nik,
-                    among(cases.c.victim_key, shared, dialect),
-                    cases.c.victim_shared.is_not(true()),
+                    among(_CASE.c.victim_key, shared, dialect),
+                    _CASE.c.victim_shared.is_not(true()),
                 )
                 .values(victim_shared=True)
                 .returning(*CELL_COLUMNS)
@@ -368,12 +368,12 @@ async def _store(
                 cells.add(cell_of(item.values), shared=row.victim_shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
-        await insert_rows(session, table_of(Case), [i.values for i in new])
+        await insert_rows(session, _CASE, [i.values for i in new])
         if changed:
             columns = [k for k in changed[0].values if k not in ("id", "created_at")]
             statement = (
-                update(table_of(Case))
-                .where(table_of(Case).c.id == bindparam("case_id"))
+                update(_CASE)
+                .where(_CASE.c.id == bindparam("case_id"))
                 .values({name: bindparam(name) for name in columns})
             )
             await session.execute(
@@ -390,8 +390,8 @@ async def _store(
             for t in i.exploitation
         ]
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
-        await insert_rows(session, table_of(CaseExploitation), exploitation)
-        await insert_rows(session, table_of(CaseService), services)
+        await insert_rows(session, _EXPLOITATION, exploitation)
+        await insert_rows(session, _SERVICE, services)
         await _mark_shared(session, touched, cells)
     await cells.apply(session)
     return outcomes
