@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi_pagination import add_pagination
 
 from gtpptppo_api import __version__, errors
@@ -93,14 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BatchGateMiddleware, concurrency=settings.batch_concurrency, queue=settings.batch_queue
     )
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Starlette tries routes in order, and each included router adds a level of matching:
+    # the routers hang directly off the app, the most requested first (a case list, a
+    # case, statistics: a scoped read tries a handful of patterns, not every route).
     for router in (
+        cases_router,
+        statistics_router,
         regions_router,
         task_forces_router,
         members_router,
         service_centres_router,
-        cases_router,
-        statistics_router,
         exports_router,
         reports_router,
         action_plans_router,
@@ -115,8 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         partners_router,
         publishing_router,
     ):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.
     app.include_router(public_site_router)
     add_pagination(app)
