@@ -9,10 +9,11 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi_problem.error import Problem
 from fastapi_problem.handler import add_exception_handler, new_exception_handler
@@ -264,4 +265,20 @@ def install(app: FastAPI) -> None:
     # re-raises, so the server drops the keep-alive connection and clients see a reset.
     for error in (*DATABASE_ERRORS, OverflowError):
         app.add_exception_handler(error, handler)
+    # The library's handler is a plain function, which Starlette runs in a worker thread:
+    # a thread hop for every 401, 404 or 429. It only builds a response, so it runs on the
+    # event loop instead.
+    answer = _on_the_loop(handler)
+    for error, registered in list(app.exception_handlers.items()):
+        if registered is handler:
+            app.exception_handlers[error] = answer
     _document_field_errors(app)
+
+
+def _on_the_loop(
+    handler: Callable[[Request, Exception], Response],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def answer(request: Request, exc: Exception) -> Response:
+        return handler(request, exc)
+
+    return answer
