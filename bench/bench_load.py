@@ -72,6 +72,7 @@ SEED_CASES = int(os.environ.get("BENCH_LOAD_SEED_CASES", "200"))
 RAMP = float(os.environ.get("BENCH_LOAD_RAMP_SECONDS", "5"))
 READERS_ALONE = float(os.environ.get("BENCH_LOAD_READERS_ALONE_SECONDS", "20"))
 PUSH_PAUSE = float(os.environ.get("BENCH_LOAD_PUSH_PAUSE_MS", "0")) / 1000
+APIS = int(os.environ.get("BENCH_LOAD_APIS", "2"))
 
 # Twenty regencies of two provinces (Jawa Tengah 33, Jawa Timur 35): one centre in each.
 REGIONS = [f"33.{n:02d}" for n in range(1, 11)] + [f"35.{n:02d}" for n in range(1, 11)]
@@ -351,7 +352,7 @@ async def idle_latency(apis: list[str], readers: list[tuple[str, str]], count: i
                 recorder,
                 "idle",
                 "GET",
-                f"{apis[n % 2]}/api/v1/cases",
+                f"{apis[n % len(apis)]}/api/v1/cases",
                 token,
                 decode=False,
                 params={"limit": "20"},
@@ -564,7 +565,7 @@ def report(
     print(
         f"load: {CLIENTS} clients ({CENTRES} pushing batches of {BATCH}, "
         f"{CLIENTS - CENTRES} reading with {THINK * 1000:.0f} ms pauses) for {elapsed:.1f}s "
-        f"after a {RAMP:.0f}s ramp, 2 API + 2 worker processes, PostgreSQL, RabbitMQ"
+        f"after a {RAMP:.0f}s ramp, {APIS} API + 2 worker processes, PostgreSQL, RabbitMQ"
     )
     ok = table(recorder, elapsed)
     p99 = scoped_p99(recorder)
@@ -614,7 +615,7 @@ async def main() -> int:
             with workdir() as folder, Cluster(env, folder) as cluster:
                 cluster.start_worker()
                 cluster.start_worker()
-                for _ in range(2):
+                for _ in range(APIS):
                     await asyncio.to_thread(cluster.start_api)
                 recorder, window, alone = await load(cluster, url)
                 for service in cluster.services:
