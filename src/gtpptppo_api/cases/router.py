@@ -166,7 +166,7 @@ async def list_cases(
 
 
 def _transform(items: Any) -> list[CaseRead]:
-    return [service.read(case) for case in items]
+    return [service.read_row(row) for row in items]
 
 
 @router.get("/cases/{case_id}")

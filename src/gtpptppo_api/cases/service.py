@@ -40,6 +40,7 @@ from gtpptppo_api.cases.models import (
     CaseService,
     CaseStatus,
     ExploitationType,
+    LegalStage,
     ServiceType,
     Sex,
     mask,
@@ -622,36 +623,63 @@ READ_COLUMNS = (
 )
 
 
-def read(case: Any) -> CaseRead:
-    """A case (an ORM object, or a row of ``READ_COLUMNS``) as the API shows it."""
+def read(case: Case) -> CaseRead:
+    """A case (an ORM object) as the API shows it."""
+    return _shown(*(getattr(case, column.key) for column in READ_COLUMNS))
+
+
+def read_row(row: Sequence[Any]) -> CaseRead:
+    """A row of ``READ_COLUMNS`` (a list page) as the API shows it: its values taken by
+    position, which costs a tenth of reading a row's attributes by name."""
+    return _shown(*row)
+
+
+def _shown(  # the columns of READ_COLUMNS, in order
+    id: uuid.UUID,
+    service_centre_id: int,
+    external_ref: str,
+    registered_region_code: str,
+    origin_region_code: str | None,
+    destination_region_code: str | None,
+    destination_country: str | None,
+    identified_on: date,
+    sex: Sex,
+    age_at_identification: int,
+    nationality: str,
+    age_group: AgeGroup,
+    exploitation_types: list[ExploitationType],
+    services: list[dict[str, Any]],
+    legal_stage: LegalStage,
+    status: CaseStatus,
+    version: int,
+    created_at: datetime,
+    updated_at: datetime,
+) -> CaseRead:
     destination = None
-    if case.destination_region_code or case.destination_country:
-        destination = {
-            "region_code": case.destination_region_code,
-            "country": case.destination_country,
-        }
+    if destination_region_code or destination_country:
+        destination = {"region_code": destination_region_code, "country": destination_country}
     return CaseRead.model_validate(
         {
-            "id": case.id,
-            "service_centre_id": case.service_centre_id,
-            "external_ref": case.external_ref,
-            "registered_region_code": case.registered_region_code,
-            "origin_region_code": case.origin_region_code,
+            "id": id,
+            "service_centre_id": service_centre_id,
+            "external_ref": external_ref,
+            "registered_region_code": registered_region_code,
+            "origin_region_code": origin_region_code,
             "destination": destination,
-            "identified_on": case.identified_on,
+            "identified_on": identified_on,
             "victim": {
-                "sex": case.sex,
-                "age_at_identification": case.age_at_identification,
-                "nationality": case.nationality,
+                "sex": sex,
+                "age_at_identification": age_at_identification,
+                "nationality": nationality,
             },
-            "age_group": case.age_group,
-            "exploitation_types": case.exploitation_types,
-            "services": case.services,
-            "legal_stage": case.legal_stage,
-            "status": case.status,
-            "version": case.version,
-            "created_at": case.created_at,
-            "updated_at": case.updated_at,
+            "age_group": age_group,
+            "exploitation_types": exploitation_types,
+            "services": services,
+            "legal_stage": legal_stage,
+            "status": status,
+            "version": version,
+            "created_at": created_at,
+            "updated_at": updated_at,
         }
     )
 
