@@ -176,17 +176,18 @@ async def seed(http: aiohttp.ClientSession, apis: list[str], centres: list[Centr
         centre.case_ids = [str(item["id"]) for item in result["results"] if item.get("id")]
 
 
+def push_body(centre: Centre, round_: int, rng: random.Random) -> bytes:
+    """The JSON body of a centre's push number ``round_``: 100 new cases."""
+    items = [case_item(f"L-{centre.id}-{round_}-{i}", centre.region, rng) for i in range(BATCH)]
+    return json.dumps(items).encode()
+
+
 def push_bodies(centre: Centre, rounds: int) -> list[bytes]:
-    """The JSON bodies of a centre's first ``rounds`` pushes, encoded before the window
-    opens: building and encoding 100 cases takes about a millisecond of the generator's
-    event loop, which every reader's clock would otherwise count."""
+    """The bodies of a centre's first ``rounds`` pushes, encoded before the window opens:
+    building and encoding 100 cases takes about a millisecond of the generator's event loop,
+    which every reader's clock would otherwise count."""
     rng = random.Random(centre.id)
-    return [
-        json.dumps(
-            [case_item(f"L-{centre.id}-{round_}-{i}", centre.region, rng) for i in range(BATCH)]
-        ).encode()
-        for round_ in range(rounds)
-    ]
+    return [push_body(centre, round_, rng) for round_ in range(rounds)]
 
 
 async def pusher(
@@ -203,13 +204,8 @@ async def pusher(
     for round_ in itertools.count():
         if time.monotonic() >= until:
             return
-        if round_ < len(bodies):
-            body = bodies[round_]
-        else:  # more rounds than prepared: built now
-            items = [
-                case_item(f"L-{centre.id}-{round_}-{i}", centre.region, rng) for i in range(BATCH)
-            ]
-            body = json.dumps(items).encode()
+        # more rounds than prepared: built now
+        body = bodies[round_] if round_ < len(bodies) else push_body(centre, round_, rng)
         url = f"{api}/api/v1/service-centres/{centre.id}/cases:batch"
         result = await call(
             http,
@@ -366,15 +362,15 @@ async def raw_ingestion(url: str, count: int) -> tuple[float, float]:
     of ``count`` prepared rows (the same shape)."""
     engine = create_engine(url)
     try:
+        rng = random.Random(9)
+        items = [case_item(f"RAW-{i}", "33.01", rng) for i in range(count)]
+        ring = Keyring.from_settings(Settings(database_url=url, encryption_key=KEY))
         rates = []
         for name, copy in (("RAW", False), ("RAW COPY", True)):
             async with create_sessionmaker(engine)() as session, session.begin():
                 centre = ServiceCentre(name=name, kind=ServiceCentreKind.p2tp2a, region_code="33")
                 session.add(centre)
-            rng = random.Random(9)
-            items = [case_item(f"RAW-{i}", "33.01", rng) for i in range(count)]
-            ring = Keyring.from_settings(Settings(database_url=url, encryption_key=KEY))
-            rows = raw_rows(items, centre, ring)
+            rows = raw_rows(items, centre, ring)  # each way its own centre: no key collides
             write = functools.partial(write_raw, engine, rows, copy=copy, chunk=10_000)
             rates.append(count / await timed(write))
         return rates[0], rates[1]
