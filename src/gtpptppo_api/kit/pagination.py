@@ -13,6 +13,7 @@ from fastapi_pagination.cursor import CursorPage as _CursorPage
 from fastapi_pagination.customization import (
     CustomizedPage,
     UseFieldsAliases,
+    UseFieldTypeAnnotations,
     UseIncludeTotal,
     UseParamsFields,
 )
@@ -39,6 +40,9 @@ CursorPage = CustomizedPage[
         cursor=Query(None, description="Opaque cursor from `next_cursor` of the previous page."),
     ),
     UseFieldsAliases(next_page="next_cursor", previous_page="previous_cursor"),
+    # A list, not the library's Sequence: pydantic serialises a list natively, a Sequence
+    # item by item through Python (a tenth of a 20-case page's CPU).
+    UseFieldTypeAnnotations(items=list[T]),
 ]
 
 
