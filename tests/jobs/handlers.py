@@ -56,3 +56,10 @@ async def slow_first(session: AsyncSession, job: Job) -> None:
     if job.attempts == 1:
         await asyncio.sleep(60)
     _log(f"end {job.id} {job.attempts}")
+
+
+@job_handler("tests.outlives_lease", max_attempts=3, queue=QUEUE)
+async def outlives_lease(session: AsyncSession, job: Job) -> None:
+    """Runs for ``payload["tenths"]`` tenths of a second, longer than its lease in the test."""
+    calls[job.id] += 1
+    await asyncio.sleep(job.payload["tenths"] / 10)

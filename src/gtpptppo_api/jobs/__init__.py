@@ -17,9 +17,12 @@ How a job travels:
    duplicate message does nothing.
 4. **Run and finish together.** The handler runs in a new transaction, and ``done`` is set in
    that same transaction, conditioned on the claim still being this worker's; its output and
-   its status commit or roll back as one. On an exception the transaction rolls back and a new
-   one records the error: ``pending`` again (Dramatiq retries the message with exponential
-   backoff) or, after ``max_attempts``, ``failed`` - visible through the API that owns the job.
+   its status commit or roll back as one. Meanwhile (PostgreSQL) the lease is renewed every
+   third of ``GTPPTPPO_JOB_LEASE_SECONDS``, so a run may last up to
+   ``GTPPTPPO_JOB_TIME_LIMIT_SECONDS``; on SQLite a run is limited to its lease. On an
+   exception, or a run stopped at its limit, the transaction rolls back and a new one records
+   the error: ``pending`` again (Dramatiq retries the message with exponential backoff) or,
+   after ``max_attempts``, ``failed`` - visible through the API that owns the job.
 5. **Reconcile.** Each worker (the embedded one, each ``gtpptppo worker`` process) re-sends,
    at start-up and every ``GTPPTPPO_JOB_RECONCILE_SECONDS``, the pending jobs whose message
    is older than ``GTPPTPPO_JOB_RESEND_AFTER_SECONDS`` and the running jobs whose lease

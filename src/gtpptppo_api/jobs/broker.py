@@ -30,6 +30,8 @@ from gtpptppo_api.settings import Settings
 logger = logging.getLogger(__name__)
 
 EMBEDDED_WORKER_TIMEOUT_MS = 200
+# Dramatiq's own time limit on a run, past the one ``runner.perform`` keeps.
+TIME_LIMIT_BACKSTOP_SECONDS = 30
 
 
 def create_broker(settings: Settings) -> dramatiq.Broker:
@@ -70,6 +72,19 @@ class Runtime:
             self.declare(spec)
         registry.on_register(self._listener)
 
+    @property
+    def renews_leases(self) -> bool:
+        """PostgreSQL: a running job's lease is renewed (``runner.lease_kept``). SQLite: a
+        job's transaction holds the write lock, so its run is limited to its lease."""
+        return not self.settings.is_sqlite
+
+    @property
+    def run_limit_seconds(self) -> float:
+        """The longest a run may take: the time limit where the lease is renewed, else the
+        lease itself (past it, another worker may claim the job)."""
+        settings = self.settings
+        return settings.job_time_limit_seconds if self.renews_leases else settings.job_lease_seconds
+
     def queue_name(self, queue: str) -> str:
         return f"{self.settings.broker_namespace}.{queue}"
 
@@ -81,7 +96,11 @@ class Runtime:
 
         async def run_job(job_id: int) -> None:
             await runner.perform(
-                job_id, sessions=self.sessions, lease_seconds=settings.job_lease_seconds
+                job_id,
+                sessions=self.sessions,
+                lease_seconds=settings.job_lease_seconds,
+                renew=self.renews_leases,
+                time_limit=self.run_limit_seconds,
             )
 
         run_job.__name__ = run_job.__qualname__ = spec.kind.replace(".", "_")
@@ -97,8 +116,9 @@ class Runtime:
                 "max_backoff": max(
                     settings.job_min_backoff_ms, int(settings.job_resend_after_seconds * 1000)
                 ),
-                # A run never outlives its lease: past it, another worker may claim the job.
-                "time_limit": int(settings.job_lease_seconds * 1000),
+                # A backstop: ``perform`` stops a run at its limit; past this too, the
+                # worker thread stops waiting for it (``gtpptppo worker`` processes).
+                "time_limit": int((self.run_limit_seconds + TIME_LIMIT_BACKSTOP_SECONDS) * 1000),
             },
         )
 

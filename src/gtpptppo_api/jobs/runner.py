@@ -10,12 +10,20 @@
 3. On an exception: roll back; in a new transaction, set the job back to ``pending`` with the
    error (a retry or the reconciler picks it up) or ``failed`` after its last attempt; then
    re-raise so Dramatiq retries the message with backoff.
+
+While the handler runs, its lease is renewed every third of its length (``renew``: on
+PostgreSQL), each time in a committed transaction of its own: a job may run for longer than
+its lease, and a dead worker's job is still free again one lease after its last renewal. On
+SQLite the job's own transaction holds the database's write lock from its first statement,
+so nothing else can write while it runs; there a run is limited to its lease instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
@@ -32,6 +40,10 @@ logger = logging.getLogger(__name__)
 SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 ERROR_LENGTH = 2000
+
+
+class TimeLimitReached(RuntimeError):
+    """The run took longer than its time limit; it was stopped and its work rolled back."""
 
 
 class LeaseLost(RuntimeError):
@@ -76,8 +88,67 @@ def _ours(job_id: int, attempt: int) -> tuple[ColumnElement[bool], ...]:
     return (Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
 
 
-async def perform(job_id: int, *, sessions: SessionFactory, lease_seconds: float) -> bool:
+async def _renew(job_id: int, attempt: int, sessions: SessionFactory, lease_seconds: float) -> bool:
+    """Push the lease of ``attempt`` to ``lease_seconds`` from now; False if it is not ours."""
+    now = utcnow()
+    async with sessions() as session:
+        renewed = await session.execute(
+            update(Job)
+            .where(*_ours(job_id, attempt))
+            .values(lease_until=now + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    return bool(renewed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+@contextlib.asynccontextmanager
+async def lease_kept(
+    job_id: int, attempt: int, sessions: SessionFactory, lease_seconds: float
+) -> AsyncIterator[None]:
+    """Renew the lease every third of ``lease_seconds`` until the block ends.
+
+    A renewal that fails (the database is briefly unreachable) is tried again at the next
+    turn; two missed in a row and the lease may lapse, and another worker may take the job
+    (this run's work is then rolled back when it tries to finish). The renewer is stopped
+    between two renewals, never cancelled in the middle of one.
+    """
+    stop = asyncio.Event()
+
+    async def keep() -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=lease_seconds / 3)
+            if stop.is_set():
+                return
+            try:
+                if not await _renew(job_id, attempt, sessions, lease_seconds):
+                    logger.warning("job %s: attempt %s no longer holds it", job_id, attempt)
+                    return
+            except Exception as exc:  # retried at the next turn
+                logger.warning("job %s: lease not renewed: %s", job_id, describe(exc))
+
+    renewer = asyncio.create_task(keep(), name=f"lease of job {job_id}")
+    try:
+        yield
+    finally:
+        stop.set()
+        await renewer
+
+
+async def perform(
+    job_id: int,
+    *,
+    sessions: SessionFactory,
+    lease_seconds: float,
+    renew: bool = False,
+    time_limit: float | None = None,
+) -> bool:
     """Run job ``job_id`` once if it can be claimed; True when this call finished it.
+
+    ``renew``: keep the lease while the handler runs (``lease_kept``; needs a database where
+    another transaction can write meanwhile, so PostgreSQL). ``time_limit``: seconds after
+    which the run is stopped, its work rolled back, and the job retried (``TimeLimitReached``).
 
     Raises the handler's exception (after recording it on the job) so that the message is
     retried; returns False when there was nothing to do or the lease was lost.
@@ -97,8 +168,21 @@ async def perform(job_id: int, *, sessions: SessionFactory, lease_seconds: float
                 spec = registry.get_spec(job.kind)
                 if spec is None:
                     raise LookupError(f"no handler registered for job kind {job.kind!r}")
-                await spec.handler(session, job)
-                await session.flush()
+                kept = (
+                    lease_kept(job_id, attempt, sessions, lease_seconds)
+                    if renew
+                    else contextlib.nullcontext()
+                )
+                try:
+                    async with kept, asyncio.timeout(time_limit) as limit:
+                        await spec.handler(session, job)
+                        await session.flush()
+                except TimeoutError as exc:
+                    if limit.expired():
+                        raise TimeLimitReached(
+                            f"stopped after {time_limit:g} s, the longest a run may take"
+                        ) from exc
+                    raise
                 now = utcnow()
                 marked = await session.execute(
                     update(Job)
@@ -122,14 +206,21 @@ async def perform(job_id: int, *, sessions: SessionFactory, lease_seconds: float
     except LeaseLost:
         logger.warning("job %s: another worker took it over; this run was rolled back", job_id)
         return False
+    except asyncio.CancelledError:
+        # Stopped from outside (Dramatiq's own time limit, a backstop past ours). The work is
+        # rolled back; the claim is given back now rather than when the lease runs out, so
+        # the retry Dramatiq sends can take the job at once.
+        await _record_failure(job_id, attempt, STOPPED, sessions)
+        raise
     except Exception as exc:
-        await _record_failure(job_id, attempt, exc, sessions)
+        await _record_failure(job_id, attempt, describe(exc), sessions)
         raise
 
 
-async def _record_failure(
-    job_id: int, attempt: int, exc: Exception, sessions: SessionFactory
-) -> None:
+STOPPED = "Stopped before it finished: its worker cancelled the run"
+
+
+async def _record_failure(job_id: int, attempt: int, error: str, sessions: SessionFactory) -> None:
     now = utcnow()
     async with sessions() as session:
         job = await session.get(Job, job_id, populate_existing=True)
@@ -139,7 +230,7 @@ async def _record_failure(
             .where(*_ours(job_id, attempt))
             .values(
                 status=JobStatus.failed if last else JobStatus.pending,
-                last_error=describe(exc),
+                last_error=error,
                 lease_until=None,
                 # A pending job's retry message is on its way (Dramatiq's backoff).
                 sent_at=now,
@@ -154,5 +245,5 @@ async def _record_failure(
         job_id,
         attempt,
         " (last attempt)" if last else "",
-        describe(exc),
+        error,
     )
