@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from limits import parse_many
 from pydantic import Field, field_validator
@@ -128,6 +129,14 @@ class Settings(BaseSettings):
         description=(
             "Where the rate-limit counters live: memory:// (one process) or redis://host:port/db "
             "(shared by every API process)."
+        ),
+    )
+
+    rate_limit_when_down: Literal["serve", "refuse"] = Field(
+        default="serve",
+        description=(
+            "A request while the rate-limit storage cannot be reached: `serve` (unlimited "
+            "meanwhile; a warning is logged) or `refuse` (503 problem+json with Retry-After)."
         ),
     )
 

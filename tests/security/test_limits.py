@@ -177,6 +177,43 @@ async def test_rate_limit_counters_are_shared_through_redis(database_url, sessio
         assert int(refused.headers["retry-after"]) >= 1
 
 
+# Nothing listens on port 1: the counters' store is down.
+DOWN_STORAGE = "redis://127.0.0.1:1/0"
+
+
+async def test_requests_are_served_by_default_while_the_rate_limit_storage_is_down(
+    database_url, session, national, caplog
+):
+    """GTPPTPPO_RATE_LIMIT_WHEN_DOWN=serve (the default): a request is served, unlimited
+    meanwhile, and the outage is logged."""
+    app = build_app(database_url, session, rate_limit="3/minute", rate_limit_storage=DOWN_STORAGE)
+    async with client_of(app) as client:
+        for _ in range(5):  # past the limit of 3: nothing counts them
+            assert (await client.get("/regions/33", headers=national)).status_code == 200
+    assert "rate-limit storage unreachable; request let through" in caplog.text
+
+
+async def test_requests_are_refused_with_503_while_the_rate_limit_storage_is_down_if_set(
+    database_url, session, national
+):
+    """GTPPTPPO_RATE_LIMIT_WHEN_DOWN=refuse: 503 problem+json with Retry-After, and the
+    request does nothing (a task force is not created)."""
+    app = build_app(
+        database_url,
+        session,
+        rate_limit="3/minute",
+        rate_limit_storage=DOWN_STORAGE,
+        rate_limit_when_down="refuse",
+    )
+    async with client_of(app) as client:
+        refused = await client.post("/task-forces", json=task_force_body("33.02"), headers=national)
+        body = problem(refused, 503)
+        assert refused.headers["retry-after"] == str(body["retry_after"])
+        assert "rate limit" in body["detail"]
+    count = await session.scalar(text("SELECT count(*) FROM task_force"))
+    assert count == 0
+
+
 async def test_an_unreadable_rate_limit_is_refused_at_start():
     from pydantic import ValidationError
 

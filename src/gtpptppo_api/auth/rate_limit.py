@@ -17,7 +17,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from gtpptppo_api.errors import TooManyRequests
+from gtpptppo_api.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, TooManyRequests
 from gtpptppo_api.settings import Settings
 
 logger = logging.getLogger("gtpptppo_api")
@@ -31,11 +31,19 @@ def async_storage_url(url: str) -> str:
 class RateLimiter:
     """Counts each token's requests; ``check`` raises 429 when one limit is used up."""
 
-    def __init__(self, limits: list[RateLimitItem], storage: Storage, namespace: str) -> None:
+    def __init__(
+        self,
+        limits: list[RateLimitItem],
+        storage: Storage,
+        namespace: str,
+        *,
+        refuse_when_down: bool = False,
+    ) -> None:
         self.limits = limits
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(storage)
         self.namespace = namespace
+        self.refuse_when_down = refuse_when_down
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter | None:
@@ -49,15 +57,28 @@ class RateLimiter:
         storage = storage_from_string(url, **options)
         if not isinstance(storage, Storage):
             raise ValueError(f"no asyncio rate-limit storage for {settings.rate_limit_storage!r}")
-        return cls(parse_many(settings.rate_limit), storage, settings.broker_namespace)
+        return cls(
+            parse_many(settings.rate_limit),
+            storage,
+            settings.broker_namespace,
+            refuse_when_down=settings.rate_limit_when_down == "refuse",
+        )
 
     async def check(self, token_id: int) -> None:
         key = f"{self.namespace}:token:{token_id}"
         for item in self.limits:
             try:
                 allowed = await self.strategy.hit(item, key)
-            except Exception:  # the counters' store is down: serve rather than refuse all
-                logger.warning("rate-limit storage unreachable; request let through")
+            except Exception as exc:  # the counters' store is down
+                if self.refuse_when_down:  # GTPPTPPO_RATE_LIMIT_WHEN_DOWN=refuse
+                    logger.warning("rate-limit storage unreachable; request refused: %r", exc)
+                    raise ServiceUnavailable(
+                        "Requests cannot be counted against this token's rate limit just "
+                        "now; nothing was done. Retry later.",
+                        retry_after=RETRY_AFTER_SECONDS,
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                    ) from exc
+                logger.warning("rate-limit storage unreachable; request let through: %r", exc)
                 return
             if not allowed:
                 stats = await self.strategy.get_window_stats(item, key)
