@@ -185,3 +185,52 @@ def test_cells_check_and_rebuild_find_and_correct_a_cell_changed_by_hand(tmp_pat
         assert db.execute(
             "SELECT actor_name, action FROM audit_event WHERE entity_type = 'victim_case_cell'"
         ).fetchall() == [("gtpptppo cells rebuild", "rebuild")]
+
+
+async def test_tokens_are_listed_without_secrets_and_one_is_revoked_by_its_id(tmp_path: Path):
+    """A lost token can still be revoked: ``token list`` shows every token (never the token
+    or its hash), and ``token revoke --id`` revokes one by its id."""
+    database = tmp_path / "cli.db"
+    first = create_national_token(database)
+    second = create_national_token(database)
+    listed = gtpptppo("token", "list", "--json", database=database)
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["name"], r["role"], r["revoked_at"]) for r in rows] == [
+        ("Sekretariat GT Pusat", "national_admin", None)
+    ] * 2
+    for secret in (first, second, hashlib.sha256(first.encode()).hexdigest()):
+        assert secret not in listed.stdout
+    table = gtpptppo("token", "list", database=database).stdout.splitlines()
+    assert table[0].split("\t") == [
+        "id", "name", "role", "region_code", "service_centre_id", "created_at", "revoked_at",
+    ]  # fmt: skip
+    assert len(table) == 3
+
+    revoked = gtpptppo("token", "revoke", "--id", str(rows[0]["id"]), database=database)
+    assert revoked.returncode == 0, revoked.stderr
+    after = [
+        json.loads(line)
+        for line in gtpptppo("token", "list", "--json", database=database).stdout.splitlines()
+    ]
+    assert after[0]["revoked_at"] is not None
+    assert after[1]["revoked_at"] is None
+
+    unknown = gtpptppo("token", "revoke", "--id", "999", database=database)
+    assert unknown.returncode == 2
+    assert "no token has the id 999" in unknown.stderr
+    neither = gtpptppo("token", "revoke", database=database)
+    assert neither.returncode == 2
+    assert "one of them" in neither.stderr
+
+    app = create_app(Settings(database_url=f"sqlite:///{database}"))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        for token, status in ((first, 401), (second, 200)):
+            response = await client.get(
+                "/api/v1/regions/33", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert response.status_code == status, response.text

@@ -129,11 +129,11 @@ def _token_create(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _revoke_token(clear: str) -> None:
+async def _revoke_token(clear: str | None, token_id: int | None) -> None:
     from gtpptppo_api.auth.service import revoke_token
 
     async with _transaction() as session:
-        token = await revoke_token(session, clear)
+        token = await revoke_token(session, clear, token_id=token_id)
         after = {"name": token.name, "revoked_at": str(token.revoked_at)}
         session.add(_command_event("token revoke", "revoke", "api_token", token.id, after))
 
@@ -141,14 +141,50 @@ async def _revoke_token(clear: str) -> None:
 def _token_revoke(args: argparse.Namespace) -> int:
     from gtpptppo_api.errors import AppError
 
+    if (args.token is None) == (args.id is None):
+        print("gtpptppo: give the token (or -) or --id, one of them", file=sys.stderr)
+        return 2
     from_stdin = args.token == "-"  # noqa: S105 - the stdin marker, not a secret
     clear = sys.stdin.readline().strip() if from_stdin else args.token
     try:
-        asyncio.run(_revoke_token(clear))
+        asyncio.run(_revoke_token(clear, args.id))
     except AppError as error:
         print(f"gtpptppo: {error.detail}", file=sys.stderr)
         return 2
     print("token revoked", file=sys.stderr)
+    return 0
+
+
+TOKEN_COLUMNS = ("id", "name", "role", "region_code", "service_centre_id", "created_at")
+
+
+async def _tokens() -> list[dict[str, object]]:
+    from gtpptppo_api.auth.service import list_tokens
+
+    async with _transaction() as session:
+        return [
+            {
+                **{column: getattr(token, column) for column in TOKEN_COLUMNS},
+                "role": token.role.value,
+                "revoked_at": token.revoked_at,
+            }
+            for token in await list_tokens(session)
+        ]
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    """Every token, one line each (tab-separated, or JSON lines); never a token or its hash."""
+    from gtpptppo_api.db.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    rows = asyncio.run(_tokens())
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, default=str))
+        return 0
+    print("\t".join([*TOKEN_COLUMNS, "revoked_at"]))
+    for row in rows:
+        print("\t".join("" if value is None else str(value) for value in row.values()))
     return 0
 
 
@@ -239,8 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--centre", type=int, help="service centre id (service_centre role)")
     create.set_defaults(func=_token_create)
     revoke = token_commands.add_parser("revoke", help="revoke a token; it is refused from then on")
-    revoke.add_argument("token", help="the token, or - to read it from standard input")
+    revoke.add_argument("token", nargs="?", help="the token, or - to read it from standard input")
+    revoke.add_argument("--id", type=int, help="the token's id instead (from `token list`)")
     revoke.set_defaults(func=_token_revoke)
+    listing = token_commands.add_parser(
+        "list", help="every token issued (id, name, role, scope, created, revoked); no secrets"
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(func=_token_list)
 
     cells = commands.add_parser("cells", help="the statistics cells kept from the cases")
     cells_commands = cells.add_subparsers(dest="cells_command", required=True)

@@ -92,11 +92,28 @@ async def create_token(
     return token, clear
 
 
-async def revoke_token(session: AsyncSession, clear: str) -> ApiToken:
-    """Revoke a token (kept, with the time, for the audit trail); it authenticates no more."""
-    token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
-    if token is None:
-        raise ValidationFailed.field("token", "no such token")
+async def list_tokens(session: AsyncSession) -> list[ApiToken]:
+    """Every token ever issued, revoked ones too, oldest first (their hashes are not shown)."""
+    return list((await session.scalars(select(ApiToken).order_by(ApiToken.id))).all())
+
+
+async def revoke_token(
+    session: AsyncSession, clear: str | None = None, *, token_id: int | None = None
+) -> ApiToken:
+    """Revoke a token, given as itself or by its id (from ``list_tokens``; for a token whose
+    text is lost). It is kept, with the time, for the audit trail; it authenticates no more."""
+    if (clear is None) == (token_id is None):
+        raise ValueError("give the token or its id, not both")
+    if token_id is not None:
+        token = await session.get(ApiToken, token_id)
+        if token is None:
+            raise ValidationFailed.field("id", f"no token has the id {token_id}")
+    else:
+        assert clear is not None
+        digest = hash_token(clear)
+        token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        if token is None:
+            raise ValidationFailed.field("token", "no such token")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         await session.flush()
