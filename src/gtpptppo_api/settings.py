@@ -67,15 +67,15 @@ class Settings(BaseSettings):
         description=(
             "How long a worker owns a job it claimed without renewing it; past it the job is "
             "taken as lost and re-sent. On PostgreSQL a running job's lease is renewed every "
-            "third of it; on SQLite it is also the longest a job may run."
+            "third of it."
         ),
     )
     job_time_limit_seconds: float = Field(
         default=3600,
         gt=0,
         description=(
-            "The longest one run of a job may take on PostgreSQL (its lease renewed meanwhile); "
-            "past it the run is stopped and the job retried."
+            "The longest one run of a job may take; past it the run is stopped, its work "
+            "rolled back, and the job retried."
         ),
     )
     job_resend_after_seconds: float = Field(

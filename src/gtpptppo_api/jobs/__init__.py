@@ -19,7 +19,8 @@ How a job travels:
    that same transaction, conditioned on the claim still being this worker's; its output and
    its status commit or roll back as one. Meanwhile (PostgreSQL) the lease is renewed every
    third of ``GTPPTPPO_JOB_LEASE_SECONDS``, so a run may last up to
-   ``GTPPTPPO_JOB_TIME_LIMIT_SECONDS``; on SQLite a run is limited to its lease. On an
+   ``GTPPTPPO_JOB_TIME_LIMIT_SECONDS`` (on SQLite the job holds the write lock, so no
+   other worker can claim it meanwhile). On an
    exception, or a run stopped at its limit, the transaction rolls back and a new one records
    the error: ``pending`` again (Dramatiq retries the message with exponential backoff) or,
    after ``max_attempts``, ``failed`` - visible through the API that owns the job.

@@ -74,16 +74,10 @@ class Runtime:
 
     @property
     def renews_leases(self) -> bool:
-        """PostgreSQL: a running job's lease is renewed (``runner.lease_kept``). SQLite: a
-        job's transaction holds the write lock, so its run is limited to its lease."""
+        """PostgreSQL: a running job's lease is renewed (``runner.lease_kept``). SQLite: the
+        job's transaction holds the write lock from its first statement, so its lease cannot
+        be renewed, and no other worker can claim the job until that transaction ends."""
         return not self.settings.is_sqlite
-
-    @property
-    def run_limit_seconds(self) -> float:
-        """The longest a run may take: the time limit where the lease is renewed, else the
-        lease itself (past it, another worker may claim the job)."""
-        settings = self.settings
-        return settings.job_time_limit_seconds if self.renews_leases else settings.job_lease_seconds
 
     def queue_name(self, queue: str) -> str:
         return f"{self.settings.broker_namespace}.{queue}"
@@ -100,7 +94,7 @@ class Runtime:
                 sessions=self.sessions,
                 lease_seconds=settings.job_lease_seconds,
                 renew=self.renews_leases,
-                time_limit=self.run_limit_seconds,
+                time_limit=settings.job_time_limit_seconds,
             )
 
         run_job.__name__ = run_job.__qualname__ = spec.kind.replace(".", "_")
@@ -118,7 +112,9 @@ class Runtime:
                 ),
                 # A backstop: ``perform`` stops a run at its limit; past this too, the
                 # worker thread stops waiting for it (``gtpptppo worker`` processes).
-                "time_limit": int((self.run_limit_seconds + TIME_LIMIT_BACKSTOP_SECONDS) * 1000),
+                "time_limit": int(
+                    (settings.job_time_limit_seconds + TIME_LIMIT_BACKSTOP_SECONDS) * 1000
+                ),
             },
         )
 

@@ -14,8 +14,9 @@
 While the handler runs, its lease is renewed every third of its length (``renew``: on
 PostgreSQL), each time in a committed transaction of its own: a job may run for longer than
 its lease, and a dead worker's job is still free again one lease after its last renewal. On
-SQLite the job's own transaction holds the database's write lock from its first statement,
-so nothing else can write while it runs; there a run is limited to its lease instead.
+SQLite the job's own transaction holds the database's write lock from its first statement:
+nothing can renew its lease, and nothing can claim the job either until that transaction
+ends (a claim waits for the lock). On both, a run is stopped at its time limit.
 """
 
 from __future__ import annotations
