@@ -308,15 +308,12 @@ def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, flo
     return used
 
 
-async def sessions_opened(url: str) -> int:
-    """Connections opened so far to the bench's database (PostgreSQL's own count)."""
-    conn = await asyncpg.connect(dsn(url))
-    try:
-        value = await conn.fetchval(
-            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
-        )
-    finally:
-        await conn.close()
+async def sessions_opened(probe: asyncpg.Connection) -> int:
+    """Connections opened so far to the bench's database (PostgreSQL's own count), read on
+    ``probe``: one connection held across the window, so that reading opens none."""
+    value = await probe.fetchval(
+        "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+    )
     return int(value or 0)
 
 
@@ -444,10 +441,12 @@ async def phase(
     database_name = str(make_url(url).database)
     before: dict[str, Any] = {}
 
+    probe = await asyncpg.connect(dsn(url))
+
     async def open_window(at: float) -> None:
         await asyncio.sleep(at - time.monotonic())
         before.update(
-            sessions=await sessions_opened(url),
+            sessions=await sessions_opened(probe),
             cpu=cpu_seconds(cluster, database_name),
             machine=psutil.cpu_times(),
             load=os.getloadavg()[0],
@@ -455,47 +454,50 @@ async def phase(
         )
         recorder.open = True
 
-    # Up to one push a second per centre (under load they take longer); more are built then.
-    rounds = int(RAMP + seconds) + 1 if pushing else 0
-    bodies = {centre.id: push_bodies(centre, rounds) for centre in centres}
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
-        opens = time.monotonic() + RAMP
-        until = opens + seconds
-        tasks = [
-            reader(http, apis[n % len(apis)], n, readers, centres, recorder, until)
-            for n in range(CLIENTS - len(centres))
-        ]
-        if pushing:
-            tasks += [
-                pusher(
-                    http,
-                    apis[n % len(apis)],
-                    centre,
-                    bodies[centre.id],
-                    recorder,
-                    until,
-                    RAMP * n / len(centres),
-                )
-                for n, centre in enumerate(centres)
+    try:
+        # Up to one push a second per centre (under load they take longer); more are built then.
+        rounds = int(RAMP + seconds) + 1 if pushing else 0
+        bodies = {centre.id: push_bodies(centre, rounds) for centre in centres}
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+            opens = time.monotonic() + RAMP
+            until = opens + seconds
+            tasks = [
+                reader(http, apis[n % len(apis)], n, readers, centres, recorder, until)
+                for n in range(CLIENTS - len(centres))
             ]
-        tasks += [
-            sample_memory(cluster, peaks, until),
-            open_window(opens),
-            probe_lag(recorder, window.lags, until),
-        ]
-        gc.collect()
-        gc.freeze()
-        gc.disable()
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            gc.enable()
-            gc.unfreeze()
-        recorder.open = False
-        window.seconds = time.monotonic() - before["at"]
-        cpu_after = cpu_seconds(cluster, database_name)
-        machine = psutil.cpu_times()
-    window.sessions = await sessions_opened(url) - before["sessions"] - 2  # the two reads
+            if pushing:
+                tasks += [
+                    pusher(
+                        http,
+                        apis[n % len(apis)],
+                        centre,
+                        bodies[centre.id],
+                        recorder,
+                        until,
+                        RAMP * n / len(centres),
+                    )
+                    for n, centre in enumerate(centres)
+                ]
+            tasks += [
+                sample_memory(cluster, peaks, until),
+                open_window(opens),
+                probe_lag(recorder, window.lags, until),
+            ]
+            gc.collect()
+            gc.freeze()
+            gc.disable()
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                gc.enable()
+                gc.unfreeze()
+            recorder.open = False
+            window.seconds = time.monotonic() - before["at"]
+            cpu_after = cpu_seconds(cluster, database_name)
+            machine = psutil.cpu_times()
+        window.sessions = await sessions_opened(probe) - before["sessions"]
+    finally:
+        await probe.close()
     window.peaks = peaks
     window.cpu = cpu_used(before["cpu"], cpu_after)
     idle = (machine.idle + machine.iowait) - (before["machine"].idle + before["machine"].iowait)
