@@ -152,13 +152,20 @@ async def test_same_nik_same_year_counts_once_across_centres(client, auth, natio
     other_year = case_body("A-2", identified_on="2023-01-10", personal={"nik": nik})
     other_year["services"] = []
     headers = await auth("service_centre", centre=first["id"])
-    await client.put(f"/service-centres/{first['id']}/cases/A-2", json=other_year, headers=headers)
+    put = await client.put(
+        f"/service-centres/{first['id']}/cases/A-2", json=other_year, headers=headers
+    )
+    alone = put.json()["id"]
 
     result = await stats(client, national, group_by="year")
     assert {c["year"]: c["count"] for c in result["cells"]} == {2023: 1, 2024: 1}
     assert result["merged_records"] == 1
     case = (await client.get(f"/cases/{ids[0]}", headers=national)).json()
-    assert case["likely_duplicates"] == [ids[1]]
+    assert case["likely_duplicates"] == [ids[1]]  # marked shared by the later push
+    case = (await client.get(f"/cases/{ids[1]}", headers=national)).json()
+    assert case["likely_duplicates"] == [ids[0]]
+    # the same NIK in another year is another victim
+    assert (await client.get(f"/cases/{alone}", headers=national)).json()["likely_duplicates"] == []
     # a regency admin sees only the duplicates in its own jurisdiction
     banyumas = await auth("task_force_admin", "33.02")
     assert (await client.get(f"/cases/{ids[0]}", headers=banyumas)).json()[

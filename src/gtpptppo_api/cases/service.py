@@ -743,7 +743,9 @@ async def read_case(
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
     """Other cases with the same NIK (blind index) identified the same year, that the caller
     may see; these count as one victim in the statistics."""
-    if case.nik_index is None:
+    if case.nik_index is None or not case.victim_shared:
+        # No other case has its victim key (NIK and year): a push that gives one the key of
+        # another marks both, under the key's lock (``_mark_shared``). No query needed.
         return []
     query = select(Case.id).where(
         Case.nik_index == case.nik_index,
