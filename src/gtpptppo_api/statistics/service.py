@@ -182,9 +182,15 @@ async def victim_statistics(
     # those whose key is shared (the same NIK in the same year in another case too).
     counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
     rows = (await session.execute(counted(root, groups, from_year, to_year))).all()
-    async with by_index(session):  # the few shared cases, from their partial index
-        shared_rows = await session.execute(shared_victims_query(root, groups, from_year, to_year))
-    shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}
+    shared: dict[tuple[Any, ...], int] = {}
+    # Cases whose key is shared are counted apart; when every group's cases are all single
+    # (the same snapshot), there are none in these groups, and nothing to ask.
+    if any(row.records != row.single for row in rows):
+        async with by_index(session):  # the few shared cases, from their partial index
+            shared_rows = await session.execute(
+                shared_victims_query(root, groups, from_year, to_year)
+            )
+        shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}
     cells: list[dict[str, Any]] = []
     for row in rows:
         cell = tuple(row[: len(groups)])
