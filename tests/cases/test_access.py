@@ -122,3 +122,45 @@ async def test_case_filters(client, auth, national):
     assert await refs(status="closed") == ["F-3"]
     assert await refs(service="complaint") == ["F-1", "F-3"]
     assert await refs(region_code="35") == []
+
+
+async def test_the_case_list_pages_forward_and_back_by_cursor_within_the_jurisdiction(
+    client, auth, national
+):
+    """Seven cases of the caller's regency and two of another, three a page: every case of
+    the regency exactly once, in id order, the foreign ones never; ``previous_cursor`` leads
+    back to the page before; a made-up cursor is a 400 problem, not a page."""
+    banyumas, solo = (
+        await create_centre(client, national, "33.02"),
+        await create_centre(client, national, "33.72"),
+    )
+    for centre, count in ((banyumas, 7), (solo, 2)):
+        headers = await auth("service_centre", centre=centre["id"])
+        items = [case_body(f"P-{n}", region=centre["region_code"]) for n in range(count)]
+        pushed = await client.post(
+            f"/service-centres/{centre['id']}/cases:batch", json=items, headers=headers
+        )
+        assert pushed.json()["created"] == count
+    admin = await auth("task_force_admin", "33.02")
+
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/cases", params=params, headers=admin)).json()
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    ids = [c["id"] for page in pages for c in page["items"]]
+    assert [len(page["items"]) for page in pages] == [3, 3, 1]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 7
+    assert {c["registered_region_code"] for page in pages for c in page["items"]} == {"33.02"}
+    assert pages[0]["previous_cursor"] is None
+
+    back = await client.get(
+        "/cases", params={"limit": 3, "cursor": pages[2]["previous_cursor"]}, headers=admin
+    )
+    assert [c["id"] for c in back.json()["items"]] == [c["id"] for c in pages[1]["items"]]
+
+    problem(await client.get("/cases", params={"cursor": "not-a-cursor"}, headers=admin), 400)
