@@ -155,7 +155,9 @@ def _token_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-TOKEN_COLUMNS = ("id", "name", "role", "region_code", "service_centre_id", "created_at")
+TOKEN_COLUMNS = (
+    "id", "name", "role", "region_code", "service_centre_id", "created_at", "revoked_at",
+)  # fmt: skip
 
 
 async def _tokens() -> list[dict[str, object]]:
@@ -163,11 +165,8 @@ async def _tokens() -> list[dict[str, object]]:
 
     async with _transaction() as session:
         return [
-            {
-                **{column: getattr(token, column) for column in TOKEN_COLUMNS},
-                "role": token.role.value,
-                "revoked_at": token.revoked_at,
-            }
+            {column: getattr(token, column) for column in TOKEN_COLUMNS}
+            | {"role": token.role.value}
             for token in await list_tokens(session)
         ]
 
@@ -182,7 +181,7 @@ def _token_list(args: argparse.Namespace) -> int:
         for row in rows:
             print(json.dumps(row, default=str))
         return 0
-    print("\t".join([*TOKEN_COLUMNS, "revoked_at"]))
+    print("\t".join(TOKEN_COLUMNS))
     for row in rows:
         print("\t".join("" if value is None else str(value) for value in row.values()))
     return 0

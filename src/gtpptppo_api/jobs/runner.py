@@ -137,6 +137,21 @@ async def lease_kept(
         await renewer
 
 
+@contextlib.asynccontextmanager
+async def within(time_limit: float | None) -> AsyncIterator[None]:
+    """Stop the block after ``time_limit`` seconds (None: never) with ``TimeLimitReached``;
+    a TimeoutError of the block's own passes through as it is."""
+    try:
+        async with asyncio.timeout(time_limit) as limit:
+            yield
+    except TimeoutError as exc:
+        if limit.expired():
+            raise TimeLimitReached(
+                f"stopped after {time_limit:g} s, the longest a run may take"
+            ) from exc
+        raise
+
+
 async def perform(
     job_id: int,
     *,
@@ -174,16 +189,9 @@ async def perform(
                     if renew
                     else contextlib.nullcontext()
                 )
-                try:
-                    async with kept, asyncio.timeout(time_limit) as limit:
-                        await spec.handler(session, job)
-                        await session.flush()
-                except TimeoutError as exc:
-                    if limit.expired():
-                        raise TimeLimitReached(
-                            f"stopped after {time_limit:g} s, the longest a run may take"
-                        ) from exc
-                    raise
+                async with kept, within(time_limit):
+                    await spec.handler(session, job)
+                    await session.flush()
                 now = utcnow()
                 marked = await session.execute(
                     update(Job)
