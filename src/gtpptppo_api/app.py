@@ -90,7 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
-        BatchGateMiddleware, concurrency=settings.batch_concurrency, queue=settings.batch_queue
+        BatchGateMiddleware,
+        concurrency=settings.batch_concurrency,
+        queue=settings.batch_queue,
+        reads_first=not settings.is_sqlite,
     )
 
     # Starlette tries routes in order, and each included router adds a level of matching:

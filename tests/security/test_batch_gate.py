@@ -9,7 +9,9 @@ import json
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 
+from gtpptppo_api.kit import turns
 from tests.cases.helpers import case_body, create_centre
 from tests.conftest import build_app
 from tests.helpers import problem
@@ -93,3 +95,85 @@ async def test_the_turns_are_released_after_a_refused_push(
         good = await gated.post(url, json=[case_body("R-1")], headers=headers)
         assert good.status_code == 200, good.text
         assert good.json()["created"] == 1
+
+
+async def _slow_json(body: dict[str, object], release: asyncio.Event) -> AsyncIterator[bytes]:
+    """A JSON body that arrives once ``release`` is set: a request kept in flight."""
+    await release.wait()
+    yield json.dumps(body).encode()
+
+
+async def test_a_push_gives_way_to_the_other_requests_in_flight(
+    database_url, session, client, national, auth, monkeypatch
+):
+    """Reads first (PostgreSQL): at each of its turns, a push waits while another request of
+    the process is in flight (up to ``turns.MAX_WAIT``, here longer than the test), and goes
+    on once none is. The other request is not held by the push."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite: a push holds the write lock and does not give way (the next test)")
+    monkeypatch.setattr(turns, "MAX_WAIT", 60.0)
+    centre = await create_centre(client, national)
+    headers = await auth("service_centre", centre=centre["id"])
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    app = build_app(database_url, session)
+    async with client_of(app) as gated:
+        release = asyncio.Event()
+        other = asyncio.create_task(
+            gated.post(
+                "/service-centres",
+                content=_slow_json(
+                    {"name": "P2TP2A Brebes", "kind": "p2tp2a", "region_code": "33.29"}, release
+                ),
+                headers={**national, "Content-Type": "application/json"},
+            )
+        )
+        await asyncio.sleep(0.05)  # the other request is in flight, waiting for its body
+        items = [case_body(f"R-{n}") for n in range(2 * turns.EVERY)]
+        push = asyncio.create_task(gated.post(url, json=items, headers=headers))
+        await asyncio.sleep(0.3)
+        assert not push.done()  # paused at a turn, its cases not stored
+
+        # A read arriving meanwhile is answered at once, the push still paused.
+        listed = await gated.get("/cases", headers=national)
+        assert listed.status_code == 200
+        assert listed.json()["items"] == []
+        assert not push.done()
+
+        release.set()
+        assert (await other).status_code == 201
+        pushed = await push
+        assert pushed.status_code == 200, pushed.text
+        assert pushed.json()["created"] == 2 * turns.EVERY
+
+
+async def test_a_push_is_not_starved_by_requests_that_never_end(
+    database_url, session, client, national, auth, monkeypatch
+):
+    """The wait at a turn is bounded: with another request in flight throughout, a push
+    still finishes, one turn per ``MAX_WAIT`` at the slowest. On SQLite a push does not
+    give way at all (its transaction holds the one write lock every other request waits
+    for): it finishes with ``MAX_WAIT`` longer than the test."""
+    monkeypatch.setattr(turns, "MAX_WAIT", 0.01 if database_url.startswith("postgresql") else 60.0)
+    centre = await create_centre(client, national)
+    headers = await auth("service_centre", centre=centre["id"])
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    app = build_app(database_url, session)
+    async with client_of(app) as gated:
+        release = asyncio.Event()
+        other = asyncio.create_task(
+            gated.post(
+                "/service-centres",
+                content=_slow_json(
+                    {"name": "P2TP2A Brebes", "kind": "p2tp2a", "region_code": "33.29"}, release
+                ),
+                headers={**national, "Content-Type": "application/json"},
+            )
+        )
+        await asyncio.sleep(0.05)
+        items = [case_body(f"R-{n}") for n in range(4 * turns.EVERY)]
+        pushed = await asyncio.wait_for(gated.post(url, json=items, headers=headers), 30)
+        assert pushed.status_code == 200, pushed.text
+        assert pushed.json()["created"] == 4 * turns.EVERY
+        assert not other.done()  # in flight all along
+        release.set()
+        assert (await other).status_code == 201

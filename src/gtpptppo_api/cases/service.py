@@ -66,7 +66,7 @@ from gtpptppo_api.errors import (
     ValidationFailed,
 )
 from gtpptppo_api.kit.crypto import Keyring
-from gtpptppo_api.kit.turns import in_turns
+from gtpptppo_api.kit.turns import give_way, in_turns
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
@@ -315,16 +315,22 @@ async def _mark_shared(
 
 
 async def _store(
-    session: AsyncSession, centre: ServiceCentre, items: list[Prepared], keyring: Keyring
+    session: AsyncSession,
+    centre: ServiceCentre,
+    items: list[Prepared],
+    keyring: Keyring,
+    cells: CellChanges,
 ) -> dict[int, tuple[Outcome, uuid.UUID, int]]:
-    """Insert new cases, update changed ones; ``index -> (outcome, id, version)``."""
+    """Insert new cases, update changed ones; ``index -> (outcome, id, version)``. What they
+    change in the statistics cells is added to ``cells``, for the caller to apply last."""
     outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
-    cells = CellChanges()
     now = utcnow()
     dialect = session.get_bind().dialect.name
+    await give_way()
     await _lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
+        await give_way()
         # Locked (in id order) until commit: a concurrent push of the same case waits, then
         # reads what this one wrote, so each update moves the case from the cell it is in.
         rows = (
@@ -393,7 +399,6 @@ async def _store(
         await insert_rows(session, _EXPLOITATION, exploitation)
         await insert_rows(session, _SERVICE, services)
         await _mark_shared(session, touched, cells)
-    await cells.apply(session)
     return outcomes
 
 
@@ -455,8 +460,9 @@ async def upsert_batch(
         )
     known = await _known_regions(session)
     results, valid = await _check_items(raw_items, centre, known, today(), keyring)
+    cells = CellChanges()
     try:
-        outcomes = await _store(session, centre, valid, keyring)
+        outcomes = await _store(session, centre, valid, keyring, cells)
     except IntegrityError as exc:
         raise Conflict(
             "Another push of the same references is in progress; retry the batch."
@@ -470,6 +476,8 @@ async def upsert_batch(
         for k in ("created", "updated", "unchanged", "invalid")
     }
     await _audit_changes(session, caller, centre, results)
+    # The cells are rows every push of the region updates: locked last, held the shortest.
+    await cells.apply(session)
     return BatchResult(**counts, results=results)
 
 
@@ -529,8 +537,9 @@ async def upsert_one(
             "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
         )
     item = prepare(0, external_ref, body, centre, keyring)
+    cells = CellChanges()
     try:
-        outcome, case_id, version = (await _store(session, centre, [item], keyring))[0]
+        outcome, case_id, version = (await _store(session, centre, [item], keyring, cells))[0]
     except IntegrityError as exc:
         raise Conflict("Another push of the same reference is in progress; retry.") from exc
     result = ItemResult(
@@ -542,6 +551,7 @@ async def upsert_one(
     )
     if outcome != "unchanged":
         await _audit_changes(session, caller, centre, [result])
+    await cells.apply(session)
     return result
 
 

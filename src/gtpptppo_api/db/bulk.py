@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from gtpptppo_api.kit.turns import EVERY, in_turns
+from gtpptppo_api.kit.turns import EVERY, give_way, in_turns
 
 # Below this many rows an executemany costs about as much, and keeps the statement log
 # readable.
@@ -48,6 +48,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     """Insert ``rows`` (dicts with the same keys) into ``table`` in the session's transaction."""
     if not rows:
         return
+    await give_way()  # in a batch push: the process's other requests first
     connection = await session.connection()
     if connection.dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
         await connection.execute(insert(table), list(rows))

@@ -10,16 +10,24 @@ Retry-After at once (pushes are idempotent, so retrying is always safe).
 
 The limit is per process, as the event loop and the pool it protects are; several API
 processes each take their own turns.
+
+Reads first (``reads_first``, on PostgreSQL): a push with its turn still gives way, at each
+turn of its CPU work and before each of its bulk writes, to the process's other requests in
+flight (``kit.turns.give_way``). On SQLite it does not: the push's transaction holds the
+database's one write lock from its first statement, and every other request waits for that
+lock, so a pause would only lengthen both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gtpptppo_api.errors import ServiceUnavailable
 from gtpptppo_api.kit.asgi import send_problem
+from gtpptppo_api.kit.turns import Requests, giving_way_to
 
 BATCH_SUFFIX = "/cases:batch"
 RETRY_AFTER_SECONDS = 2
@@ -36,15 +44,21 @@ def is_batch_push(scope: Scope) -> bool:
 class BatchGateMiddleware:
     """Pure ASGI middleware: every other request passes straight through."""
 
-    def __init__(self, app: ASGIApp, concurrency: int, queue: int) -> None:
+    def __init__(self, app: ASGIApp, concurrency: int, queue: int, reads_first: bool) -> None:
         self.app = app
+        self.reads_first = reads_first
         self.queue = queue
         self.waiting = 0
         self.turns = asyncio.Semaphore(concurrency)
+        self.others = Requests()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not is_batch_push(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not is_batch_push(scope):
+            with self.others.one():
+                await self.app(scope, receive, send)
             return
         if self.turns.locked() and self.waiting >= self.queue:
             await self._refuse(send)
@@ -55,7 +69,8 @@ class BatchGateMiddleware:
         finally:
             self.waiting -= 1
         try:
-            await self.app(scope, receive, send)
+            with giving_way_to(self.others) if self.reads_first else contextlib.nullcontext():
+                await self.app(scope, receive, send)
         finally:
             self.turns.release()
 
