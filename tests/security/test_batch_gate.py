@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator
 
 import httpx
@@ -177,3 +178,65 @@ async def test_a_push_is_not_starved_by_requests_that_never_end(
         assert not other.done()  # in flight all along
         release.set()
         assert (await other).status_code == 201
+
+
+HOLD_A_REQUEST = """
+import sys
+from gtpptppo_api.kit.in_flight import Requests
+with Requests().one():
+    print("in flight", flush=True)
+    sys.stdin.readline()
+print("done", flush=True)
+"""
+
+
+async def _other_process() -> asyncio.subprocess.Process:
+    """Another process of the machine with a request in flight (until a line on its stdin)."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_A_REQUEST,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert await asyncio.wait_for(child.stdout.readline(), 30) == b"in flight\n"
+    return child
+
+
+@pytest.mark.parametrize("end", ["finished", "killed"])
+async def test_a_push_gives_way_to_the_requests_of_the_machines_other_processes(
+    database_url, session, client, national, auth, monkeypatch, end
+):
+    """Reads first across the API processes of a machine (they share its cores): a push
+    waits while another process has a request in flight, and goes on once it has none, or
+    once that process is killed (its count is cleared when its slot's lock is found free)."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite: a push holds the write lock and does not give way")
+    monkeypatch.setattr(turns, "MAX_WAIT", 60.0)
+    centre = await create_centre(client, national)
+    headers = await auth("service_centre", centre=centre["id"])
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    app = build_app(database_url, session)
+    other = await _other_process()
+    try:
+        async with client_of(app) as gated:
+            push = asyncio.create_task(
+                gated.post(url, json=[case_body(f"R-{n}") for n in range(40)], headers=headers)
+            )
+            await asyncio.sleep(0.3)
+            assert not push.done()  # paused at a turn while the other process reads
+
+            if end == "finished":
+                assert other.stdin is not None
+                other.stdin.write(b"\n")
+                await other.stdin.drain()
+            else:
+                other.kill()
+            pushed = await asyncio.wait_for(push, 30)
+            assert pushed.status_code == 200, pushed.text
+            assert pushed.json()["created"] == 40
+    finally:
+        if other.returncode is None:
+            other.kill()
+        await other.wait()

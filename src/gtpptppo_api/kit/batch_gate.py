@@ -27,7 +27,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gtpptppo_api.errors import ServiceUnavailable
 from gtpptppo_api.kit.asgi import send_problem
-from gtpptppo_api.kit.turns import Requests, giving_way_to
+from gtpptppo_api.kit.in_flight import Requests
+from gtpptppo_api.kit.turns import giving_way_to
 
 BATCH_SUFFIX = "/cases:batch"
 RETRY_AFTER_SECONDS = 2

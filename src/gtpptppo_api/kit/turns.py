@@ -6,8 +6,9 @@ process would wait; in a thread it would hold the GIL instead, and the loop woul
 it at each switch (5 ms by default) however little it had to do. ``in_turns`` gives the
 loop a turn every few items, so a read waits for at most one short run of them.
 
-A turn of a batch push also lets the process's other requests go first (``give_way``): while
-any is in flight, the push waits, up to ``MAX_WAIT`` a turn, before it goes on. A backlog
+A turn of a batch push also lets the other requests go first (``give_way``): while any is in
+flight, in this process or in another API process of the machine (``kit.in_flight``), the
+push waits, up to ``MAX_WAIT`` a turn, before it goes on. A backlog
 upload keeps a process's pushes busy without a pause (the CPU it leaves is what it takes);
 paused at its turns, its next statement is not sent either, so a read shares the machine
 with neither the push's checks nor the push's database work. The wait is bounded: under a
@@ -22,6 +23,8 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 
+from gtpptppo_api.kit.in_flight import Requests
+
 Item = TypeVar("Item")
 
 # Items between two turns of the loop: a run of this many cases costs about a millisecond.
@@ -29,45 +32,6 @@ EVERY = 16
 
 # The longest a push waits at one turn for the other requests in flight to end.
 MAX_WAIT = 0.025
-
-
-class Requests:
-    """The requests other than batch pushes in flight in one process (one event loop)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._waiting: list[asyncio.Future[None]] = []
-
-    @contextlib.contextmanager
-    def one(self) -> Iterator[None]:
-        """Within: one more request in flight."""
-        self.count += 1
-        try:
-            yield
-        finally:
-            self.count -= 1
-            if not self.count:
-                for waiter in self._waiting:
-                    if not waiter.done():
-                        waiter.set_result(None)
-                self._waiting.clear()
-
-    async def none(self, at_most: float) -> None:
-        """Until no request is in flight, or ``at_most`` seconds have passed."""
-        if not self.count:
-            return
-        # A future of the running loop, made for this wait: the same app may serve
-        # several loops in turn (an asyncio.Event would stay bound to the first).
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiting.append(waiter)
-        try:
-            async with asyncio.timeout(at_most):
-                await waiter
-        except TimeoutError:
-            pass
-        finally:
-            if waiter in self._waiting:
-                self._waiting.remove(waiter)
 
 
 # Set for the task of a batch push: the requests it gives way to.
@@ -86,9 +50,9 @@ def giving_way_to(others: Requests) -> Iterator[None]:
 
 async def give_way() -> None:
     """A turn: the loop runs its other tasks; in a push, until no other request is in
-    flight (at most ``MAX_WAIT``)."""
+    flight in this process or the machine's others (at most ``MAX_WAIT``)."""
     others = _others.get()
-    if others is None or not others.count:
+    if others is None or not others.any():
         await asyncio.sleep(0)
         return
     await others.none(MAX_WAIT)
