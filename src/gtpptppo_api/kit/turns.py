@@ -31,7 +31,7 @@ Item = TypeVar("Item")
 EVERY = 16
 
 # The longest a push waits at one turn for the other requests in flight to end.
-MAX_WAIT = 0.025
+MAX_WAIT = 0.05
 
 
 # Set for the task of a batch push: the requests it gives way to.
