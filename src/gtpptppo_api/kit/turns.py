@@ -8,11 +8,11 @@ loop a turn every few items, so a read waits for at most one short run of them.
 
 A turn of a batch push also lets the other requests go first (``give_way``): while any is in
 flight, in this process or in another API process of the machine (``kit.in_flight``), the
-push waits, up to ``MAX_WAIT`` a turn, before it goes on. A backlog
-upload keeps a process's pushes busy without a pause (the CPU it leaves is what it takes);
-paused at its turns, its next statement is not sent either, so a read shares the machine
-with neither the push's checks nor the push's database work. The wait is bounded: under a
-steady stream of reads a push still moves, one turn per ``MAX_WAIT`` at the slowest.
+push waits, up to ``MAX_WAIT`` a turn, before it goes on. A backlog upload keeps a process's
+pushes busy without a pause (the CPU it leaves is what it takes); paused at its turns, its
+next statement is not sent either, so a read shares the machine with neither the push's
+checks nor the push's database work. The wait is bounded: under a steady stream of reads a
+push still moves, one turn per ``MAX_WAIT`` at the slowest.
 """
 
 from __future__ import annotations
