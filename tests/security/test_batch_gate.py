@@ -104,6 +104,33 @@ async def _slow_json(body: dict[str, object], release: asyncio.Event) -> AsyncIt
     yield json.dumps(body).encode()
 
 
+async def _request_in_flight(
+    gated: httpx.AsyncClient, national: dict[str, str], release: asyncio.Event
+) -> asyncio.Task[httpx.Response]:
+    """A request of the app (a new centre) in flight until ``release`` is set: the app has
+    it and waits for its body."""
+    other = asyncio.create_task(
+        gated.post(
+            "/service-centres",
+            content=_slow_json(
+                {"name": "P2TP2A Brebes", "kind": "p2tp2a", "region_code": "33.29"}, release
+            ),
+            headers={**national, "Content-Type": "application/json"},
+        )
+    )
+    await asyncio.sleep(0.05)
+    return other
+
+
+async def _pushing(client, national, auth) -> tuple[dict[str, str], str]:
+    """A new centre's push headers and batch URL."""
+    centre = await create_centre(client, national)
+    return (
+        await auth("service_centre", centre=centre["id"]),
+        f"/service-centres/{centre['id']}/cases:batch",
+    )
+
+
 async def test_a_push_gives_way_to_the_other_requests_in_flight(
     database_url, session, client, national, auth, monkeypatch
 ):
@@ -113,22 +140,11 @@ async def test_a_push_gives_way_to_the_other_requests_in_flight(
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite: a push holds the write lock and does not give way (the next test)")
     monkeypatch.setattr(turns, "MAX_WAIT", 60.0)
-    centre = await create_centre(client, national)
-    headers = await auth("service_centre", centre=centre["id"])
-    url = f"/service-centres/{centre['id']}/cases:batch"
+    headers, url = await _pushing(client, national, auth)
     app = build_app(database_url, session)
     async with client_of(app) as gated:
         release = asyncio.Event()
-        other = asyncio.create_task(
-            gated.post(
-                "/service-centres",
-                content=_slow_json(
-                    {"name": "P2TP2A Brebes", "kind": "p2tp2a", "region_code": "33.29"}, release
-                ),
-                headers={**national, "Content-Type": "application/json"},
-            )
-        )
-        await asyncio.sleep(0.05)  # the other request is in flight, waiting for its body
+        other = await _request_in_flight(gated, national, release)
         items = [case_body(f"R-{n}") for n in range(2 * turns.EVERY)]
         push = asyncio.create_task(gated.post(url, json=items, headers=headers))
         await asyncio.sleep(0.3)
@@ -155,22 +171,11 @@ async def test_a_push_is_not_starved_by_requests_that_never_end(
     give way at all (its transaction holds the one write lock every other request waits
     for): it finishes with ``MAX_WAIT`` longer than the test."""
     monkeypatch.setattr(turns, "MAX_WAIT", 0.01 if database_url.startswith("postgresql") else 60.0)
-    centre = await create_centre(client, national)
-    headers = await auth("service_centre", centre=centre["id"])
-    url = f"/service-centres/{centre['id']}/cases:batch"
+    headers, url = await _pushing(client, national, auth)
     app = build_app(database_url, session)
     async with client_of(app) as gated:
         release = asyncio.Event()
-        other = asyncio.create_task(
-            gated.post(
-                "/service-centres",
-                content=_slow_json(
-                    {"name": "P2TP2A Brebes", "kind": "p2tp2a", "region_code": "33.29"}, release
-                ),
-                headers={**national, "Content-Type": "application/json"},
-            )
-        )
-        await asyncio.sleep(0.05)
+        other = await _request_in_flight(gated, national, release)
         items = [case_body(f"R-{n}") for n in range(4 * turns.EVERY)]
         pushed = await asyncio.wait_for(gated.post(url, json=items, headers=headers), 30)
         assert pushed.status_code == 200, pushed.text
@@ -214,9 +219,7 @@ async def test_a_push_gives_way_to_the_requests_of_the_machines_other_processes(
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite: a push holds the write lock and does not give way")
     monkeypatch.setattr(turns, "MAX_WAIT", 60.0)
-    centre = await create_centre(client, national)
-    headers = await auth("service_centre", centre=centre["id"])
-    url = f"/service-centres/{centre['id']}/cases:batch"
+    headers, url = await _pushing(client, national, auth)
     app = build_app(database_url, session)
     other = await _other_process()
     try:

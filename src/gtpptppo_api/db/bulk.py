@@ -48,7 +48,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[s
     """Insert ``rows`` (dicts with the same keys) into ``table`` in the session's transaction."""
     if not rows:
         return
-    await give_way()  # in a batch push: the process's other requests first
+    await give_way()  # in a batch push: the other requests in flight first (kit.turns)
     connection = await session.connection()
     if connection.dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
         await connection.execute(insert(table), list(rows))

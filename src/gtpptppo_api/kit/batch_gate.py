@@ -12,8 +12,9 @@ The limit is per process, as the event loop and the pool it protects are; severa
 processes each take their own turns.
 
 Reads first (``reads_first``, on PostgreSQL): a push with its turn still gives way, at each
-turn of its CPU work and before each of its bulk writes, to the process's other requests in
-flight (``kit.turns.give_way``). On SQLite it does not: the push's transaction holds the
+turn of its CPU work and before each of its bulk writes, to the other requests in flight, in
+this process and in the machine's other API processes (``kit.turns.give_way``,
+``kit.in_flight``). On SQLite it does not: the push's transaction holds the
 database's one write lock from its first statement, and every other request waits for that
 lock, so a pause would only lengthen both.
 """
