@@ -21,6 +21,7 @@ from gtpptppo_api.cases.router import router as cases_router
 from gtpptppo_api.charts.router import router as charts_router
 from gtpptppo_api.compliance.router import router as compliance_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.jobs import broker as jobs_broker
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.disclosure = Control.from_settings(settings)
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

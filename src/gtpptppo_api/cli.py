@@ -198,7 +198,8 @@ async def _cells(rebuild: bool) -> list[str]:
             session.add(_command_event("cells rebuild", "rebuild", "victim_case_cell", "*", after))
     return [
         f"{region} {year} {age.value} {sex.value}: stored {stored[0]} cases "
-        f"({stored[1]} single), counted {counted[0]} ({counted[1]} single)"
+        f"({stored[1]} single), counted {counted[0]} ({counted[1]} single); "
+        f"record key sums {stored[2]}, {counted[2]}"
         for (region, year, age, sex), stored, counted in found
     ]
 

@@ -54,7 +54,27 @@ class Settings(BaseSettings):
             "with SQLite: a key file is created beside the database (0600)."
         ),
     )
-    suppression_threshold: int = Field(default=5, ge=1)
+    disclosure_threshold: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Smallest published count for analysts and the public, after cell key "
+            "perturbation; smaller ones (and zeros) are shown as suppressed."
+        ),
+    )
+    disclosure_ptable: str | None = Field(
+        default=None,
+        description=(
+            "Path of a perturbation table (CSV of pcv,ckey,pvalue, optionally gzipped); "
+            "unset: the ONS ptable_10_5_rule shipped with the service."
+        ),
+    )
+    export_k: int = Field(
+        default=11,
+        ge=2,
+        description="k of the analysts' row-level export: every combination of its "
+        "quasi-identifiers is shared by at least k records.",
+    )
     sql_echo: bool = False
     broker_namespace: str = Field(
         default="gtpptppo",

@@ -13,7 +13,7 @@ from tests.meetings.support import sub_task_forces
 from tests.reports.support import YEAR, Unit, open_report, through_to_forwarded
 
 REGION = "33.02"
-THRESHOLD = 5
+THRESHOLD = 10  # GTPPTPPO_DISCLOSURE_THRESHOLD's default
 # Table 1 as seeded: adult female 11, adult male 7, child female 3, child male 2.
 SEEDED = {
     ("adult", "female"): 11,

@@ -127,10 +127,10 @@ async def test_only_the_chair_publishes_through_its_own_secretariat(client, sess
 async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
     client, session, public, regency
 ):
-    """DESIGN Security and 5.4: the public report shows only de-identified aggregates;
-    counts under the threshold are hidden with complementary suppression (so no hidden
-    cell can be worked out from the total), and the narrative fields marked internal are
-    left out."""
+    """Permen PPPA 10/2012 §5.4 and docs/disclosure-control.md: the public report shows only
+    de-identified aggregates, each count perturbed by cell key (the default ptable rounds to
+    base 5 and hides what falls under 10), the total as a cell of its own; the narrative
+    fields marked internal are left out."""
     report = await forwarded_report(client, regency, run_jobs(session))
     assert (await publish(client, regency, report["id"])).status_code == 201
 
@@ -142,9 +142,9 @@ async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
     assert parsed.counts, "the page shows counts"
     assert not [c for c in parsed.counts if small(c)]
     assert "×" in parsed.counts  # the small cells are there, hidden
-    # Table 1: both child cells are small; a line holding one hidden cell hides another
-    assert parsed.counts[:4] == ["×", "×", "×", "×"]
-    assert "23" in parsed.counts  # the total stands: two or more cells hidden per line
+    # Table 1 (11, 7, 3, 2): 11 is published as 10, the others fall under the threshold
+    assert parsed.counts[:4] == ["10", "×", "×", "×"]
+    assert "25" in parsed.counts  # the total, 23, perturbed as a cell of its own
     for secret in (SECRET_NAME, SECRET_NIK[:10], "0812000000", PARTNER_CONTACT, INTERNAL_OBSTACLE):
         assert secret not in page.text
     assert PUBLIC_ACTIVITY in text

@@ -89,7 +89,18 @@ GRANTS: dict[str, frozenset[str]] = {
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
 SMALL_CELL_PATHS = ("/statistics/", "/exports/")
-THRESHOLD = 5  # GTPPTPPO_SUPPRESSION_THRESHOLD's default, used by the test app
+THRESHOLD = 10  # GTPPTPPO_DISCLOSURE_THRESHOLD's default, used by the test app
+EXPORT_K = 11  # GTPPTPPO_EXPORT_K's default
+RELEASED = (
+    "year",
+    "region_code",
+    "age_group",
+    "sex",
+    "nationality",
+    "destination",
+    "exploitation_types",
+    "services",
+)
 
 
 @dataclass
@@ -622,16 +633,17 @@ def analyst_leaks(template: str, response: Any) -> list[str]:
         for cell in body.get("cells", []):
             if cell["count"] is not None and cell["count"] < THRESHOLD:
                 found.append(f"small cell {cell}")
+        total = body.get("total")
+        if total is not None and 0 < total < THRESHOLD:
+            found.append(f"small total {total}")
         merged = body.get("merged_records")
         if merged is not None and 0 < merged < THRESHOLD:
             found.append(f"merged_records {merged}")
     groups: dict[tuple[Any, ...], int] = {}
     for row in rows:
-        key = tuple(
-            row[k] for k in ("identification_month", "registered_region_code", "age_group", "sex")
-        )
+        key = tuple(str(row[k]) for k in RELEASED)
         groups[key] = groups.get(key, 0) + 1
-    found += [f"small group {key}: {n}" for key, n in groups.items() if n < THRESHOLD]
+    found += [f"small group {key}: {n}" for key, n in groups.items() if n < EXPORT_K]
     return found
 
 

@@ -49,26 +49,37 @@ def cell_of(values: Any) -> CellKey:
 
 @dataclass
 class CellChanges:
-    """What a transaction adds to each cell: cases (``records``) and unshared ones."""
+    """What a transaction adds to each cell: cases (``records``), unshared ones, and the
+    sum of the unshared ones' record keys (``single_key``)."""
 
     records: Counter[CellKey] = field(default_factory=Counter)
     single: Counter[CellKey] = field(default_factory=Counter)
+    single_key: Counter[CellKey] = field(default_factory=Counter)
 
-    def add(self, cell: CellKey, *, shared: bool) -> None:
+    def add(self, cell: CellKey, key: int, *, shared: bool) -> None:
         self.records[cell] += 1
-        self.single[cell] += 0 if shared else 1
+        if not shared:
+            self.single[cell] += 1
+            self.single_key[cell] += key
 
-    def remove(self, cell: CellKey, *, shared: bool) -> None:
+    def remove(self, cell: CellKey, key: int, *, shared: bool) -> None:
         self.records[cell] -= 1
-        self.single[cell] -= 0 if shared else 1
+        if not shared:
+            self.single[cell] -= 1
+            self.single_key[cell] -= key
 
-    def now_shared(self, cell: CellKey) -> None:
+    def now_shared(self, cell: CellKey, key: int) -> None:
         """A case of ``cell`` whose victim has just got another case."""
         self.single[cell] -= 1
+        self.single_key[cell] -= key
 
     async def apply(self, session: AsyncSession) -> None:
-        touched = self.records.keys() | self.single.keys()
-        cells = sorted(cell for cell in touched if self.records[cell] or self.single[cell])
+        touched = self.records.keys() | self.single.keys() | self.single_key.keys()
+        cells = sorted(
+            cell
+            for cell in touched
+            if self.records[cell] or self.single[cell] or self.single_key[cell]
+        )
         if not cells:
             return
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -79,6 +90,7 @@ class CellChanges:
             set_={
                 "records": table.c.records + statement.excluded.records,
                 "single": table.c.single + statement.excluded.single,
+                "single_key": table.c.single_key + statement.excluded.single_key,
             },
         )
         await session.execute(
@@ -91,6 +103,7 @@ class CellChanges:
                     "sex": sex,
                     "records": self.records[cell],
                     "single": self.single[cell],
+                    "single_key": self.single_key[cell],
                 }
                 for cell in cells
                 for region, year, age_group, sex in [cell]
@@ -98,9 +111,11 @@ class CellChanges:
         )
         self.records.clear()
         self.single.clear()
+        self.single_key.clear()
 
 
-Counts = tuple[int, int]  # (records, single)
+Counts = tuple[int, int, int]  # (records, single, single_key)
+NONE: Counts = (0, 0, 0)
 
 
 def _counted() -> Any:
@@ -109,12 +124,13 @@ def _counted() -> Any:
         *CELL_COLUMNS,
         func.count(),
         func.sum(case((_cases.c.victim_shared.is_(True), 0), else_=1)),
+        func.sum(case((_cases.c.victim_shared.is_(True), 0), else_=_cases.c.record_key)),
     ).group_by(*CELL_COLUMNS)
 
 
 async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Counts]]:
     """Each cell whose stored counts differ from the cases': (cell, stored, counted), in
-    the cells' order; a cell missing on one side counts (0, 0) there."""
+    the cells' order; a cell missing on one side counts (0, 0, 0) there."""
     cells = table_of(CaseCell)
     stored_query = select(
         cells.c.region_code,
@@ -123,18 +139,20 @@ async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Coun
         cells.c.sex,
         cells.c.records,
         cells.c.single,
+        cells.c.single_key,
     )
-    # rows of (region, year, age group, sex, records, single), keyed by their cell
+    # rows of (region, year, age group, sex, records, single, single_key), keyed by cell
     stored: dict[Any, Counts] = {
-        tuple(row[:4]): (row[4], row[5]) for row in await session.execute(stored_query)
+        tuple(row[:4]): (row[4], row[5], int(row[6])) for row in await session.execute(stored_query)
     }
     counted: dict[Any, Counts] = {
-        tuple(row[:4]): (row[4], int(row[5])) for row in await session.execute(_counted())
+        tuple(row[:4]): (row[4], int(row[5]), int(row[6]))
+        for row in await session.execute(_counted())
     }
     return [
-        (cell, stored.get(cell, (0, 0)), counted.get(cell, (0, 0)))
+        (cell, stored.get(cell, NONE), counted.get(cell, NONE))
         for cell in sorted(stored.keys() | counted.keys())
-        if stored.get(cell, (0, 0)) != counted.get(cell, (0, 0))
+        if stored.get(cell, NONE) != counted.get(cell, NONE)
     ]
 
 
@@ -151,7 +169,8 @@ async def rebuild(session: AsyncSession) -> int:
     await session.execute(delete(cells))
     await session.execute(
         insert(cells).from_select(
-            ["region_code", "year", "age_group", "sex", "records", "single"], _counted()
+            ["region_code", "year", "age_group", "sex", "records", "single", "single_key"],
+            _counted(),
         )
     )
     return int(await session.scalar(select(func.count()).select_from(cells)) or 0)

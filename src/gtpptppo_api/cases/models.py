@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Enum,
     ForeignKey,
@@ -129,6 +130,7 @@ class Case(Base):
             "victim_key",
             "exploitation_mask",
             "service_mask",
+            "record_key",
             postgresql_where=text(NIK_CASES),
             sqlite_where=text(NIK_CASES),
         ),
@@ -149,6 +151,7 @@ class Case(Base):
             "registered_region_code",
             "exploitation_mask",
             "service_mask",
+            "record_key",
             postgresql_where=text(PLAIN_CASES),
             sqlite_where=text(PLAIN_CASES),
         ),
@@ -194,6 +197,9 @@ class Case(Base):
     # after the other case changes its NIK, which keeps the counts exact (such a case is then
     # counted by its key, once).
     victim_shared: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    # Drawn at random when the case is first stored, kept for life: the case's share of the
+    # cell keys of cell key perturbation (``disclosure``); below ``RECORD_KEY_SPACE``.
+    record_key: Mapped[int] = mapped_column(Integer, server_default="0")
     content_mac: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -216,6 +222,8 @@ class CaseCell(Base):
     sex: Mapped[Sex] = mapped_column(_enum(Sex, 8), primary_key=True)
     records: Mapped[int] = mapped_column(Integer)
     single: Mapped[int] = mapped_column(Integer)
+    # the sum of the record keys of the ``single`` cases (the cell key, before the modulo)
+    single_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class CaseExploitation(Base):

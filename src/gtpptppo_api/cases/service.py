@@ -57,6 +57,7 @@ from gtpptppo_api.cases.schemas import (
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among, insert_rows
 from gtpptppo_api.db.planner import by_index
+from gtpptppo_api.disclosure.ptable import record_key
 from gtpptppo_api.errors import (
     BadRequest,
     Conflict,
@@ -308,10 +309,10 @@ async def _mark_shared(
                     _CASE.c.victim_shared.is_not(true()),
                 )
                 .values(victim_shared=True)
-                .returning(*CELL_COLUMNS)
+                .returning(_CASE.c.record_key, *CELL_COLUMNS)
             )
             for row in marked:
-                cells.now_shared(cell_of(row))
+                cells.now_shared(cell_of(row), row.record_key)
 
 
 async def _store(
@@ -341,6 +342,7 @@ async def _store(
                     _CASE.c.content_mac,
                     _CASE.c.version,
                     _CASE.c.victim_shared,
+                    _CASE.c.record_key,
                     *CELL_COLUMNS,
                 )
                 .where(
@@ -361,7 +363,8 @@ async def _store(
                 item.values.update(version=1, created_at=now, updated_at=now)
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
-                cells.add(cell_of(item.values), shared=False)
+                item.values["record_key"] = record_key()
+                cells.add(cell_of(item.values), item.values["record_key"], shared=False)
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
@@ -369,9 +372,9 @@ async def _store(
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
-                # the update keeps the case's victim_shared
-                cells.remove(cell_of(row), shared=row.victim_shared)
-                cells.add(cell_of(item.values), shared=row.victim_shared)
+                # the update keeps the case's victim_shared and its record key
+                cells.remove(cell_of(row), row.record_key, shared=row.victim_shared)
+                cells.add(cell_of(item.values), row.record_key, shared=row.victim_shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await insert_rows(session, _CASE, [i.values for i in new])

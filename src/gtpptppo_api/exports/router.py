@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Select
 
 from gtpptppo_api.auth.deps import ExportReader
 from gtpptppo_api.db.session import StreamSessionDep
@@ -15,26 +14,43 @@ router = APIRouter(prefix="/exports", tags=["exports"])
 ROW_SCHEMA = {
     "type": "object",
     "properties": {
-        "identification_month": {"type": "string", "example": "2024-03"},
-        "registered_region_code": {"type": "string", "example": "33.02"},
-        "province_code": {"type": "string", "example": "33"},
-        "age_group": {"type": "string", "enum": ["child", "adult"]},
-        "sex": {"type": "string", "enum": ["female", "male"]},
-        "foreign_national": {"type": "boolean"},
-        "origin_region_code": {"type": "string"},
-        "destination": {"type": "string", "description": "ISO country, or region:CODE"},
-        "exploitation_types": {"type": "array", "items": {"type": "string"}},
-        "services": {"type": "array", "items": {"type": "string"}},
+        "year": {"type": "integer", "example": 2024, "description": "Year of identification"},
+        "region_code": {
+            "type": "string",
+            "example": "33.02",
+            "description": "Region of registration, or its province, or * (generalised)",
+        },
+        "age_group": {"type": "string", "enum": ["child", "adult", "*"]},
+        "sex": {"type": "string", "enum": ["female", "male", "*"]},
+        "nationality": {
+            "type": "string",
+            "description": "ISO country, or ID / foreign, or * (generalised)",
+        },
+        "destination": {
+            "type": "string",
+            "description": "ISO country (ID: inside Indonesia), or ID / abroad, or *; empty: "
+            "none recorded",
+        },
+        "exploitation_types": {
+            "type": "string",
+            "description": "Sorted, joined with ';'; * where generalised",
+        },
+        "services": {
+            "type": "string",
+            "description": "Sorted, joined with ';'; * where generalised",
+        },
         "legal_stage": {"type": "string"},
         "status": {"type": "string"},
     },
 }
 DESCRIPTION = (
-    "De-identified case rows (no personal field, no exact date), streamed. Rows whose "
-    "identification month, region, age group and sex are shared by fewer cases than the "
-    "suppression threshold are withheld; `X-Suppressed-Rows` says how many."
+    "De-identified case rows (no personal field, no exact date), streamed. For analysts a "
+    "k-anonymous release: the quasi-identifiers (year, region, age group, sex, nationality, "
+    "exploitation types, destination, services) are generalised (`*` where dropped) until "
+    "every combination of them is shared by at least `GTPPTPPO_EXPORT_K` records (11 by "
+    "default); the rest is withheld, and nothing says how much. National administrators "
+    "get every row at its finest. See docs/disclosure-control.md."
 )
-HEADERS = {"X-Suppressed-Rows": {"description": "Rows withheld", "schema": {"type": "integer"}}}
 
 
 async def _prepare(
@@ -44,14 +60,14 @@ async def _prepare(
     region_code: str | None,
     from_year: int | None,
     to_year: int | None,
-) -> tuple[Select[Any], int]:
+) -> service.Release:
     return await service.prepare(
         session,
         caller,
         region_code=region_code,
         from_year=from_year,
         to_year=to_year,
-        threshold=request.app.state.settings.suppression_threshold,
+        k=request.app.state.disclosure.k,
     )
 
 
@@ -62,7 +78,6 @@ async def _prepare(
     responses={
         200: {
             "content": {"text/csv": {"schema": {"type": "string"}}},
-            "headers": HEADERS,
             "description": "CSV with a header row; lists joined with ';'.",
         }
     },
@@ -75,14 +90,11 @@ async def export_cases_csv(
     from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> StreamingResponse:
-    query, withheld = await _prepare(request, session, caller, region_code, from_year, to_year)
+    release = await _prepare(request, session, caller, region_code, from_year, to_year)
     return StreamingResponse(
-        service.stream_csv(session, query),
+        service.stream_csv(session, release),
         media_type="text/csv; charset=utf-8",
-        headers={
-            "X-Suppressed-Rows": str(withheld),
-            "Content-Disposition": 'attachment; filename="cases.csv"',
-        },
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
     )
 
 
@@ -93,7 +105,6 @@ async def export_cases_csv(
     responses={
         200: {
             "content": {"application/x-ndjson": {"schema": ROW_SCHEMA}},
-            "headers": HEADERS,
             "description": "One JSON object per line.",
         }
     },
@@ -106,9 +117,7 @@ async def export_cases_ndjson(
     from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> StreamingResponse:
-    query, withheld = await _prepare(request, session, caller, region_code, from_year, to_year)
+    release = await _prepare(request, session, caller, region_code, from_year, to_year)
     return StreamingResponse(
-        service.stream_ndjson(session, query),
-        media_type="application/x-ndjson",
-        headers={"X-Suppressed-Rows": str(withheld)},
+        service.stream_ndjson(session, release), media_type="application/x-ndjson"
     )

@@ -1,9 +1,13 @@
-"""De-identified case rows, with small classes withheld.
+"""De-identified case rows: for analysts, a k-anonymous release (``disclosure.release``).
 
-A row carries no personal field and no exact date: the identification month, the region of
-registration, the age group, sex, exploitation types, services, legal stage and status.
-Those first four are the quasi-identifiers: a row whose combination of them is shared by
-fewer cases than the suppression threshold is withheld, so that no victim is singled out.
+A row carries no personal field and no exact date: the year of identification, the region,
+age group, sex, nationality, exploitation types, destination and services (the
+quasi-identifiers, generalised where needed), and the legal stage and status. For analysts
+every combination of the quasi-identifiers in the release is shared by at least
+``GTPPTPPO_EXPORT_K`` records; nothing says how many records were withheld. The release is
+computed over every case of the years asked for, whatever the region asked for, and then
+filtered by the region as released: two exports of different regions are cut from one
+release. National administrators get every row at its finest (they keep exact figures).
 """
 
 from __future__ import annotations
@@ -11,95 +15,82 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases.models import Case
+from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType
+from gtpptppo_api.disclosure.release import DOMESTIC, SUPPRESSED, Combination, assign
+from gtpptppo_api.regions import service as regions
 from gtpptppo_api.statistics.service import case_filters, resolve_scope
 
 COLUMNS = (
-    "identification_month",
-    "registered_region_code",
-    "province_code",
+    "year",
+    "region_code",
     "age_group",
     "sex",
-    "foreign_national",
-    "origin_region_code",
+    "nationality",
     "destination",
     "exploitation_types",
     "services",
     "legal_stage",
     "status",
 )
-QUASI_IDENTIFIERS = (
-    Case.identified_month,
+_FINEST = (
+    Case.identified_year,
     Case.registered_region_code,
     Case.age_group,
     Case.sex,
+    Case.nationality,
+    Case.exploitation_mask,
+    Case.destination_country,
+    Case.destination_region_code.is_not(None),
+    Case.service_mask,
 )
 
 
-def rows_query(root: str, from_year: int | None, to_year: int | None, k: int) -> Select[Any]:
-    class_size = func.count().over(partition_by=QUASI_IDENTIFIERS).label("class_size")
-    inner = select(
-        Case.identified_month,
-        Case.registered_region_code,
-        Case.age_group,
-        Case.sex,
-        Case.nationality,
-        Case.origin_region_code,
-        Case.destination_region_code,
-        Case.destination_country,
-        Case.exploitation_types,
-        Case.services,
-        Case.legal_stage,
-        Case.status,
-        Case.id,
-        class_size,
-    ).where(*case_filters(root, from_year, to_year))
-    sub = inner.subquery()
-    return (
-        select(sub)
-        .where(sub.c.class_size >= k)
-        .order_by(sub.c.identified_month, sub.c.registered_region_code, sub.c.id)
+def _members(mask: int, cls: type[ExploitationType] | type[ServiceType]) -> str:
+    return ";".join(sorted(m.value for i, m in enumerate(cls) if mask >> i & 1))
+
+
+def _plain(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def combination(row: Any) -> Combination:
+    """A case's finest combination, from the columns of ``_FINEST`` in order."""
+    year, region, age_group, sex, nationality, types, country, domestic, services = row[:9]
+    return Combination(
+        year=int(year),
+        region=region,
+        age_group=_plain(age_group),
+        sex=_plain(sex),
+        nationality=nationality,
+        exploitation_types=_members(int(types or 0), ExploitationType),
+        destination=country or (DOMESTIC if domestic else ""),
+        services=_members(int(services or 0), ServiceType),
     )
 
 
-def withheld_query(root: str, from_year: int | None, to_year: int | None, k: int) -> Select[Any]:
-    sizes = (
-        select(func.count().label("n"))
-        .select_from(Case)
-        .where(*case_filters(root, from_year, to_year))
-        .group_by(*QUASI_IDENTIFIERS)
-        .subquery()
-    )
-    return select(func.coalesce(func.sum(sizes.c.n), 0)).where(sizes.c.n < k)
+@dataclass(frozen=True)
+class Release:
+    """What an export streams: the rows of ``query``, each as its combination is released
+    (``released``; ``None``: every row at its finest), within ``root``."""
+
+    query: Select[Any]
+    root: str
+    released: dict[Combination, Combination] | None
 
 
-def _row(record: Any) -> dict[str, Any]:
-    destination = record.destination_country or (
-        f"region:{record.destination_region_code}" if record.destination_region_code else ""
-    )
-    return {
-        "identification_month": record.identified_month,
-        "registered_region_code": record.registered_region_code,
-        "province_code": record.registered_region_code[:2],
-        "age_group": str(
-            record.age_group.value if hasattr(record.age_group, "value") else record.age_group
-        ),
-        "sex": str(record.sex.value if hasattr(record.sex, "value") else record.sex),
-        "foreign_national": record.nationality != "ID",
-        "origin_region_code": record.origin_region_code or "",
-        "destination": destination,
-        "exploitation_types": sorted(record.exploitation_types),
-        "services": sorted({s["type"] for s in record.services}),
-        "legal_stage": str(getattr(record.legal_stage, "value", record.legal_stage)),
-        "status": str(getattr(record.status, "value", record.status)),
-    }
+def _within(region: str, root: str) -> bool:
+    if root == regions.NATIONAL:
+        return True
+    return region != SUPPRESSED and regions.in_subtree(region, root)
 
 
 async def prepare(
@@ -109,27 +100,54 @@ async def prepare(
     region_code: str | None,
     from_year: int | None,
     to_year: int | None,
-    threshold: int,
-) -> tuple[Select[Any], int]:
-    """The rows' query and how many rows are withheld (small classes)."""
+    k: int,
+) -> Release:
     root = await resolve_scope(session, caller, region_code)
-    withheld = int(await session.scalar(withheld_query(root, from_year, to_year, threshold)) or 0)
-    return rows_query(root, from_year, to_year, threshold), withheld
+    rows: Select[Any] = select(*_FINEST, Case.legal_stage, Case.status).where(  # type: ignore[assignment]
+        *case_filters(root, from_year, to_year)
+    )
+    query = rows.order_by(Case.identified_year, Case.registered_region_code, Case.id)
+    if caller.role is Role.national_admin:
+        return Release(query, root, None)
+    everywhere = case_filters(regions.NATIONAL, from_year, to_year)
+    counts = {
+        combination(row): int(row[-1])
+        for row in await session.execute(
+            select(*_FINEST, func.count()).where(*everywhere).group_by(*_FINEST)
+        )
+    }
+    return Release(query, root, assign(counts, k))
 
 
-async def stream_csv(session: AsyncSession, query: Select[Any]) -> AsyncIterator[str]:
+def _rows(release: Release, records: Iterable[Any]) -> Iterable[dict[str, Any]]:
+    for record in records:
+        shown = combination(record)
+        if release.released is not None:
+            found = release.released.get(shown)
+            if found is None or not _within(found.region, release.root):
+                continue
+            shown = found
+        yield {
+            **shown._asdict(),
+            "region_code": shown.region,
+            "legal_stage": _plain(record.legal_stage),
+            "status": _plain(record.status),
+        }
+
+
+async def _records(session: AsyncSession, release: Release) -> AsyncIterator[list[Any]]:
+    result = await session.stream(release.query.execution_options(yield_per=1000))
+    async for partition in result.partitions(1000):
+        yield list(partition)
+
+
+async def stream_csv(session: AsyncSession, release: Release) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    result = await session.stream(query.execution_options(yield_per=1000))
-    async for record in result:
-        row = _row(record)
-        writer.writerow(
-            [
-                ";".join(v) if isinstance(v, list) else str(v).lower() if isinstance(v, bool) else v
-                for v in (row[c] for c in COLUMNS)
-            ]
-        )
+    async for records in _records(session, release):
+        for row in _rows(release, records):
+            writer.writerow([row[c] for c in COLUMNS])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -137,13 +155,11 @@ async def stream_csv(session: AsyncSession, query: Select[Any]) -> AsyncIterator
     yield buffer.getvalue()
 
 
-async def stream_ndjson(session: AsyncSession, query: Select[Any]) -> AsyncIterator[str]:
-    chunk: list[str] = []
-    result = await session.stream(query.execution_options(yield_per=1000))
-    async for record in result:
-        chunk.append(json.dumps(_row(record), separators=(",", ":")))
-        if len(chunk) >= 500:
-            yield "\n".join(chunk) + "\n"
-            chunk = []
-    if chunk:
-        yield "\n".join(chunk) + "\n"
+async def stream_ndjson(session: AsyncSession, release: Release) -> AsyncIterator[str]:
+    async for records in _records(session, release):
+        lines = [
+            json.dumps({c: row[c] for c in COLUMNS}, separators=(",", ":"))
+            for row in _rows(release, records)
+        ]
+        if lines:
+            yield "\n".join(lines) + "\n"

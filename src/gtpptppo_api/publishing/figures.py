@@ -1,11 +1,18 @@
-"""The public version of a report's figures: de-identified aggregates only, small cells
-suppressed with complementary suppression (the mechanism of the analysts' statistics), and
-no narrative field the sub-task-force marked internal.
+"""The public version of a report's figures: de-identified aggregates only, every count
+published by cell key perturbation (``disclosure``), and no narrative field the
+sub-task-force marked internal.
 
-What is shown, and so what the suppression protects: Table 1 (year x age group x sex), the
-tables by region, by service and by exploitation type, and the grand total. Per-year totals,
-the merged-record count, the reconciliation against live data, the transitions (names of
+What is shown: Table 1 (year x age group x sex), the tables by region, by service and by
+exploitation type, and the grand total, each count perturbed from its own cell key (the
+total as a cell of its own). Every row of each table is listed, so a hidden count (under
+the threshold, or none at all) looks the same either way. The same cell gets the same value
+in every report and in the analysts' statistics: a province's table by region and its
+regencies' own reports agree, so subtracting them gives nothing. Per-year totals, the
+merged-record count, the reconciliation against live data, the transitions (names of
 officials) and the other domains' sections stay internal.
+
+The perturbed tables are computed once, when the report is published, and stored with the
+publication: what the public saw is what is kept.
 """
 
 from __future__ import annotations
@@ -14,9 +21,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from gtpptppo_api.statistics.suppression import suppress
+from gtpptppo_api.cases.models import ExploitationType, ServiceType
+from gtpptppo_api.disclosure.control import Control
 
-# Table 1 of the seed, in its order: adult female, adult male, child female, child male.
+# Table 1 of Permen PPPA 10/2012, in its order: adult female, adult male, child female,
+# child male.
 TABLE_1_ROWS: tuple[tuple[str | None, str | None], ...] = (
     ("adult", "female"),
     ("adult", "male"),
@@ -26,62 +35,95 @@ TABLE_1_ROWS: tuple[tuple[str | None, str | None], ...] = (
 NARRATIVE_FIELDS = ("activities", "obstacles", "recommendations")
 
 
-def _hide_small(value: int | None, threshold: int) -> int | None:
-    return None if value is not None and 0 < value < threshold else value
-
-
-def table_1(victims: Mapping[str, Any], years: list[int], threshold: int) -> dict[str, Any]:
-    """Table 1 with small cells hidden (``None``); hidden cells are never alone on a line.
-
-    The grand total is shown only if it cannot give a hidden cell away: with one hidden
-    cell in the table it would, so it is hidden too (as it is when under the threshold).
-    """
-    cells = [dict(cell) for cell in victims["cells"] if cell["count"]]
-    hidden = suppress(cells, ["year", "age_group", "sex"], threshold)
-    found = {(c["year"], c["age_group"], c["sex"]): c["count"] for c in cells}
+def table_1(victims: Mapping[str, Any], years: list[int], control: Control) -> dict[str, Any]:
+    """Table 1 with every count perturbed (``None``: under the threshold, or none)."""
+    found = {
+        (c["year"], c["age_group"], c["sex"]): (int(c["count"]), int(c.get("key", 0)))
+        for c in victims["cells"]
+    }
     rows = list(TABLE_1_ROWS) + sorted(
-        {(c["age_group"], c["sex"]) for c in cells} - set(TABLE_1_ROWS),
+        {(age, sex) for _, age, sex in found} - set(TABLE_1_ROWS),
         key=lambda key: (str(key[0]), str(key[1])),
     )
-    total: int | None = int(victims["total"])
-    if hidden == 1 or _hide_small(total, threshold) is None:
-        total = None
+    counts = [
+        [control.value(*found.get((year, age_group, sex), (0, 0))) for year in years]
+        for age_group, sex in rows
+    ]
+    total = control.value(int(victims["total"]), int(victims.get("total_key", 0)))
     return {
         "years": years,
         "rows": [
-            {
-                "age_group": age_group,
-                "sex": sex,
-                "counts": [found.get((year, age_group, sex), 0) for year in years],
-            }
-            for age_group, sex in rows
+            {"age_group": age_group, "sex": sex, "counts": row}
+            for (age_group, sex), row in zip(rows, counts, strict=True)
         ],
         "total": total,
-        "hidden": hidden + (1 if total is None and victims["total"] else 0),
+        "hidden": sum(value is None for row in counts for value in row) + (total is None),
     }
 
 
-def one_way(items: list[Mapping[str, Any]], key: str, threshold: int) -> tuple[list[Any], int]:
-    """A one-way table (by region, service or exploitation type) with small cells hidden;
-    the table is one line, so a hidden cell always has company."""
-    cells = [dict(item) for item in items if item["count"]]
-    hidden = suppress(cells, [key], threshold)
-    return cells, hidden
+def one_way(
+    items: list[Mapping[str, Any]], key: str, domain: list[Any], control: Control
+) -> tuple[list[dict[str, Any]], int]:
+    """A one-way table (by region, service or exploitation type) over every value of its
+    ``domain``, each count perturbed."""
+    found = {item[key]: item for item in items}
+    cells = []
+    for value in domain:
+        item = found.get(value, {})
+        cells.append(
+            {key: value, "count": control.value(int(item.get("count", 0)), int(item.get("key", 0)))}
+        )
+    return cells, sum(cell["count"] is None for cell in cells)
+
+
+def perturbed_tables(
+    figures: Mapping[str, Any],
+    years: list[int],
+    region: tuple[str, str],
+    control: Control,
+) -> dict[str, Any]:
+    """The victims' tables of a report version as the public sees them (``region``: the
+    report's own region code and name)."""
+    victims = figures["victims"]
+    table = table_1(victims, years, control)
+    names = dict([region])
+    for row in (figures.get("completeness") or {}).get("rows", []):
+        names[row["region_code"]] = row["region_name"]
+    for item in victims["by_region"]:
+        names.setdefault(item["region_code"], item.get("region_name", ""))
+    # every region below, any other region holding cases, or the region itself alone
+    below = sorted(
+        set(names) - {region[0]} | {item["region_code"] for item in victims["by_region"]}
+    )
+    below = below or [region[0]]
+    by_region, hidden_region = one_way(victims["by_region"], "region_code", below, control)
+    services = sorted(member.value for member in ServiceType)
+    types = sorted(member.value for member in ExploitationType)
+    by_service, hidden_service = one_way(victims["by_service"], "service", services, control)
+    by_type, hidden_type = one_way(
+        victims["by_exploitation_type"], "exploitation_type", types, control
+    )
+    return {
+        "table_1": table,
+        "by_region": [
+            {**cell, "region_name": names.get(cell["region_code"], "")} for cell in by_region
+        ],
+        "by_service": by_service,
+        "by_exploitation_type": by_type,
+        "hidden_cells": table["hidden"] + hidden_region + hidden_service + hidden_type,
+        "threshold": control.threshold,
+        "disclosure_control": control.describe(),
+    }
 
 
 def public_figures(
     figures: Mapping[str, Any],
-    years: list[int],
+    tables: Mapping[str, Any],
     internal: Mapping[int, set[str]],
-    threshold: int,
 ) -> dict[str, Any]:
-    """The publishable figures of a report version (``internal``: per sub-task-force id, the
-    narrative fields marked internal)."""
-    victims = figures["victims"]
-    table = table_1(victims, years, threshold)
-    by_region, hidden_region = one_way(victims["by_region"], "region_code", threshold)
-    by_service, hidden_service = one_way(victims["by_service"], "service", threshold)
-    by_type, hidden_type = one_way(victims["by_exploitation_type"], "exploitation_type", threshold)
+    """The publishable figures of a report version: its stored perturbed ``tables``, the
+    narratives less what is marked internal (``internal``: per sub-task-force id, the
+    narrative fields marked so), and which reports of the level below are in."""
     narratives = []
     for narrative in figures.get("narratives", []):
         kept = internal.get(narrative["sub_task_force_id"], set())
@@ -95,14 +137,7 @@ def public_figures(
         )
     completeness = copy.deepcopy(figures.get("completeness") or {"rows": []})
     return {
-        "threshold": threshold,
-        "table_1": table,
-        "by_region": [
-            {k: c[k] for k in ("region_code", "region_name", "count")} for c in by_region
-        ],
-        "by_service": by_service,
-        "by_exploitation_type": by_type,
-        "hidden_cells": table["hidden"] + hidden_region + hidden_service + hidden_type,
+        **tables,
         "narratives": narratives,
         "completeness": {
             "expected": completeness.get("expected"),

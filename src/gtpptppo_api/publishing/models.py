@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gtpptppo_api.db.base import Base, utcnow
+from gtpptppo_api.db.base import Base, JSONType, utcnow
 
 
 class ReportPublication(Base):
     """A forwarded report made public by its chair. Withdrawing it deletes the row (the
-    audit log keeps both steps); the public pages show only reports that have one."""
+    audit log keeps both steps); the public pages show only reports that have one.
+
+    It names the version it publishes (``version``): a later version of the report becomes
+    public only when the chair publishes again. ``figures``: the version's victims' tables
+    as published, perturbed (``publishing.figures``), kept as the public saw them."""
 
     __tablename__ = "report_publication"
 
@@ -23,3 +28,5 @@ class ReportPublication(Base):
     published_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
     published_by_name: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int | None] = mapped_column()
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from gtpptppo_api.auth.deps import ReportReader, ReportWriter
 from gtpptppo_api.db.session import SessionDep
@@ -16,13 +16,16 @@ async def publish_report(
     body: PublicationCreate,
     session: SessionDep,
     caller: ReportWriter,
+    request: Request,
     response: Response,
 ) -> PublicationRead:
-    """The chair reports to the community (2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6): a forwarded
-    report is published, de-identified and with small cells suppressed, at ``url`` (no token
-    needed), and announced in its region's Atom feed. Taken by the task force's own
-    secretariat naming the serving chair; 409 unless forwarded or received."""
-    result = await service.publish(session, caller, report_id, body)
+    """The chair reports to the community (2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6): the forwarded
+    version of the report is published, de-identified and its counts perturbed by cell key,
+    at ``url`` (no token needed), and announced in its region's Atom feed. Taken by the task
+    force's own secretariat naming the serving chair; 409 unless forwarded or received, or
+    when that version is already published. A later version (returned, regenerated and
+    forwarded again) is public only once published again."""
+    result = await service.publish(session, caller, report_id, body, request.app.state.disclosure)
     response.headers["Location"] = f"/api/v1/reports/{report_id}/publication"
     return result
 

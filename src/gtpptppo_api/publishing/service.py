@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.db.base import utcnow
+from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.errors import Conflict, NotFound
 from gtpptppo_api.members.models import MemberRole
 from gtpptppo_api.partners import service as partners
-from gtpptppo_api.publishing.figures import public_figures
+from gtpptppo_api.publishing.figures import perturbed_tables, public_figures
 from gtpptppo_api.publishing.models import ReportPublication
 from gtpptppo_api.publishing.schemas import PublicationCreate, PublicationRead
 from gtpptppo_api.regions import service as regions
@@ -80,9 +82,18 @@ async def get(session: AsyncSession, caller: Caller, report_id: int) -> Publicat
 
 
 async def publish(
-    session: AsyncSession, caller: Caller, report_id: int, body: PublicationCreate
+    session: AsyncSession,
+    caller: Caller,
+    report_id: int,
+    body: PublicationCreate,
+    control: Control,
 ) -> PublicationRead:
-    """The chair publishes the forwarded report to the community."""
+    """The chair publishes the forwarded report's version to the community.
+
+    The publication names that version and keeps its tables perturbed as published. A
+    later version (the report returned, regenerated and forwarded again) becomes public
+    only when the chair publishes again; publishing the version already public is a 409.
+    """
     report = await reports.get_visible(session, caller, report_id)
     task_force = await _task_force(session, report)
     if report.state not in FROZEN or report.frozen_version is None:
@@ -92,23 +103,36 @@ async def publish(
         )
     reports.check_level(caller, task_force, Level.own, RULE)
     await reports.check_serving(session, task_force, body.acting_member_id, MemberRole.chair, RULE)
-    if await _publication(session, report.id) is not None:
-        raise Conflict(f"Report {report.id} is already published.")
-    publication = ReportPublication(
-        report_id=report.id,
-        task_force_id=task_force.id,
-        acting_member_id=body.acting_member_id,
-        published_by_token_id=caller.token_id,
-        published_by_name=caller.name,
+    publication = await _publication(session, report.id)
+    if publication is not None and publication.version == report.frozen_version:
+        raise Conflict(f"Version {publication.version} of report {report.id} is already published.")
+    before = read(publication, task_force.region_code) if publication is not None else None
+    version = await reports.version(session, report, report.frozen_version)
+    tables = perturbed_tables(
+        version.figures, report.years, (task_force.region_code, task_force.region_name), control
     )
-    session.add(publication)
+    if publication is None:
+        publication = ReportPublication(report_id=report.id, task_force_id=task_force.id)
+        session.add(publication)
+    publication.acting_member_id = body.acting_member_id
+    publication.published_by_token_id = caller.token_id
+    publication.published_by_name = caller.name
+    publication.published_at = utcnow()
+    publication.version = version.number
+    publication.figures = tables
     try:
         await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"Report {report.id} was just published by another request.") from exc
     result = read(publication, task_force.region_code)
     await audit.record(
-        session, caller, action="publish", entity_type="report", entity_id=report.id, after=result
+        session,
+        caller,
+        action="publish",
+        entity_type="report",
+        entity_id=report.id,
+        before=before,
+        after=result,
     )
     return result
 
@@ -146,8 +170,8 @@ class Published:
 
 
 async def published(session: AsyncSession, report_id: int) -> Published:
-    """A published report whose forwarded version stands; 404 for anything else (unknown,
-    unpublished, or sent back for revision since)."""
+    """A published report, in the version its chair published; 404 for anything else
+    (unknown, unpublished, or sent back for revision since)."""
     report = await session.get(Report, report_id)
     publication = await _publication(session, report_id) if report else None
     if (
@@ -157,7 +181,8 @@ async def published(session: AsyncSession, report_id: int) -> Published:
         or report.frozen_version is None
     ):
         raise NotFound(f"No published report {report_id}.")
-    version = await reports.version(session, report, report.frozen_version)
+    number = publication.version or report.frozen_version
+    version = await reports.version(session, report, number)
     return Published(report, publication, await _task_force(session, report), version)
 
 
@@ -172,10 +197,19 @@ async def _internal_marks(session: AsyncSession, report: Report) -> dict[int, se
     return {unit: set(fields or []) for unit, fields in rows}
 
 
-async def public_document(session: AsyncSession, report_id: int, threshold: int) -> dict[str, Any]:
-    """What the public report page shows: identity, and the de-identified figures."""
+async def public_document(
+    session: AsyncSession, report_id: int, control: Control
+) -> dict[str, Any]:
+    """What the public report page shows: identity, and the de-identified figures (the
+    tables stored when it was published; computed now for a publication that has none)."""
     found = await published(session, report_id)
     report, task_force = found.report, found.task_force
+    tables = found.publication.figures or perturbed_tables(
+        found.version.figures,
+        report.years,
+        (task_force.region_code, task_force.region_name),
+        control,
+    )
     return {
         "report": {
             "id": report.id,
@@ -193,10 +227,7 @@ async def public_document(session: AsyncSession, report_id: int, threshold: int)
             "published_at": found.publication.published_at.isoformat(),
         },
         "figures": public_figures(
-            found.version.figures,
-            report.years,
-            await _internal_marks(session, report),
-            threshold,
+            found.version.figures, tables, await _internal_marks(session, report)
         ),
     }
 

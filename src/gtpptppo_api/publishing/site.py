@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from gtpptppo_api.charts import render as charts
 from gtpptppo_api.charts import service as structures
 from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.publishing import feeds, render, service
 
 router = APIRouter(prefix="/public", tags=["public site"])
@@ -28,9 +29,9 @@ def cached(request: Request, content: bytes, media_type: str, **headers: str) ->
     return Response(content, media_type=media_type, headers=common)
 
 
-def _threshold(request: Request) -> int:
-    threshold: int = request.app.state.settings.suppression_threshold
-    return threshold
+def _control(request: Request) -> Control:
+    control: Control = request.app.state.disclosure
+    return control
 
 
 def _html(description: str) -> dict[int | str, dict[str, object]]:
@@ -65,7 +66,7 @@ async def public_region(region_code: str, request: Request, session: SessionDep)
     responses={200: {"content": {"application/pdf": {}}, "description": "The public report."}},
 )
 async def public_report_pdf(report_id: int, request: Request, session: SessionDep) -> Response:
-    document = await service.public_document(session, report_id, _threshold(request))
+    document = await service.public_document(session, report_id, _control(request))
     html = render.page("report.html.j2", **document)
     content = await asyncio.to_thread(render.report_pdf, html)
     return cached(
@@ -79,11 +80,11 @@ async def public_report_pdf(report_id: int, request: Request, session: SessionDe
 @router.get(
     "/reports/{report_id}",
     response_class=Response,
-    responses=_html("A published report: de-identified, small cells suppressed."),
+    responses=_html("A published report: de-identified, counts perturbed by cell key."),
 )
 async def public_report(report_id: int, request: Request, session: SessionDep) -> Response:
     """The published report; 404 unless forwarded and published by its chair."""
-    document = await service.public_document(session, report_id, _threshold(request))
+    document = await service.public_document(session, report_id, _control(request))
     return cached(request, render.page("report.html.j2", **document).encode(), HTML)
 
 

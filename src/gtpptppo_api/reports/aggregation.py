@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -69,6 +69,10 @@ def _counted_label(member: enum.Enum) -> str:
     return f"{type(member).__name__}_{member.value}"
 
 
+def _key_label(member: enum.Enum) -> str:
+    return f"key_{_counted_label(member)}"
+
+
 def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     """The cases without a NIK (each a victim of its own) counted per finest cell by full
     region code, with a count per service and per exploitation type from the bit sets.
@@ -86,8 +90,15 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
         select(
             *cell,
             func.count().label("records"),
+            func.sum(Case.record_key).label("key"),
             *[
                 func.sum(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
+                for member, mask in COUNTED_MEMBERS
+            ],
+            *[
+                func.sum(case((_has(mask, member), Case.record_key), else_=0)).label(
+                    _key_label(member)
+                )
                 for member, mask in COUNTED_MEMBERS
             ],
         )
@@ -117,63 +128,116 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
     where = statistics.case_filters(root, first, last)
     scan = plain_cells_query(root, years)
-    nik_cells = (
+    keys = statistics.victim_keys_query()
+    # per finest cell and victim: its cases, and its record key (a shared victim's from
+    # ``victim_keys_query``: the same in every cell and every query)
+    per_victim = (
         select(
             *finest,
-            func.count(distinct(Case.victim_key)).label("victims"),
+            Case.victim_key,
             func.count().label("records"),
+            func.min(Case.record_key).label("own_key"),
         )
         .where(*where, Case.nik_index.is_not(None))
-        .group_by(*finest)
+        .group_by(*finest, Case.victim_key)
+        .subquery("per_victim")
     )
+    victim_key = func.coalesce(keys.c.record_key, per_victim.c.own_key)
+    cell_columns = [per_victim.c[name] for name in ("year", "age_group", "sex", "region")]
+    nik_cells = (
+        select(
+            *cell_columns,
+            func.count().label("victims"),
+            func.sum(per_victim.c.records).label("records"),
+            func.sum(victim_key).label("key"),
+        )
+        .outerjoin_from(per_victim, keys, keys.c.victim_key == per_victim.c.victim_key)
+        .group_by(*cell_columns)
+    )
+    # per victim over the whole subtree: whether it received each service / suffered each
+    # type, and its key
+    per_nik_victim = (
+        select(
+            Case.victim_key,
+            func.min(Case.record_key).label("own_key"),
+            *[
+                func.max(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
+                for member, mask in COUNTED_MEMBERS
+            ],
+        )
+        .where(*where, Case.nik_index.is_not(None))
+        .group_by(Case.victim_key)
+        .subquery("per_nik_victim")
+    )
+    nik_key = func.coalesce(keys.c.record_key, per_nik_victim.c.own_key)
     nik_counted = select(
         *[
-            func.count(distinct(case((_has(mask, member), Case.victim_key)))).label(
+            func.coalesce(func.sum(per_nik_victim.c[_counted_label(member)]), 0).label(
                 _counted_label(member)
             )
-            for member, mask in COUNTED_MEMBERS
-        ]
-    ).where(*where, Case.nik_index.is_not(None))
+            for member, _ in COUNTED_MEMBERS
+        ],
+        *[
+            func.coalesce(
+                func.sum(case((per_nik_victim.c[_counted_label(member)] == 1, nik_key), else_=0)),
+                0,
+            ).label(_key_label(member))
+            for member, _ in COUNTED_MEMBERS
+        ],
+    ).outerjoin_from(per_nik_victim, keys, keys.c.victim_key == per_nik_victim.c.victim_key)
 
     below = _region_below(root)
-    finest_cells: dict[tuple[Any, ...], int] = defaultdict(int)
-    counted: dict[str, int] = dict.fromkeys((_counted_label(m) for m, _ in COUNTED_MEMBERS), 0)
+    # per finest cell: (victims, key sum)
+    finest_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    labels = [_counted_label(m) for m, _ in COUNTED_MEMBERS] + [
+        _key_label(m) for m, _ in COUNTED_MEMBERS
+    ]
+    counted: dict[str, int] = dict.fromkeys(labels, 0)
     records = 0
     for row in await session.execute(scan):
-        key = (row.year, _plain(row.age_group), _plain(row.sex), below(row.region))
-        finest_cells[key] += row.records
+        found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), below(row.region))]
+        found[0] += row.records
+        found[1] += int(row.key)
         records += row.records
         for name in counted:
             counted[name] += int(getattr(row, name))
     for row in await session.execute(nik_cells):
-        finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)] += row.victims
-        records += row.records
+        found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)]
+        found[0] += row.victims
+        found[1] += int(row.key)
+        records += int(row.records)
     for name, value in (await session.execute(nik_counted)).one()._mapping.items():
-        counted[name] += int(value)
-    cells: dict[tuple[Any, ...], int] = defaultdict(int)
-    regions: dict[str, int] = defaultdict(int)
-    for key, count in finest_cells.items():
-        cells[key[:3]] += int(count)
-        regions[key[3]] += int(count)
+        counted[name] += int(value or 0)
+    cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (count, key_sum) in finest_cells.items():
+        for target in (cells[key[:3]], regions[key[3]]):
+            target[0] += int(count)
+            target[1] += key_sum
     names = {code: name for code, name in await session.execute(select(Region.code, Region.name))}
-    total = sum(cells.values())
+    total = sum(count for count, _ in cells.values())
     result: dict[str, Any] = {
         "cells": [
-            {"year": year, "age_group": age_group, "sex": sex, "count": count}
-            for (year, age_group, sex), count in sorted(cells.items())
+            {"year": year, "age_group": age_group, "sex": sex, "count": count, "key": key}
+            for (year, age_group, sex), (count, key) in sorted(cells.items())
         ],
         "by_region": [
-            {"region_code": code, "region_name": names.get(code, ""), "count": count}
-            for code, count in sorted(regions.items())
+            {"region_code": code, "region_name": names.get(code, ""), "count": count, "key": key}
+            for code, (count, key) in sorted(regions.items())
         ],
     }
     for table, field, enum_, _ in COUNTED:
         result[table] = [
-            {field: member.value, "count": counted[_counted_label(member)]}
+            {
+                field: member.value,
+                "count": counted[_counted_label(member)],
+                "key": counted[_key_label(member)],
+            }
             for member in sorted(enum_, key=lambda m: str(m.value))
             if counted[_counted_label(member)]
         ]
     result["total"] = total
+    result["total_key"] = sum(key for _, key in cells.values())
     result["merged_records"] = records - total
     return result
 

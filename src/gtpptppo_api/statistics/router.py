@@ -33,9 +33,14 @@ async def victim_statistics(
 ) -> VictimStatistics:
     """Victims over the region's whole subtree; ``region`` groups by the level below it.
 
-    Victims, not records: the same NIK identified in the same year counts once. For
-    analysts, cells under the suppression threshold are hidden with enough complementary
-    cells that no hidden value can be recovered from published totals.
+    Victims, not records: the same NIK identified in the same year counts once.
+
+    For analysts every count is published by cell key perturbation (``disclosure_control``):
+    the table lists every combination of its groups, each count is perturbed from its
+    cell's key, and counts under the threshold (zeros included) are null, so a null says
+    "fewer than the threshold, perhaps none". The total is a cell of its own, perturbed
+    likewise, not a sum of the cells; the same cell has the same value in every request.
+    Other roles (the task forces' chain, national administrators) get exact counts.
     """
     result = await service.victim_statistics(
         session,
@@ -44,6 +49,6 @@ async def victim_statistics(
         from_year=from_year,
         to_year=to_year,
         group_by=group_by or [],
-        threshold=request.app.state.settings.suppression_threshold,
+        control=request.app.state.disclosure,
     )
     return VictimStatistics(**result)

@@ -1,28 +1,46 @@
-"""Victim counts, grouped in SQL over a region's whole subtree (DESIGN rule 9, Table 1).
+"""Victim counts, grouped in SQL over a region's whole subtree (Permen PPPA 10/2012 Table 1).
 
 Statistics count victims, not records: cases with the same NIK (matched through the blind
 index) identified in the same year count once, even across centres (``victim_key``).
 A case with several exploitation types or services counts once under each of them.
+
+Beside each count, its cell's key sum: the record keys of its victims (a shared victim's key
+is the smallest record key among its cases). For analysts every cell, totals included, is
+published by cell key perturbation (``disclosure``); see ``docs/disclosure-control.md``.
 """
 
 from __future__ import annotations
 
+import enum
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, distinct, false, func, select, true
+from sqlalchemy import Select, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases.models import Case, CaseCell, CaseExploitation, CaseService
+from gtpptppo_api.cases.models import (
+    AgeGroup,
+    Case,
+    CaseCell,
+    CaseExploitation,
+    CaseService,
+    ExploitationType,
+    ServiceType,
+    Sex,
+)
 from gtpptppo_api.db.planner import by_index
+from gtpptppo_api.disclosure.control import EXACT, Control
 from gtpptppo_api.errors import Forbidden, ValidationFailed
 from gtpptppo_api.regions import service as regions
-from gtpptppo_api.statistics.suppression import suppress
 
 GROUPS = ("year", "age_group", "sex", "region", "exploitation_type", "service")
 MULTI_VALUED = frozenset({"exploitation_type", "service"})
+# A perturbed table lists every combination of its groups (an absent one would say "none"):
+# past this many cells, the request is refused.
+MAX_PERTURBED_CELLS = 20_000
 
 
 def parse_group_by(values: Sequence[str]) -> list[str]:
@@ -76,10 +94,8 @@ def case_filters(
     return clauses
 
 
-def _grouped(
-    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None, *counts: Any
-) -> Select[Any]:
-    columns: dict[str, Any] = {
+def _columns(root: str) -> dict[str, Any]:
+    return {
         "year": Case.identified_year,
         "age_group": Case.age_group,
         "sex": Case.sex,
@@ -87,32 +103,47 @@ def _grouped(
         "exploitation_type": CaseExploitation.exploitation_type,
         "service": CaseService.service_type,
     }
+
+
+def _grouped(
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    *counts: Any,
+    by: Sequence[Any] = (),
+) -> Select[Any]:
+    """Cases of the scope, grouped by ``groups`` (and the columns ``by``), with ``counts``."""
+    columns = _columns(root)
     labelled = [columns[g].label(g) for g in groups]
-    query = select(*labelled, *counts).select_from(Case)
+    query = select(*labelled, *by, *counts).select_from(Case)
     if "exploitation_type" in groups:
         query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
     if "service" in groups:
         query = query.join(CaseService, CaseService.case_id == Case.id)
     query = query.where(*case_filters(root, from_year, to_year))
-    if labelled:
-        query = query.group_by(*labelled)
+    if labelled or by:
+        query = query.group_by(*labelled, *by)
     return query
 
 
 def records_query(
     root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
 ) -> Select[Any]:
-    """Per cell: its cases, and those that are a victim of their own (key not shared).
+    """Per cell: its cases, those that are a victim of their own (key not shared), and the
+    sum of those ones' record keys.
 
     A plain count, which the database does by hashing the cells: no sort of the cases.
     """
+    single = Case.victim_shared.is_(false())
     return _grouped(
         root,
         groups,
         from_year,
         to_year,
         func.count().label("records"),
-        func.count().filter(Case.victim_shared.is_(false())).label("single"),
+        func.count().filter(single).label("single"),
+        func.coalesce(func.sum(Case.record_key).filter(single), 0).label("single_key"),
     )
 
 
@@ -136,6 +167,7 @@ def cells_query(
         *labelled,
         records.label("records"),
         func.coalesce(func.sum(CaseCell.single), 0).label("single"),
+        func.coalesce(func.sum(CaseCell.single_key), 0).label("single_key"),
     ).where(*case_filters(root, from_year, to_year, CaseCell.region_code, CaseCell.year))
     if labelled:
         # a cell whose cases have all moved elsewhere stays, at zero: not a group
@@ -143,24 +175,123 @@ def cells_query(
     return query
 
 
+def victim_keys_query() -> Any:
+    """Each shared victim's record key: the smallest of its cases' (so the same victim has
+    the same key in every cell and every query)."""
+    return (
+        select(Case.victim_key, func.min(Case.record_key).label("record_key"))
+        .where(Case.victim_shared == true())
+        .group_by(Case.victim_key)
+        .subquery("victim_record_key")
+    )
+
+
 def shared_victims_query(
     root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
 ) -> Select[Any]:
-    """Per cell: the victims among the cases whose key is shared, each counted once."""
-    query = _grouped(
-        root, groups, from_year, to_year, func.count(distinct(Case.victim_key)).label("victims")
-    )
+    """Per cell: the victims among the cases whose key is shared, each counted once, and
+    the sum of their keys."""
     # ``= true``, the partial index's own condition, so that both databases take it
-    return query.where(Case.victim_shared == true())
+    per_victim = (
+        _grouped(root, groups, from_year, to_year, by=[Case.victim_key])
+        .where(Case.victim_shared == true())
+        .subquery("per_victim")
+    )
+    keys = victim_keys_query()
+    cell = [per_victim.c[g] for g in groups]
+    query = select(
+        *cell,
+        func.count().label("victims"),
+        func.coalesce(func.sum(keys.c.record_key), 0).label("victims_key"),
+    ).join_from(per_victim, keys, keys.c.victim_key == per_victim.c.victim_key)
+    return query.group_by(*cell) if cell else query
 
 
-def totals_query(root: str, from_year: int | None, to_year: int | None) -> Select[int, int]:
-    """Cases and victims of the whole scope (when cells overlap, their sums would not do)."""
-    return select(
-        func.count(),
-        func.count().filter(Case.victim_shared.is_(false()))
-        + func.count(distinct(Case.victim_key)).filter(Case.victim_shared.is_(true())),
-    ).where(*case_filters(root, from_year, to_year))
+Counted = tuple[int, int, int]  # (records, victims, key sum of the victims)
+
+
+async def _count(
+    session: AsyncSession,
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+) -> dict[tuple[Any, ...], Counted]:
+    """Per group (a tuple of its values): records, victims and the victims' key sum."""
+    counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
+    rows = (await session.execute(counted(root, groups, from_year, to_year))).all()
+    result = {
+        tuple(_plain(v) for v in row[: len(groups)]): (
+            int(row.records),
+            int(row.single),
+            int(row.single_key),
+        )
+        for row in rows
+    }
+    # Cases whose key is shared are counted apart; when every group's cases are all single
+    # (the same snapshot), there are none in these groups, and nothing to ask.
+    if any(records != single for records, single, _ in result.values()):
+        async with by_index(session):  # the few shared cases, from their partial index
+            shared_rows = await session.execute(
+                shared_victims_query(root, groups, from_year, to_year)
+            )
+        for row in shared_rows:
+            cell = tuple(_plain(v) for v in row[: len(groups)])
+            records, single, key = result.get(cell, (0, 0, 0))
+            result[cell] = (records, single + row.victims, key + int(row.victims_key))
+    return result
+
+
+async def _domain(
+    session: AsyncSession, root: str, group: str, from_year: int | None, to_year: int | None
+) -> list[Any]:
+    """Every value a group can take in a perturbed table (present or not)."""
+    if group == "year":
+        first, last = from_year, to_year
+        if first is None or last is None:
+            # the years the service holds anywhere: no scope's own first case shows
+            low, high = (
+                await session.execute(
+                    select(func.min(CaseCell.year), func.max(CaseCell.year)).where(
+                        CaseCell.records > 0
+                    )
+                )
+            ).one()
+            if low is None:
+                return []
+            first = low if first is None else first
+            last = high if last is None else last
+        return list(range(first, last + 1))
+    if group == "region":
+        below = [region.code for region in await regions.children(session, root)]
+        return sorted(below if root == regions.NATIONAL else {root, *below})
+    members: dict[str, type[enum.Enum]] = {
+        "age_group": AgeGroup,
+        "sex": Sex,
+        "exploitation_type": ExploitationType,
+        "service": ServiceType,
+    }
+    return sorted(member.value for member in members[group])
+
+
+async def _every_cell(
+    session: AsyncSession,
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+) -> list[tuple[Any, ...]]:
+    domains = [await _domain(session, root, g, from_year, to_year) for g in groups]
+    size = 1
+    for domain in domains:
+        size *= len(domain)
+    if size > MAX_PERTURBED_CELLS:
+        raise ValidationFailed.field(
+            "group_by",
+            f"{size} cells: a perturbed table holds at most {MAX_PERTURBED_CELLS}; "
+            "narrow the years or the groups",
+        )
+    return list(itertools.product(*domains))
 
 
 async def victim_statistics(
@@ -171,54 +302,44 @@ async def victim_statistics(
     from_year: int | None,
     to_year: int | None,
     group_by: Sequence[str],
-    threshold: int,
+    control: Control,
 ) -> dict[str, Any]:
-    """Counts of victims per cell; for analysts, small cells are suppressed."""
+    """Counts of victims per cell and in total; for analysts, perturbed by cell key."""
     root = await resolve_scope(session, caller, region_code)
     if from_year is not None and to_year is not None and from_year > to_year:
         raise ValidationFailed.field("to_year", "must not precede from_year")
     groups = parse_group_by(group_by)
-    # A cell's victims: its cases that are a victim of their own, plus the distinct keys of
-    # those whose key is shared (the same NIK in the same year in another case too).
-    counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
-    rows = (await session.execute(counted(root, groups, from_year, to_year))).all()
-    shared: dict[tuple[Any, ...], int] = {}
-    # Cases whose key is shared are counted apart; when every group's cases are all single
-    # (the same snapshot), there are none in these groups, and nothing to ask.
-    if any(row.records != row.single for row in rows):
-        async with by_index(session):  # the few shared cases, from their partial index
-            shared_rows = await session.execute(
-                shared_victims_query(root, groups, from_year, to_year)
-            )
-        shared = {tuple(row[: len(groups)]): row.victims for row in shared_rows}
-    cells: list[dict[str, Any]] = []
-    for row in rows:
-        cell = tuple(row[: len(groups)])
-        cells.append(
-            {
-                **{g: _plain(v) for g, v in zip(groups, cell, strict=True)},
-                "count": row.single + shared.get(cell, 0),
-            }
-        )
-    cells.sort(key=lambda c: tuple(c[g] for g in groups))
-    if MULTI_VALUED & set(groups):
-        # cells overlap (a case under each of its types): count the totals apart
-        records, victims = (await session.execute(totals_query(root, from_year, to_year))).one()
-    else:
-        # the cells partition the cases: the totals are their sums
-        records, victims = sum(r.records for r in rows), sum(c["count"] for c in cells)
-    merged: int | None = records - victims
-    suppressed = 0
-    if caller.role is Role.analyst:
-        suppressed = suppress(cells, groups, threshold)
-        if merged is not None and 0 < merged < threshold:
-            merged = None
+    perturbed = caller.role is Role.analyst
+    every = await _every_cell(session, root, groups, from_year, to_year) if perturbed else []
+    counted = await _count(session, root, groups, from_year, to_year)
+    # The total is a cell of its own (the scope, ungrouped), as an ungrouped request gets it.
+    whole = counted if not groups else await _count(session, root, [], from_year, to_year)
+    records, victims, key = whole.get((), (0, 0, 0))
+    cells = [
+        {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
+        for cell in (every if perturbed else sorted(counted))
+        for found in [counted.get(cell, (0, 0, 0))]
+    ]
+    if not perturbed:
+        for cell_ in cells:
+            del cell_["key"]
+        return {
+            "region_code": root,
+            "group_by": groups,
+            "cells": cells,
+            "total": victims,
+            "suppressed_cells": 0,
+            "merged_records": records - victims,
+            "disclosure_control": EXACT,
+        }
     return {
         "region_code": root,
         "group_by": groups,
         "cells": cells,
-        "suppressed_cells": suppressed,
-        "merged_records": merged,
+        "suppressed_cells": control.perturb_cells(cells),
+        "total": control.value(victims, key),
+        "merged_records": None,
+        "disclosure_control": control.describe(),
     }
 
 
