@@ -65,8 +65,9 @@ class Settings(BaseSettings):
     disclosure_ptable: str | None = Field(
         default=None,
         description=(
-            "Path of a perturbation table (CSV of pcv,ckey,pvalue, optionally gzipped); "
-            "unset: the ONS ptable_10_5_rule shipped with the service."
+            "The perturbation table: a shipped one by name (ptable_10_5_blur, the default; "
+            "ptable_10_5_rule, the ONS rounding table) or the path of a CSV of "
+            "pcv,ckey,pvalue (optionally gzipped)."
         ),
     )
     export_k: int = Field(

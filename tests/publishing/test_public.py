@@ -9,7 +9,10 @@ import xml.etree.ElementTree as ET
 import httpx
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from gtpptppo_api.cases.models import Case
+from gtpptppo_api.disclosure.ptable import load
 from tests.helpers import error_fields, problem
 from tests.publishing.support import (
     INTERNAL_OBSTACLE,
@@ -19,6 +22,8 @@ from tests.publishing.support import (
     REGION,
     SECRET_NAME,
     SECRET_NIK,
+    SEEDED,
+    THRESHOLD,
     Counts,
     forwarded_report,
     narrative,
@@ -142,9 +147,12 @@ async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
     assert parsed.counts, "the page shows counts"
     assert not [c for c in parsed.counts if small(c)]
     assert "×" in parsed.counts  # the small cells are there, hidden
-    # Table 1 (11, 7, 3, 2): 11 is published as 10, the others fall under the threshold
-    assert parsed.counts[:4] == ["10", "×", "×", "×"]
-    assert "25" in parsed.counts  # the total, 23, perturbed as a cell of its own
+    # Table 1 (11, 7, 3, 2), each perturbed from its cell key; the total (23) as a cell of
+    # its own
+    expected = await perturbed_table_1(session)
+    assert parsed.counts[:4] == expected[:4]
+    assert parsed.counts[4] == expected[4]
+    assert parsed.counts[2:4] == ["×", "×"]
     for secret in (SECRET_NAME, SECRET_NIK[:10], "0812000000", PARTNER_CONTACT, INTERNAL_OBSTACLE):
         assert secret not in page.text
     assert PUBLIC_ACTIVITY in text
@@ -162,6 +170,28 @@ async def test_public_html_and_pdf_hold_no_personal_field_and_no_small_cell(
     assert PUBLIC_ACTIVITY in pdf_text
     for secret in (SECRET_NAME, SECRET_NIK[:10], PARTNER_CONTACT, INTERNAL_OBSTACLE):
         assert secret not in pdf_text
+
+
+async def perturbed_table_1(session) -> list[str]:
+    """Table 1's four rows and its total as the default ptable publishes them, from the
+    cases' record keys (× under the threshold)."""
+    rows = (
+        await session.execute(
+            select(Case.age_group, Case.sex, func.count(), func.sum(Case.record_key)).group_by(
+                Case.age_group, Case.sex
+            )
+        )
+    ).all()
+    found = {(age.value, sex.value): (n, key) for age, sex, n, key in rows}
+    ptable = load()
+
+    def shown(count: int, key: int) -> str:
+        value = ptable.perturbed(count, key)
+        return str(value) if value >= THRESHOLD else "×"
+
+    cells = [shown(*found[row]) for row in SEEDED]
+    total = shown(sum(n for n, _ in found.values()), sum(k for _, k in found.values()))
+    return [*cells, total]
 
 
 async def test_marking_a_field_internal_after_publication_hides_it(

@@ -1,7 +1,7 @@
 """Cell key perturbation: the published value of a count, from its cell key and a ptable.
 
 The method of the Australian Bureau of Statistics' TableBuilder and of the Office for
-National Statistics (Census 2021), as its package ``cell-key-perturbation`` applies it:
+National Statistics (Census 2021), as the ONS package ``cell-key-perturbation`` applies it:
 
 - every case gets a random *record key* in ``0..key_range-1`` when it is stored, kept for
   life (``victim_case.record_key``);
@@ -30,8 +30,18 @@ from pathlib import Path
 # Record keys are drawn below this; a ptable's key range must divide it, so that a record
 # key modulo the key range is uniform too (the ONS derives its keys as an id modulo 4096).
 RECORD_KEY_SPACE = 4096
-DEFAULT_PTABLE = Path(__file__).with_name("ptable_10_5_rule.csv.gz")
-DEFAULT_NAME = "ptable_10_5_rule"
+# The ptables shipped with the service, by name: the ONS ``ptable_10_5_rule`` (counts under
+# 10 to 0, the rest rounded to base 5, the same for every cell key), and the default,
+# ``ptable_10_5_blur``: counts under 10 to 0, the rest rounded to base 5 stochastically by
+# the cell key (``blur_pvalue``), so that the threshold's edge is blurred too. The ONS
+# rounding lets interval arithmetic over nested tables pin counts under the threshold
+# (``tests/disclosure/test_attack.py``); the blurred one does not.
+SHIPPED = {
+    name: Path(__file__).with_name(f"{name}.csv.gz")
+    for name in ("ptable_10_5_rule", "ptable_10_5_blur")
+}
+DEFAULT_NAME = "ptable_10_5_blur"
+DEFAULT_PTABLE = SHIPPED[DEFAULT_NAME]
 # The ptable's rows past this count are reused (ONS: rows 501-750 for every larger count).
 FOLD_ABOVE, FOLD_BASE, FOLD_SPAN = 750, 501, 250
 
@@ -99,13 +109,24 @@ def _read(text: str, name: str) -> PTable:
     )
 
 
+def blur_pvalue(pcv: int, ckey: int) -> int:
+    """The default ptable's perturbation: 0 for a count under 10; above, the count plus
+    ``ckey % 5 - 2`` rounded down to base 5 (by -6..+2, 2 below the count on average),
+    so that a count of 10 or 11 may fall under the threshold and a shown 10 stands for 10
+    to 15."""
+    if pcv < 10:
+        return -pcv
+    return 5 * ((pcv + ckey % 5 - 2) // 5) - pcv
+
+
 @functools.cache
 def load(path: str | None = None) -> PTable:
-    """The ptable at ``path`` (a CSV of ``pcv,ckey,pvalue``, gzipped if it ends in .gz), or
-    the ONS ``ptable_10_5_rule`` shipped with the service; read once per process."""
-    source = Path(path) if path else DEFAULT_PTABLE
+    """A shipped ptable by name (``SHIPPED``), or the ptable at ``path`` (a CSV of
+    ``pcv,ckey,pvalue``, gzipped if it ends in .gz); unset: the default. Read once per
+    process."""
+    name = path or DEFAULT_NAME
+    source = SHIPPED.get(name) or Path(name)
     raw = source.read_bytes()
     if source.suffix == ".gz":
         raw = gzip.decompress(raw)
-    name = DEFAULT_NAME if path is None else source.name.split(".")[0]
-    return _read(raw.decode("utf-8-sig"), name)
+    return _read(raw.decode("utf-8-sig"), source.name.split(".")[0])
