@@ -129,6 +129,7 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
                         "nik_index": f"n{nik}" if nik is not None else None,
                         "victim_key": f"n{nik}:{year}" if nik is not None else f"case:{case_id}",
                         "content_mac": "x",
+                        "record_key": rng.randrange(4096),
                         "version": 1,
                         "created_at": now,
                         "updated_at": now,
