@@ -118,6 +118,21 @@ async def test_six_sub_task_forces_are_formed_with_the_task_force(client, nation
     assert all(u["coordinating_agency"] for u in units)
 
 
+async def test_national_cooperation_unit_is_coordinated_by_the_kemenko_deputy(client, national):
+    """Permen PPPA 10/2012 §2.1.4 c 6: the national Sub GT Kerjasama dan Koordinasi is
+    coordinated by the Deputy for Women's Empowerment and Child Welfare of the Coordinating
+    Ministry for People's Welfare, not by the Ministry of Foreign Affairs."""
+    nation = await create_task_force(client, national, "ID")
+    units = (
+        await client.get(f"/task-forces/{nation['id']}/sub-task-forces", headers=national)
+    ).json()["items"]
+    (cooperation,) = [u for u in units if u["kind"] == "cooperation_coordination"]
+    assert cooperation["coordinating_agency"] == (
+        "Deputi Pemberdayaan Perempuan dan Kesejahteraan Anak, "
+        "Kementerian Koordinator Kesejahteraan Rakyat"
+    )
+
+
 async def test_regency_may_merge_legal_sub_task_forces(client, national):
     """2.3.1 f: at regency level legal-norm and law-enforcement may be one unit."""
     regency = await create_task_force(client, national, "33.02", merge_legal_sub_task_forces=True)
