@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from gtpptppo_api.auth.deps import ComplianceReader
 from gtpptppo_api.compliance import service
@@ -16,7 +16,7 @@ Year = Annotated[int, Query(ge=1900, le=2999, description="The calendar year jud
 
 @router.get("/task-forces/{task_force_id}/compliance")
 async def get_task_force_compliance(
-    task_force_id: int, year: Year, session: SessionDep, caller: ComplianceReader
+    task_force_id: int, year: Year, request: Request, session: SessionDep, caller: ComplianceReader
 ) -> TaskForceComplianceRead:
     """The cadence rules of Permen PPPA 10/2012 for one task force and year.
 
@@ -28,13 +28,17 @@ async def get_task_force_compliance(
     - evaluation at least once (3.3.1 d 2);
     - the annual report for the year submitted to the daily chair (3.3.3, Lampiran V): met
       once submitted (or further along the chain), with the day of its latest submission;
-      open until 31 December; missed after it (none, a draft, or returned for revision).
+      open until 31 December; due until its due date in the next year (31 March unless
+      `GTPPTPPO_ANNUAL_REPORT_DUE` says otherwise); missed after it (none, a draft, or
+      returned for revision).
 
     Days are counted from 1 January (or the formation decree) to 31 December (or the day
     before dissolution, or today). Each rule answers ``met``, ``missed`` (with the windows
-    missed) or ``open`` (a yearly event still to come this year).
+    missed), ``open`` (a yearly event still to come this year) or ``due`` (the annual report,
+    its due date not passed).
     """
-    return await service.task_force_compliance(session, caller, task_force_id, year)
+    due = request.app.state.settings.annual_report_due
+    return await service.task_force_compliance(session, caller, task_force_id, year, due)
 
 
 @router.get(
@@ -60,6 +64,7 @@ async def get_task_force_compliance(
 )
 async def get_compliance_dashboard(
     year: Year,
+    request: Request,
     session: SessionDep,
     caller: ComplianceReader,
     region_code: Annotated[
@@ -75,7 +80,8 @@ async def get_compliance_dashboard(
     forces meeting each rule (and all of them), and the provinces and regencies that have no
     task force in the year.
     """
-    board = await service.dashboard(session, caller, region_code, year)
+    due = request.app.state.settings.annual_report_due
+    board = await service.dashboard(session, caller, region_code, year, report_due=due)
     wants_csv = format == "csv" or (format is None and accept is not None and "text/csv" in accept)
     if wants_csv:
         return Response(

@@ -35,7 +35,10 @@ tahunan". For compliance year Y the rule is
   (``SUBMITTED_STATES``). The evidence is the date of its latest ``submit`` transition, in
   eastern Indonesia's calendar like ``today()``;
 - ``open`` while year Y has not ended (today ≤ 31 December Y) and it is not met;
-- ``missed`` after 31 December Y when it is not met: no report, a draft, or a report returned
+- ``due`` from 1 January of Y + 1 to its due date, when it is not met: the regulation sets no
+  date, so the due date is a setting (``GTPPTPPO_ANNUAL_REPORT_DUE``, by default 31 March of
+  Y + 1);
+- ``missed`` after the due date when it is not met: no report, a draft, or a report returned
   for revision.
 
 Unlike the other rules it is judged on the calendar year, not on the task force's period, and
@@ -56,6 +59,7 @@ class RuleStatus(enum.StrEnum):
     met = "met"  # terpenuhi
     missed = "missed"  # tidak terpenuhi
     open = "open"  # not yet: the year is still running and nothing has been missed
+    due = "due"  # the year is over, the annual report not in yet, its due date not passed
 
 
 class RuleName(enum.StrEnum):
@@ -89,7 +93,9 @@ DESCRIPTIONS: dict[RuleName, str] = {
     RuleName.coordination: "The national/provincial/regency coordination at least once a year.",
     RuleName.monitoring: f"A monitoring at least once in every {MONITORING_GAP} consecutive days.",
     RuleName.evaluation: "An evaluation at least once a year.",
-    RuleName.annual_report: "The annual report for the year submitted to the daily chair.",
+    RuleName.annual_report: (
+        "The annual report for the year submitted to the daily chair by its due date."
+    ),
 }
 
 # The states of a report that has reached the daily chair (3.3.3, Lampiran V); a draft has
@@ -197,15 +203,18 @@ def at_least_once(dates: list[date], span: Period) -> RuleResult:
 
 
 def annual_report(
-    year: int, today: date, state: ReportState | None, submitted_on: date | None
+    year: int, today: date, state: ReportState | None, submitted_on: date | None, due_on: date
 ) -> RuleResult:
     """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V).
 
     ``state`` is the report's state (None: no report), ``submitted_on`` the date of its latest
-    ``submit``. Met once submitted; open until 31 December of ``year``; missed after it.
+    ``submit``, ``due_on`` the day it is due (in ``year`` + 1). Met once submitted; open until
+    31 December of ``year``; due until ``due_on``; missed after it.
     """
     if state in SUBMITTED_STATES:
         return RuleResult(RuleStatus.met, [submitted_on] if submitted_on else [])
     if today <= date(year, 12, 31):
         return RuleResult(RuleStatus.open)
+    if today <= due_on:
+        return RuleResult(RuleStatus.due)
     return RuleResult(RuleStatus.missed)

@@ -53,6 +53,7 @@ from gtpptppo_api.monitoring.models import MonitoringVisit, VisitKind
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports.models import Report, ReportKind, ReportTransition
+from gtpptppo_api.settings import get_settings
 from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import (
     Decree,
@@ -82,11 +83,24 @@ async def _dates(session: AsyncSession, query: Select[date]) -> list[date]:
     return list((await session.scalars(query)).all())
 
 
+def report_due_on(year: int, report_due: str | None) -> date:
+    """The day the annual report for ``year`` is due: ``report_due`` (MM-DD) of the next year,
+    by default the setting ``GTPPTPPO_ANNUAL_REPORT_DUE``."""
+    settings = get_settings()
+    if report_due is not None:
+        settings = settings.model_copy(update={"annual_report_due": report_due})
+    return settings.annual_report_due_on(year)
+
+
 async def evaluate(
-    session: AsyncSession, task_force: TaskForce, year: int, today: date | None = None
+    session: AsyncSession,
+    task_force: TaskForce,
+    year: int,
+    today: date | None = None,
+    report_due: str | None = None,
 ) -> TaskForceComplianceRead:
     """Every cadence rule of 3.1 and 3.3.1 d, and the annual report submitted (3.3.3,
-    Lampiran V), for one task force and year."""
+    Lampiran V), for one task force and year; ``report_due``: see :func:`report_due_on`."""
     today = today or rules.today()
     established = task_force.established_decree
     span = rules.period(
@@ -126,7 +140,7 @@ async def evaluate(
         await _dates(session, visits(VisitKind.monitoring)), span, rules.MONITORING_GAP
     )
     evaluation = rules.at_least_once(await _dates(session, visits(VisitKind.evaluation)), span)
-    report = await _annual_report(session, task_force, year, today)
+    report = await _annual_report(session, task_force, year, today, report_due_on(year, report_due))
     results = [
         _rule(RuleName.plenary, plenary),
         units_rule,
@@ -194,7 +208,7 @@ async def _sub_task_forces(session: AsyncSession, task_force: TaskForce, span: P
 
 
 async def _annual_report(
-    session: AsyncSession, task_force: TaskForce, year: int, today: date
+    session: AsyncSession, task_force: TaskForce, year: int, today: date, due_on: date
 ) -> RuleResult:
     """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V), with
     the day of its latest ``submit`` as evidence."""
@@ -208,7 +222,7 @@ async def _annual_report(
         )
     ).one_or_none()
     if report is None:
-        return rules.annual_report(year, today, None, None)
+        return rules.annual_report(year, today, None, None, due_on)
     submitted_at = await session.scalar(
         select(func.max(ReportTransition.occurred_at)).where(
             ReportTransition.report_id == report.id, ReportTransition.action == "submit"
@@ -219,14 +233,15 @@ async def _annual_report(
         today,
         report.state,
         rules.local_date(submitted_at) if submitted_at is not None else None,
+        due_on,
     )
 
 
 async def task_force_compliance(
-    session: AsyncSession, caller: Caller, task_force_id: int, year: int
+    session: AsyncSession, caller: Caller, task_force_id: int, year: int, report_due: str
 ) -> TaskForceComplianceRead:
     task_force = await task_forces.get_visible(session, caller, task_force_id)
-    return await evaluate(session, task_force, year)
+    return await evaluate(session, task_force, year, report_due=report_due)
 
 
 # --- the dashboard, in SQL ---------------------------------------------------------------
@@ -309,7 +324,7 @@ def _inside(periods: CTE, day: ColumnElement[int]) -> ColumnElement[bool]:
     return day.between(periods.c.start_day, periods.c.end_day)
 
 
-def _rows(root: str, year: int, today: date) -> Subquery:
+def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
     periods = _periods(root, year, today)
     held = day_number(Meeting.held_on)
     visited = day_number(MonitoringVisit.visited_on)
@@ -380,9 +395,11 @@ def _rows(root: str, year: int, today: date) -> Subquery:
         .subquery("report_submitted")
     )
     year_end_day = day_number(literal(date(year, 12, 31), Date))
+    due_day = day_number(literal(due_on, Date))
     report_status = case(
         (report.c.task_force_id.is_not(None), "met"),
-        (year_end_day < today_day, "missed"),
+        (due_day < today_day, "missed"),
+        (year_end_day < today_day, "due"),
         else_="open",
     )
 
@@ -415,6 +432,7 @@ async def dashboard(
     region_code: str | None,
     year: int,
     today: date | None = None,
+    report_due: str | None = None,
 ) -> ComplianceDashboard:
     """One row per task force of the region's subtree with each rule met or not, the share
     meeting each rule, and the provinces and regencies with no task force in the year
@@ -423,17 +441,21 @@ async def dashboard(
     region = await regions.get(session, root)
     if region is None or not caller.covers(root):
         raise NotFound(f"No region {root!r} in your jurisdiction.")
-    return await build_dashboard(session, root, year, today)
+    return await build_dashboard(session, root, year, today, report_due)
 
 
 async def build_dashboard(
-    session: AsyncSession, root: str, year: int, today: date | None = None
+    session: AsyncSession,
+    root: str,
+    year: int,
+    today: date | None = None,
+    report_due: str | None = None,
 ) -> ComplianceDashboard:
     """The dashboard of the subtree of ``root``, with no jurisdiction check (workers)."""
     today = today or rules.today()
     if date(year, 1, 1) > today:
         raise ValidationFailed.field("year", f"{year} has not begun")
-    rows_q = _rows(root, year, today)
+    rows_q = _rows(root, year, today, report_due_on(year, report_due))
     rows = (await session.execute(select(rows_q).order_by(rows_q.c.region_code))).mappings().all()
 
     def met(column: str) -> ColumnElement[int]:
