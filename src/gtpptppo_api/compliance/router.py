@@ -20,11 +20,12 @@ async def get_task_force_compliance(
 ) -> TaskForceComplianceRead:
     """The cadence rules of Permen PPPA 10/2012 for one task force and year.
 
-    - plenary: no 121 consecutive days without one (once in 4 months, 3.1.x a 2);
-    - each sub-task-force: no 60 consecutive days without a meeting (once in 2 months,
-      3.1.x b 1);
+    - plenary: at least one in each four-month period of the year, January-April,
+      May-August, September-December (once in 4 months, 3.1.x a 2);
+    - each sub-task-force: at least one meeting in each two-month period, January-February
+      to November-December (once in 2 months, 3.1.x b 1);
     - the national/provincial/regency coordination at least once (3.1.x c 2);
-    - monitoring: no 182 consecutive days without one (every 6 months, 3.3.1 d 1);
+    - monitoring: at least one in each half of the year (every 6 months, 3.3.1 d 1);
     - evaluation at least once (3.3.1 d 2);
     - the annual report for the year submitted to the daily chair (3.3.3, Lampiran V): met
       once submitted (or further along the chain), with the day of its latest submission;
@@ -32,10 +33,12 @@ async def get_task_force_compliance(
       `GTPPTPPO_ANNUAL_REPORT_DUE` says otherwise); missed after it (none, a draft, or
       returned for revision).
 
-    Days are counted from 1 January (or the formation decree) to 31 December (or the day
-    before dissolution, or today). Each rule answers ``met``, ``missed`` (with the windows
-    missed), ``open`` (a yearly event still to come this year) or ``due`` (the annual report,
-    its due date not passed).
+    The period runs from 1 January (or the formation decree) to 31 December (or the day
+    before dissolution, or today). A period of months is judged once it is over and only if
+    the task force existed through all of it (the one it was formed in is its first period,
+    not judged). Each rule answers ``met``, ``missed`` (with the periods missed), ``open``
+    (a yearly event still to come this year) or ``due`` (the annual report, its due date not
+    passed).
     """
     due = request.app.state.settings.annual_report_due
     return await service.task_force_compliance(session, caller, task_force_id, year, due)
