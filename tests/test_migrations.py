@@ -54,3 +54,47 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path: Path):
     upgrade(url)
     assert _tables(path) == tables
     assert _regions(path) == REGIONS
+
+
+def test_secretariat_inventories_gain_the_safe_room(tmp_path: Path):
+    """Permen PPPA 10/2012 §5.2 a: a secretariat inventory recorded before the safe house or
+    room joined its checklist gets the item as missing (0018_safe_room), and loses it again
+    on the way down; a centre's inventory keeps its own."""
+    path = tmp_path / "safe_room.db"
+    url = f"sqlite:///{path}"
+    upgrade(url, "0015_centre_id")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO task_force (id, name, region_code, level, status, chair_position, "
+            "daily_chair_position, secretariat_host_agency, created_at, updated_at, version) "
+            "VALUES (1, 'GT', '33.02', 'regency', 'active', 'K', 'KH', 'DP3A', "
+            "'2026-01-01', '2026-01-01', 1)"
+        )
+        db.execute(
+            "INSERT INTO service_centre (id, name, kind, region_code, created_at, updated_at, "
+            "version) VALUES (1, 'PPT', 'other', '33.02', '2026-01-01', '2026-01-01', 1)"
+        )
+        for inventory, owner, column in (
+            (1, "secretariat", "task_force_id"),
+            (2, "service_centre", "service_centre_id"),
+        ):
+            db.execute(
+                f"INSERT INTO facility_inventory (id, owner_kind, {column}, region_code, "  # noqa: S608
+                "assessed_on, created_at, updated_at, version) "
+                f"VALUES ({inventory}, '{owner}', 1, '33.02', '2026-01-01', '2026-01-01', "
+                "'2026-01-01', 1)"
+            )
+        db.execute(
+            "INSERT INTO facility_item (inventory_id, item, status) "
+            "VALUES (1, 'internet', 'present'), (2, 'safe_house', 'present')"
+        )
+
+    def safe_rooms() -> list[tuple[int, str]]:
+        with sqlite3.connect(path) as db:
+            query = "SELECT inventory_id, status FROM facility_item WHERE item = 'safe_house'"
+            return sorted(db.execute(query).fetchall())
+
+    upgrade(url)
+    assert safe_rooms() == [(1, "missing"), (2, "present")]
+    downgrade(url, "0015_centre_id")
+    assert safe_rooms() == [(2, "present")]

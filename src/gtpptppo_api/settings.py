@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -160,6 +161,32 @@ class Settings(BaseSettings):
             "meanwhile; a warning is logged) or `refuse` (503 problem+json with Retry-After)."
         ),
     )
+
+    annual_report_due: str = Field(
+        default="03-31",
+        description=(
+            "The day (MM-DD) of the following year by which a task force's annual report is "
+            "due to its daily chair; until then the compliance rule says `due`, after it "
+            "`missed` (Permen PPPA 10/2012 sets no date)."
+        ),
+    )
+
+    @field_validator("annual_report_due")
+    @classmethod
+    def _parse_annual_report_due(cls, value: str) -> str:
+        month, sep, day = value.strip().partition("-")
+        try:
+            date(2025, int(month), int(day))  # a day of every year, so 29 February is not
+        except ValueError:
+            sep = ""
+        if not sep or len(month) != 2 or len(day) != 2:
+            raise ValueError(f"not a day of every year as MM-DD (03-31): {value!r}")
+        return value.strip()
+
+    def annual_report_due_on(self, year: int) -> date:
+        """The day the annual report for ``year`` is due: ``annual_report_due`` of the next."""
+        month, day = self.annual_report_due.split("-")
+        return date(year + 1, int(month), int(day))
 
     @field_validator("rate_limit")
     @classmethod

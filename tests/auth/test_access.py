@@ -65,8 +65,20 @@ async def test_province_admin_sees_its_regencies(client, auth, tree):
     central_java = await auth("task_force_admin", "33")
     listed = (await client.get("/task-forces", headers=central_java)).json()["items"]
     assert sorted(tf["region_code"] for tf in listed) == ["33", "33.02"]
+    # Permen PPPA 10/2012 Lampiran VI: the province reads its regencies' task forces; the
+    # regency's own secretariat edits its record.
+    problem(
+        await client.patch(
+            f"/task-forces/{tree['33.02']['id']}",
+            json={"name": "GT Banyumas"},
+            headers=central_java,
+        ),
+        403,
+    )
     edited = await client.patch(
-        f"/task-forces/{tree['33.02']['id']}", json={"name": "GT Banyumas"}, headers=central_java
+        f"/task-forces/{tree['33.02']['id']}",
+        json={"name": "GT Banyumas"},
+        headers=await auth("task_force_admin", "33.02"),
     )
     assert edited.status_code == 200
     problem(await client.get(f"/task-forces/{tree['35.78']['id']}", headers=central_java), 404)

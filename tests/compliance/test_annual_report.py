@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+import httpx
+import pytest
+
 from gtpptppo_api.compliance import rules
+from gtpptppo_api.settings import Settings
 from tests.compliance.support import open_annual_report, transitions
+from tests.conftest import build_app
 from tests.helpers import create_task_force
 from tests.reports.support import (
     YEAR,
@@ -123,3 +128,45 @@ async def test_the_current_year_with_nothing_is_open(client, national):
     rule = await annual_report_rule(client, national, city["id"], year)
     assert (rule["status"], rule["met"], rule["dates"]) == ("open", False, [])
     assert await dashboard_status(client, national, "34.71", year) == "open"
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(YEAR, 12, 31), "open"),
+        (date(YEAR + 1, 1, 1), "due"),
+        (date(YEAR + 1, 3, 31), "due"),
+        (date(YEAR + 1, 4, 1), "missed"),
+    ],
+)
+async def test_the_report_is_due_until_31_march(client, national, monkeypatch, today, status):
+    """Permen PPPA 10/2012 §3.3.3 asks for a yearly report but sets no date: on 1 January the
+    year just ended is not yet missed. Its report is due until the setting's day of the next
+    year (31 March by default), missed the day after, in the API and the dashboard alike."""
+    city = await create_task_force(client, national, "34.71")
+    monkeypatch.setattr(rules, "today", lambda: today)
+    rule = await annual_report_rule(client, national, city["id"], YEAR)
+    assert (rule["status"], rule["met"]) == (status, False)
+    assert await dashboard_status(client, national, "34.71", YEAR) == status
+
+
+async def test_the_due_date_is_a_setting(database_url, session, national, monkeypatch):
+    """Permen PPPA 10/2012 §3.3.3: with GTPPTPPO_ANNUAL_REPORT_DUE=01-31 the report for the
+    year is missed on 15 February and due on 31 January; a submitted report is met all the
+    same."""
+    app = build_app(database_url, session, annual_report_due="01-31")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
+        city = await create_task_force(client, national, "34.71")
+        for today, status in ((date(YEAR + 1, 1, 31), "due"), (date(YEAR + 1, 2, 15), "missed")):
+            monkeypatch.setattr(rules, "today", lambda today=today: today)
+            rule = await annual_report_rule(client, national, city["id"], YEAR)
+            assert rule["status"] == status
+            assert await dashboard_status(client, national, "34.71", YEAR) == status
+
+
+def test_a_due_date_that_is_not_a_day_of_every_year_is_refused():
+    """The setting is a day of every year as MM-DD: 29 February or 31 April is refused."""
+    for wrong in ("02-29", "04-31", "3-31", "31-03", ""):
+        with pytest.raises(ValueError, match="MM-DD"):
+            Settings(annual_report_due=wrong)

@@ -12,7 +12,7 @@ import pytest
 from gtpptppo_api.compliance.service import build_dashboard, evaluate
 from gtpptppo_api.task_forces.models import TaskForce
 from tests.compliance.support import open_annual_report
-from tests.helpers import create_task_force, problem
+from tests.helpers import create_task_force, decree, head_authority, problem
 from tests.meetings.support import appoint, day, hold, sub_task_forces, visit
 
 Y = 2025
@@ -23,69 +23,148 @@ def statuses(compliance):
     return {rule["rule"]: rule["status"] for rule in compliance["rules"]}
 
 
-async def test_plenary_edge_day_122_against_day_123(client, national):
-    """3.1.3 a 2: a plenary on day 1 and day 122 is in time; on day 123 the window 2 January –
-    2 May is missed. Moving that plenary back one day meets the rule."""
+async def test_plenary_in_each_third_of_the_year(client, national):
+    """Permen PPPA 10/2012 §3.1.3 a 2: plenaries on 1 February, 1 June and 1 October meet
+    "paling sedikit 1 kali dalam 4 bulan" (the day counts between them are 120, 122 and 123);
+    moved from 1 June to 1 September, May-August is missed; in the dashboard too."""
     city = await create_task_force(client, national, "34.71")
     chair = await appoint(client, national, city, "daily_chair")
     ids = [
-        (await hold(client, national, city, "plenary", day(Y, n), chair))["id"]
-        for n in (1, 123, 243, 364)
+        (await hold(client, national, city, "plenary", held_on, chair))["id"]
+        for held_on in ("2025-02-01", "2025-06-01", "2025-10-01")
     ]
     url = f"/task-forces/{city['id']}/compliance"
     result = (await client.get(url, params={"year": Y}, headers=national)).json()
     plenary = result["rules"][0]
     assert plenary["rule"] == "plenary"
-    assert plenary["status"] == "missed"
-    assert plenary["met"] is False
-    assert plenary["missed_windows"] == [{"start": "2025-01-02", "end": "2025-05-02", "days": 121}]
+    assert (plenary["status"], plenary["met"], plenary["missed_windows"]) == ("met", True, [])
+    assert plenary["dates"] == ["2025-02-01", "2025-06-01", "2025-10-01"]
     assert plenary["section"].startswith("3.1.1 a 2")
+    assert "four-month period" in plenary["description"]
     assert result["period"] == {"start": "2025-01-01", "end": "2025-12-31", "complete": True}
+    assert await dashboard_rule(client, national, "34.71", "plenary") == "met"
 
     moved = await client.patch(
-        f"/meetings/{ids[1]}", json={"held_on": day(Y, 122)}, headers=national
+        f"/meetings/{ids[1]}", json={"held_on": "2025-09-01"}, headers=national
     )
     assert moved.status_code == 200, moved.text
     result = (await client.get(url, params={"year": Y}, headers=national)).json()
     plenary = result["rules"][0]
-    assert plenary["status"] == "met"
-    assert plenary["dates"] == ["2025-01-01", "2025-05-02", "2025-08-31", "2025-12-30"]
-    assert plenary["missed_windows"] == []
+    assert plenary["status"] == "missed"
+    assert plenary["missed_windows"] == [{"start": "2025-05-01", "end": "2025-08-31", "days": 123}]
+    assert await dashboard_rule(client, national, "34.71", "plenary") == "missed"
+
+
+async def dashboard_rule(client, headers, region_code: str, rule: str, year: int = Y) -> str:
+    response = await client.get(
+        "/compliance", params={"region_code": region_code, "year": year}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    (row,) = [r for r in response.json()["task_forces"] if r["region_code"] == region_code]
+    status: str = row[rule]
+    return status
+
+
+async def compliance_rule(client, headers, task_force, rule: str, year: int = Y) -> dict:
+    response = await client.get(
+        f"/task-forces/{task_force['id']}/compliance", params={"year": year}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    found: dict = next(r for r in response.json()["rules"] if r["rule"] == rule)
+    return found
+
+
+async def meet_every_other_month(client, headers, task_force, unit, dates) -> None:
+    coordinator = await appoint(
+        client, headers, task_force, "sub_task_force_coordinator", sub_task_force_id=unit["id"]
+    )
+    for held_on in dates:
+        await hold(
+            client,
+            headers,
+            task_force,
+            "sub_task_force",
+            held_on,
+            coordinator,
+            sub_task_force_id=unit["id"],
+        )
 
 
 async def test_sub_task_forces_are_judged_one_by_one(client, national):
-    """3.1.3 b 1: each sub-task-force at least once in every 60 days."""
+    """Permen PPPA 10/2012 §3.1.3 b 1: each sub-task-force at least once in each two-month
+    period; one meeting on the first of every other month meets it (1 February to 1 April is
+    59 days); the units that never met miss all six periods."""
     city = await create_task_force(client, national, "34.71", merge_legal_sub_task_forces=True)
     units = await sub_task_forces(client, national, city)
     assert len(units) == 5
     first = units[0]
-    coordinator = await appoint(
-        client, national, city, "sub_task_force_coordinator", sub_task_force_id=first["id"]
-    )
-    for n in (60, 120, 180, 240, 300, 360):
-        await hold(
-            client,
-            national,
-            city,
-            "sub_task_force",
-            day(Y, n),
-            coordinator,
-            sub_task_force_id=first["id"],
-        )
-    result = (
-        await client.get(
-            f"/task-forces/{city['id']}/compliance", params={"year": Y}, headers=national
-        )
-    ).json()
-    rule = next(r for r in result["rules"] if r["rule"] == "sub_task_forces")
+    dates = [f"2025-{m:02d}-01" for m in (2, 4, 6, 8, 10, 12)]
+    await meet_every_other_month(client, national, city, first, dates)
+    rule = await compliance_rule(client, national, city, "sub_task_forces")
     assert rule["status"] == "missed"
     by_unit = {u["sub_task_force_id"]: u for u in rule["sub_task_forces"]}
     assert by_unit[first["id"]]["status"] == "met"
-    assert len(by_unit[first["id"]]["dates"]) == 6
+    assert by_unit[first["id"]]["dates"] == dates
     others = [u for u in rule["sub_task_forces"] if u["sub_task_force_id"] != first["id"]]
-    assert [u["missed_windows"] for u in others] == [
-        [{"start": "2025-01-01", "end": "2025-12-31", "days": 365}]
-    ] * 4
+    assert [len(u["missed_windows"]) for u in others] == [6] * 4
+    assert others[0]["missed_windows"][0] == {
+        "start": "2025-01-01",
+        "end": "2025-02-28",
+        "days": 59,
+    }
+
+
+async def test_regular_schedules_meet_every_rule_at_the_edges(client, national):
+    """Permen PPPA 10/2012 §3.1.3 a 2, b 1 and §3.3.1 d 1 in the leap year 2024, on the last
+    day of each period (29 February, 30 April, 30 June, 31 August, 31 October, 31 December),
+    and in 2025 on the first of the months: plenary, every sub-task-force and monitoring
+    are met, per task force and in the dashboard's SQL."""
+    for year, region in ((2024, "34.71"), (2025, "34.01")):
+        formation = decree(head_authority(region), f"TF/{region}", "2023-06-01")
+        tf = await create_task_force(client, national, region, established_decree=formation)
+        if year == 2024:
+            two = ["02-29", "04-30", "06-30", "08-31", "10-31", "12-31"]
+            four, six = ["02-29", "08-31", "12-31"], ["06-30", "12-31"]
+        else:
+            two = ["01-01", "03-01", "05-01", "07-01", "09-01", "11-01"]
+            four, six = ["02-01", "06-01", "10-01"], ["01-01", "07-01"]
+        daily = await appoint(client, national, tf, "daily_chair")
+        for md in four:
+            await hold(client, national, tf, "plenary", f"{year}-{md}", daily)
+        units = await sub_task_forces(client, national, tf)
+        for unit in units:
+            await meet_every_other_month(client, national, tf, unit, [f"{year}-{md}" for md in two])
+        for md in six:
+            await visit(client, national, tf, "sub_task_force", units[0]["id"], f"{year}-{md}")
+        for rule in ("plenary", "sub_task_forces", "monitoring"):
+            found = await compliance_rule(client, national, tf, rule, year)
+            assert (found["status"], found["missed_windows"]) == ("met", []), (year, rule)
+            assert await dashboard_rule(client, national, region, rule, year) == "met"
+
+
+async def test_the_first_period_after_formation(client, national):
+    """Permen PPPA 10/2012 §3.1.3 a 2 and §3.3.1 d 1: a task force formed on 10 March 2025
+    that holds its plenaries from 1 June and its first monitoring on 1 July meets both rules;
+    the third and the half it was formed in are its first period, not judged."""
+    formed = await create_task_force(
+        client,
+        national,
+        "34.02",
+        established_decree={
+            "number": "Perbup 3/2025",
+            "title": "Pembentukan GT-PPTPPO",
+            "issued_on": "2025-03-10",
+            "authority": "bupati",
+        },
+    )
+    daily = await appoint(client, national, formed, "daily_chair")
+    for held_on in ("2025-06-01", "2025-10-01"):
+        await hold(client, national, formed, "plenary", held_on, daily)
+    unit = (await sub_task_forces(client, national, formed))[0]
+    await visit(client, national, formed, "sub_task_force", unit["id"], "2025-07-01")
+    for rule in ("plenary", "monitoring"):
+        assert (await compliance_rule(client, national, formed, rule))["status"] == "met"
+        assert await dashboard_rule(client, national, "34.02", rule) == "met"
 
 
 async def test_a_year_before_formation_is_refused(client, national):
@@ -109,10 +188,10 @@ async def diy(client, national, auth):
     """DI Yogyakarta in 2025, by hand:
 
     rule            34 (province)  34.01 Kulon Progo  34.71 Kota Yogyakarta
-    plenary         missed (1, 123, 245)   met (100, 200, 300)   met (100, 200, 300)
+    plenary         missed (1, 123, 240)   met (100, 200, 300)   met (100, 200, 300)
     sub_task_forces missed         met (5 units x 6)  missed
     coordination    missed         met (150)          met (150)
-    monitoring      met (182, 364) met (150, 320)     missed (100)
+    monitoring      met (181, 364) met (150, 320)     missed (100)
     evaluation      met (200)      met (330)          missed
     annual_report   missed (none)  met (submitted)    missed (a draft)
 
@@ -126,9 +205,9 @@ async def diy(client, national, auth):
     banyumas = await create_task_force(client, national, "33.02")
 
     p_daily = await appoint(client, national, province, "daily_chair")
-    for n in (1, 123, 245):
+    for n in (1, 123, 240):
         await hold(client, national, province, "plenary", day(Y, n), p_daily)
-    for n in (182, 364):
+    for n in (181, 364):
         await visit(client, national, province, "task_force", city["id"], day(Y, n))
     await visit(
         client, national, province, "task_force", kulon_progo["id"], day(Y, 200), kind="evaluation"
@@ -275,14 +354,16 @@ async def test_national_dashboard_lists_the_regions_without_a_task_force(client,
 
 async def test_a_year_still_running(client, national, session, diy):
     """On 1 July 2025 the yearly coordination and evaluation not yet held, and the annual
-    reports not yet submitted (3.3.3), are open, not missed; the gap rules judge the days gone
-    by. SQL and per-task-force agree."""
+    reports not yet submitted (3.3.3), are open, not missed; the block rules judge the periods
+    that are over: the province's plenary is met (its September-December third is still to
+    come), the city's sub-task-forces have missed theirs. SQL and per-task-force agree."""
     today = date(2025, 7, 1)
     board = await build_dashboard(session, "34", Y, today=today)
     assert board.as_of == today
     rows = {row.region_code: row for row in board.task_forces}
     assert (rows["34"].coordination, rows["34"].evaluation) == ("open", "open")
-    assert (rows["34"].plenary, rows["34"].monitoring) == ("missed", "met")
+    assert (rows["34"].plenary, rows["34"].monitoring) == ("met", "met")
+    assert rows["34.71"].sub_task_forces == "missed"
     assert [row.annual_report for row in board.task_forces] == ["open", "met", "open"]
     assert rows["34.01"].sub_task_forces == "met"
     assert rows["34.71"].monitoring == "met"

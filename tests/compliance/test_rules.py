@@ -1,107 +1,125 @@
-"""The cadence windows of 3.1 and 3.3.1 d on hand-made calendars, at their edges."""
+"""The cadence blocks of 3.1 and 3.3.1 d on hand-made calendars, at their edges."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from gtpptppo_api.compliance import rules
 from gtpptppo_api.compliance.rules import RuleStatus, Window
 
-YEAR = 2025  # not a leap year: 365 days
+YEAR = 2025  # not a leap year
 WHOLE = rules.period(YEAR, date(2026, 6, 1), date(2024, 1, 15), None)
 
 
-def d(n: int, year: int = YEAR) -> date:
-    return date(year, 1, 1) + timedelta(days=n - 1)
+def plenary(*dates: date, span: rules.Period = WHOLE) -> rules.RuleResult:
+    return rules.each_block(list(dates), span, rules.PLENARY_MONTHS)
 
 
-def plenary(*days: int) -> rules.RuleResult:
-    return rules.every([d(n) for n in days], WHOLE, rules.PLENARY_GAP)
+def test_the_blocks_follow_the_regulation():
+    """Permen PPPA 10/2012 §3.1.x a 2, b 1 and §3.3.1 d 1: once in 4 months, 2 months and
+    6 months, read as the year's thirds, two-month periods and halves."""
+    assert (rules.PLENARY_MONTHS, rules.SUB_TASK_FORCE_MONTHS, rules.MONITORING_MONTHS) == (
+        4,
+        2,
+        6,
+    )
+    assert rules.blocks(YEAR, 4) == [
+        Window(date(2025, 1, 1), date(2025, 4, 30)),
+        Window(date(2025, 5, 1), date(2025, 8, 31)),
+        Window(date(2025, 9, 1), date(2025, 12, 31)),
+    ]
+    assert [b.days for b in rules.blocks(YEAR, 2)] == [59, 61, 61, 62, 61, 61]
+    assert [b.days for b in rules.blocks(2024, 2)] == [60, 61, 61, 62, 61, 61]
+    assert rules.blocks(YEAR, 6)[1] == Window(date(2025, 7, 1), date(2025, 12, 31))
 
 
-def test_the_gaps_follow_the_regulation():
-    """3.1.x a 2, b 1 and 3.3.1 d 1: once in 4 months, 2 months, 6 months."""
-    assert (rules.PLENARY_GAP, rules.SUB_TASK_FORCE_GAP, rules.MONITORING_GAP) == (121, 60, 182)
+def test_a_plenary_on_the_first_of_february_june_and_october_is_met():
+    """Permen PPPA 10/2012 §3.1.x a 2: one plenary every four calendar months meets the rule,
+    though 1 February to 1 June is 120 days and 1 October to the next 1 February 123."""
+    result = plenary(date(2025, 2, 1), date(2025, 6, 1), date(2025, 10, 1))
+    assert (result.status, result.missed) == (RuleStatus.met, [])
 
 
-def test_plenary_on_day_1_and_day_122_is_in_time():
-    """3.1.x a 2: day 1 and day 122 are 121 days apart; nothing is missed between them."""
-    result = plenary(1, 122, 243, 364)
-    assert result.status is RuleStatus.met
-    assert result.dates == [d(1), d(122), d(243), d(364)]
-    assert result.missed == []
+def test_the_edges_of_a_block_are_its_first_and_last_day():
+    """Permen PPPA 10/2012 §3.1.x a 2: 30 April belongs to January-April, 1 May to May-August;
+    a plenary on 30 April and 1 May leaves September-December missed, named whole."""
+    assert plenary(date(2025, 4, 30), date(2025, 5, 1), date(2025, 12, 31)).met
+    result = plenary(date(2025, 4, 30), date(2025, 5, 1), date(2025, 8, 31))
+    assert result.missed == [Window(date(2025, 9, 1), date(2025, 12, 31))]
+    assert result.missed[0].days == 122
+    assert plenary().missed == rules.blocks(YEAR, 4)
 
 
-def test_plenary_on_day_1_and_day_123_misses_a_window():
-    """3.1.x a 2: day 1 then day 123 leaves 2 January – 2 May (121 days) without one."""
-    result = plenary(1, 123, 244, 365)
-    assert result.status is RuleStatus.missed
-    assert result.missed == [Window(date(2025, 1, 2), date(2025, 5, 2))]
-    assert result.missed[0].days == 121
+def test_sub_task_forces_every_other_month_at_28_to_31_day_months():
+    """Permen PPPA 10/2012 §3.1.x b 1: on the first of every other month, or the last day of
+    every other month (28 February, 30 April, 30 June, 31 August ...), in a common and in a
+    leap year; one two-month period without a meeting is missed."""
+    for year in (2025, 2024):
+        span = rules.period(year, date(2026, 6, 1), date(2020, 1, 1), None)
+        firsts = [date(year, m, 1) for m in (2, 4, 6, 8, 10, 12)]
+        lasts = [rules.blocks(year, 2)[i].end for i in range(6)]
+        for dates in (firsts, lasts):
+            assert rules.each_block(dates, span, rules.SUB_TASK_FORCE_MONTHS).met, dates
+        result = rules.each_block(lasts[:2] + lasts[3:], span, rules.SUB_TASK_FORCE_MONTHS)
+        assert result.missed == [Window(date(year, 5, 1), date(year, 6, 30))]
+    leap = rules.period(2024, date(2026, 6, 1), date(2020, 1, 1), None)
+    assert rules.blocks(2024, 2)[0].end == date(2024, 2, 29)
+    assert rules.each_block([date(2024, 2, 29)], leap, 2).missed[0].start == date(2024, 3, 1)
 
 
-def test_the_first_window_starts_on_1_january():
-    """A first plenary on day 121 (1 May) is in time; on day 122 it is not."""
-    assert plenary(121, 242, 363).status is RuleStatus.met
-    late = plenary(122, 243, 364)
-    assert late.missed == [Window(date(2025, 1, 1), date(2025, 5, 1))]
+def test_monitoring_on_1_january_and_1_july_is_met():
+    """Permen PPPA 10/2012 §3.3.1 d 1: every 6 months, in each half of the year."""
+    dates = [date(2025, 1, 1), date(2025, 7, 1)]
+    assert rules.each_block(dates, WHOLE, rules.MONITORING_MONTHS).met
+    late = rules.each_block([date(2025, 7, 1)], WHOLE, rules.MONITORING_MONTHS)
+    assert late.missed == [Window(date(2025, 1, 1), date(2025, 6, 30))]
 
 
-def test_the_last_window_ends_on_31_december():
-    """A last plenary on day 245 (2 September) closes the year in time: 245 + 121 is 366,
-    the day after 31 December. On day 244 it leaves 2 September – 31 December without one."""
-    assert plenary(121, 242, 245).status is RuleStatus.met
-    early = plenary(121, 242, 244)
-    assert early.missed == [Window(date(2025, 9, 2), date(2025, 12, 31))]
+def test_only_blocks_that_are_over_are_judged():
+    """Permen PPPA 10/2012 §3.1.x a 2: on 30 April the first third is still running, not
+    missed; on 1 May it is over and missed. The yearly rules are open meanwhile (§3.1.x c 2,
+    §3.3.1 d 2)."""
+    on_30_april = rules.period(YEAR, date(2025, 4, 30), None, None)
+    assert plenary(span=on_30_april).met
+    on_1_may = rules.period(YEAR, date(2025, 5, 1), None, None)
+    assert plenary(span=on_1_may).missed == [Window(date(2025, 1, 1), date(2025, 4, 30))]
+    assert rules.at_least_once([], on_1_may).status is RuleStatus.open
+    assert rules.at_least_once([], WHOLE).status is RuleStatus.missed
+    assert rules.at_least_once([date(2025, 10, 27)], WHOLE).status is RuleStatus.met
 
 
-def test_a_full_year_needs_three_plenaries():
-    assert plenary(120, 240).status is RuleStatus.missed
-    assert plenary().missed == [Window(date(2025, 1, 1), date(2025, 12, 31))]
-
-
-def test_sub_task_force_every_60_days():
-    """3.1.x b 1: once in 2 months, no 60 days without; six meetings in a year."""
-    in_time = [d(n) for n in (60, 120, 180, 240, 300, 360)]
-    assert rules.every(in_time, WHOLE, rules.SUB_TASK_FORCE_GAP).met
-    late = [d(n) for n in (61, 120, 180, 240, 300, 360)]
-    result = rules.every(late, WHOLE, rules.SUB_TASK_FORCE_GAP)
-    assert result.missed == [Window(d(1), d(60))]
-
-
-def test_monitoring_every_182_days():
-    """3.3.1 d 1: every 6 months, no 182 days without a monitoring."""
-    assert rules.every([d(182), d(364)], WHOLE, rules.MONITORING_GAP).met
-    assert rules.every([d(183), d(364)], WHOLE, rules.MONITORING_GAP).missed == [
-        Window(d(1), d(182))
+def test_the_first_period_after_formation_is_not_judged():
+    """Permen PPPA 10/2012 §3.1.x a 2: a task force formed on 10 March holds its first
+    plenary in May-August; January-April, in which it was formed, is not judged. Formed on
+    1 May, May-August is its first whole third and is judged."""
+    formed = rules.period(YEAR, date(2026, 1, 1), date(2025, 3, 10), None)
+    assert formed.start == date(2025, 3, 10)
+    assert plenary(date(2025, 6, 1), date(2025, 10, 1), span=formed).met
+    on_first_day = rules.period(YEAR, date(2026, 1, 1), date(2025, 5, 1), None)
+    assert plenary(date(2025, 10, 1), span=on_first_day).missed == [
+        Window(date(2025, 5, 1), date(2025, 8, 31))
     ]
 
 
-def test_yearly_rules_are_open_while_the_year_runs():
-    """3.1.x c 2 and 3.3.1 d 2: at least once a year; not missed before the year is over."""
-    running = rules.period(YEAR, date(2025, 7, 1), None, None)
-    assert running.end == date(2025, 7, 1)
-    assert not running.complete
-    assert rules.at_least_once([], running).status is RuleStatus.open
-    assert rules.at_least_once([], WHOLE).status is RuleStatus.missed
-    assert rules.at_least_once([d(300)], WHOLE).status is RuleStatus.met
-    # A gap rule judges only the days gone by.
-    assert rules.every([d(100)], running, rules.PLENARY_GAP).met
+def test_a_schedule_starting_mid_year():
+    """Permen PPPA 10/2012 §3.1.x b 1 and §3.3.1 d 1: formed on 15 June, a task force meeting
+    from 1 July on the first of every other month, and monitoring from 1 December, meets both
+    rules; the blocks it was formed in are not judged."""
+    formed = rules.period(YEAR, date(2026, 1, 1), date(2025, 6, 15), None)
+    meetings = [date(2025, m, 1) for m in (7, 9, 11)]
+    assert rules.each_block(meetings, formed, rules.SUB_TASK_FORCE_MONTHS).met
+    assert rules.each_block([date(2025, 12, 1)], formed, rules.MONITORING_MONTHS).met
+    late = rules.each_block(meetings[:2], formed, rules.SUB_TASK_FORCE_MONTHS)
+    assert late.missed == [Window(date(2025, 11, 1), date(2025, 12, 31))]
 
 
-def test_the_period_follows_formation_and_dissolution():
-    """Counted from the formation decree, to the day before dissolution."""
-    span = rules.period(YEAR, date(2026, 1, 1), date(2025, 3, 1), date(2025, 10, 1))
-    assert (span.start, span.end, span.complete) == (date(2025, 3, 1), date(2025, 9, 30), True)
-    # The first window runs from 1 March (day 60): a plenary by day 180 (29 June).
-    assert rules.every([d(180)], span, rules.PLENARY_GAP).met
-    assert rules.every([d(181)], span, rules.PLENARY_GAP).missed == [Window(d(60), d(180))]
+def test_the_block_of_dissolution_is_not_judged():
+    """Counted to the day before dissolution: dissolved on 1 October, the task force is judged
+    on January-April and May-August only."""
+    span = rules.period(YEAR, date(2026, 1, 1), date(2024, 3, 1), date(2025, 10, 1))
+    assert (span.start, span.end, span.complete) == (date(2025, 1, 1), date(2025, 9, 30), True)
+    assert plenary(date(2025, 4, 1), date(2025, 8, 1), span=span).met
+    assert plenary(date(2025, 8, 1), span=span).missed == [
+        Window(date(2025, 1, 1), date(2025, 4, 30))
+    ]
     assert rules.period(YEAR, date(2026, 1, 1), date(2026, 3, 1), None).empty
-
-
-def test_a_leap_year_has_one_day_more():
-    """In 2024 (366 days) a last plenary on day 245 leaves 122 days to 31 December."""
-    leap = rules.period(2024, date(2025, 6, 1), None, None)
-    assert rules.every([d(n, 2024) for n in (121, 242, 363)], leap, rules.PLENARY_GAP).met
-    result = rules.every([d(n, 2024) for n in (121, 242, 245)], leap, rules.PLENARY_GAP)
-    assert result.missed == [Window(date(2024, 9, 2), date(2024, 12, 31))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gtpptppo_api.facilities import service
 from tests.helpers import create_task_force, error_fields, problem
 
-SECRETARIAT_ITEMS = 13  # 5.2 a-g
+SECRETARIAT_ITEMS = 14  # 5.2 a-g
 CENTRE_ITEMS = 21  # and the centre's own list (5.2 Pusat Pelayanan Terpadu)
 
 
@@ -46,12 +46,12 @@ async def test_secretariat_inventory_is_complete_against_its_checklist(client, n
     assert created["owner_kind"] == "secretariat"
     assert created["region_code"] == "33.02"
     assert len(created["items"]) == SECRETARIAT_ITEMS
-    assert created["status_counts"] == {"present": 1, "partial": 1, "missing": 11}
+    assert created["status_counts"] == {"present": 1, "partial": 1, "missing": 12}
     computer = next(row for row in created["items"] if row["item"] == "computer")
     assert computer["label"] == "Komputer, laptop"
     assert computer["section"] == "5.2 c"
     assert computer["note"] == "satu laptop rusak"
-    assert "safe_house" not in statuses(created)
+    assert "hotline" not in statuses(created)
 
 
 async def test_centre_inventory_has_the_centre_items(client, national):
@@ -73,7 +73,7 @@ async def test_centre_inventory_has_the_centre_items(client, national):
 
 
 async def test_centre_only_items_refused_for_a_secretariat(client, national):
-    """5.2: the safe house, hotline and special rooms are on the service centre's list."""
+    """5.2: the hotline and special rooms are on the service centre's list."""
     tf = await create_task_force(client, national, "33.02")
     response = await client.post(
         "/facilities",
@@ -82,7 +82,7 @@ async def test_centre_only_items_refused_for_a_secretariat(client, national):
             "assessed_on": "2026-04-01",
             "items": [
                 {"item": "furniture", "status": "present"},
-                {"item": "safe_house", "status": "missing"},
+                {"item": "hotline", "status": "missing"},
                 {"item": "police_special_room", "status": "present"},
             ],
         },
@@ -92,6 +92,35 @@ async def test_centre_only_items_refused_for_a_secretariat(client, national):
     assert error_fields(error) == {"items.1.item", "items.2.item"}
     assert {e["rule"] for e in error["errors"]} == {"5.2"}
     assert "Pusat Pelayanan Terpadu" in error["errors"][0]["message"]
+
+
+async def test_a_secretariat_records_its_safe_room(client, national):
+    """Permen PPPA 10/2012 §5.2 a: "Ruangan untuk Kantor, Pengaduan, Konseling, Rumah/Kamar
+    Aman, Kamar Mandi/WC" is the list of every task-force body, so a secretariat's inventory
+    has the safe house or room (created and edited), and its checklist shows it."""
+    tf = await create_task_force(client, national, "33.02")
+    created = await create_inventory(
+        client,
+        national,
+        task_force_id=tf["id"],
+        items=[{"item": "safe_house", "status": "partial", "note": "satu kamar"}],
+    )
+    (room,) = [row for row in created["items"] if row["item"] == "safe_house"]
+    assert (room["status"], room["label"], room["group"]) == (
+        "partial",
+        "Rumah/Kamar aman",
+        "rooms",
+    )
+    assert room["section"].startswith("5.2 a")
+    edited = await client.patch(
+        f"/facilities/{created['id']}",
+        json={"items": [{"item": "safe_house", "status": "present"}]},
+        headers={**national, "If-Match": f'"{created["version"]}"'},
+    )
+    assert edited.status_code == 200, edited.text
+    assert statuses(edited.json())["safe_house"] == "present"
+    listed = await client.get("/facilities/checklist?owner_kind=secretariat", headers=national)
+    assert "safe_house" in {entry["item"] for entry in listed.json()}
 
 
 async def test_one_owner_and_one_inventory_each(client, national):
@@ -233,7 +262,8 @@ async def test_gaps_roll_up_a_small_province_counted_by_hand(client, national):
     assert gap(body, "transport", "service_centre") == (2, 0, 0)
     assert gap(body, "safe_house", "service_centre") == (1, 0, 1)
     assert gap(body, "hotline", "service_centre") == (0, 1, 1)
-    assert gap(body, "safe_house", "secretariat") is None  # not on a secretariat's list
+    assert gap(body, "hotline", "secretariat") is None  # not on a secretariat's list
+    assert gap(body, "safe_house", "secretariat") == (2, 0, 0)  # 5.2 a: on every list
     assert gap(body, "furniture", "secretariat") == (2, 0, 0)
     assert len(body["items"]) == SECRETARIAT_ITEMS + CENTRE_ITEMS
     assert body["items"][0]["item"] == "office_room"  # checklist order

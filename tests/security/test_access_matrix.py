@@ -1,11 +1,16 @@
-"""Every role × every endpoint × a resource inside and one outside the caller's jurisdiction
-(OWASP API 2023 #1 broken object-level and #5 broken function-level authorisation).
+"""Every role × every endpoint × a resource inside the caller's jurisdiction, one of the level
+below seen from the level above, and one outside (OWASP API 2023 #1 broken object-level and #5
+broken function-level authorisation).
 
 The matrix is generated from the app's routes: an endpoint without an entry in ``OPERATIONS``
 fails the test. What each role may do is written out in ``GRANTS`` (not read from the code
 under test). Expected, for each call:
 - a role without the permission: 403;
 - a resource inside the jurisdiction (or anything, for the national admin): served;
+- a resource of the level below, to a caller of the level above: served, except the acts a
+  level does on its own task force (``own_level``: editing or dissolving it, its action
+  plans, its sub-task-forces' reports, the monitoring visits it makes), which are 403: the
+  level above reads, receives, returns and monitors (Permen PPPA 10/2012, Lampiran V, VI);
 - a resource outside it: 404, exactly as for one that does not exist (a create naming a
   foreign region is a forbidden act: 403); a list filtered to the outside: nothing of it.
 And for every response to anyone but the national admin: no outside marker in it; for every
@@ -29,6 +34,7 @@ from tests.cases.helpers import case_body
 from tests.helpers import decree, head_authority, task_force_body
 from tests.meetings.support import meeting_body
 from tests.security.world import (
+    ABOVE,
     INSIDE,
     MEMBER_NAMES,
     OUTSIDE,
@@ -125,6 +131,7 @@ class Operation:
     listing: bool = False  # a list or an aggregate: outside, it must hold nothing outside
     outside: int = 404  # status of a call on a resource outside the jurisdiction
     served: frozenset[int] = frozenset()  # statuses besides 2xx that mean "let through"
+    own_level: bool = False  # only the task force's own level (or the national admin) acts
 
 
 def static(**kwargs: Any) -> Build:
@@ -232,8 +239,7 @@ async def _report(world: World, side: str) -> Call:
 
 
 async def _narrative(world: World, side: str) -> Call:
-    unit = world[side]["sub_task_force"]["id"]
-    return Call(json=narrative_body(unit, next(world.narrative_years)))
+    return Call(json=narrative_body(*world.narrative_slot(side)))
 
 
 async def _submit_narrative(world: World, side: str) -> Call:
@@ -241,7 +247,7 @@ async def _submit_narrative(world: World, side: str) -> Call:
 
 
 async def _plan(world: World, side: str) -> Call:
-    year = 2040 + world.next()
+    year = 2040 + world.next() % 60  # drafts may share years; only adopted plans may not
     tf_id = world[side]["task_force"]["id"]
     return Call(
         json={"task_force_id": tf_id, "title": "RAD", "first_year": year, "last_year": year}
@@ -277,8 +283,11 @@ async def _meeting(world: World, side: str) -> Call:
 
 
 async def _visit(world: World, side: str) -> Call:
+    """The visit a task force makes of its own sub-task-force: the level above may not record
+    it for the level below (it records its own, of the task force below: ``_visit_below``)."""
     ids_ = world[side]
-    return Call(json=visit_body(ids_["province"]["id"], ids_["task_force"]["id"], "2024-11-01"))
+    unit = ids_["sub_task_force"]["id"]
+    return Call(json=visit_body(ids_["task_force"]["id"], unit, "2024-11-01", "sub_task_force"))
 
 
 async def _region(_world: World, side: str) -> Call:
@@ -312,11 +321,17 @@ def _body(body: Callable[[World, str], Any]) -> Build:
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/regions"): Operation("regions:read", static(), public=True),
     ("GET", "/regions/{code}"): Operation("regions:read", _region, public=True),
-    ("POST", "/task-forces"): Operation("task_forces:write", _create_task_force, outside=403),
+    # Inside, a regency's callers can only form the task force of their own region, which has
+    # one: refused on the merits (409), not on access.
+    ("POST", "/task-forces"): Operation(
+        "task_forces:write", _create_task_force, outside=403, served=frozenset({409})
+    ),
     ("GET", "/task-forces"): Operation("task_forces:read", REGION_QUERY, listing=True),
     ("GET", "/task-forces/{task_force_id}"): Operation("task_forces:read", TF),
     ("PATCH", "/task-forces/{task_force_id}"): Operation(
-        "task_forces:write", with_body(TF, lambda _w, s: {"name": f"GT-PPTPPO {PLACE[s]}"})
+        "task_forces:write",
+        with_body(TF, lambda _w, s: {"name": f"GT-PPTPPO {PLACE[s]}"}),
+        own_level=True,
     ),
     ("GET", "/task-forces/{task_force_id}/sub-task-forces"): Operation("task_forces:read", TF),
     ("POST", "/task-forces/{task_force_id}/sub-task-forces"): Operation(
@@ -393,14 +408,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/reports/{report_id}/document"): Operation(
         "reports:read", with_params(ids(report_id="report.id"), lambda _w, _s: {"format": "json"})
     ),
-    ("POST", "/sub-task-force-reports"): Operation("narratives:write", _narrative),
+    ("POST", "/sub-task-force-reports"): Operation("narratives:write", _narrative, own_level=True),
     ("GET", "/sub-task-force-reports"): Operation("reports:read", TF_QUERY, listing=True),
     ("PATCH", "/sub-task-force-reports/{narrative_id}"): Operation(
         "narratives:write",
         with_body(ids(narrative_id="narrative_id"), lambda _w, _s: {"obstacles": "Jarak jauh"}),
+        own_level=True,
     ),
     ("POST", "/sub-task-force-reports/{narrative_id}/submit"): Operation(
-        "narratives:write", _submit_narrative
+        "narratives:write", _submit_narrative, own_level=True
     ),
     ("GET", "/action-plans/catalogue"): Operation("action_plans:read", static(), public=True),
     ("GET", "/action-plans/rollup"): Operation(
@@ -408,12 +424,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         query(lambda _w, s: {"region_code": REGION[s], "year": 2026}),
         listing=True,
     ),
-    ("POST", "/action-plans"): Operation("action_plans:write", _plan),
+    ("POST", "/action-plans"): Operation("action_plans:write", _plan, own_level=True),
     ("GET", "/action-plans"): Operation("action_plans:read", TF_QUERY, listing=True),
     ("GET", "/action-plans/{plan_id}"): Operation("action_plans:read", ids(plan_id="plan.id")),
     ("PATCH", "/action-plans/{plan_id}"): Operation(
         "action_plans:write",
         with_body(ids(plan_id="plan.id"), lambda _w, _s: {"title": "RAD PP-TPPO"}),
+        own_level=True,
     ),
     ("GET", "/action-plans/{plan_id}/progress"): Operation(
         "action_plans:read", ids(plan_id="adopted_plan.id")
@@ -422,7 +439,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "action_plans:read", ids(plan_id="plan.id")
     ),
     ("POST", "/action-plans/{plan_id}/activities"): Operation(
-        "action_plans:write", with_body(ids(plan_id="plan.id"), lambda _w, _s: draft_activity())
+        "action_plans:write",
+        with_body(ids(plan_id="plan.id"), lambda _w, _s: draft_activity()),
+        own_level=True,
     ),
     ("GET", "/action-plans/{plan_id}/activities/{activity_id}"): Operation(
         "action_plans:read", ids(plan_id="plan.id", activity_id="activity_id")
@@ -433,15 +452,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ids(plan_id="plan.id", activity_id="activity_id"),
             lambda _w, _s: {"implementing_team": "Dinas Sosial"},
         ),
+        own_level=True,
     ),
     ("DELETE", "/action-plans/{plan_id}/activities/{activity_id}"): Operation(
-        "action_plans:write", _delete_activity
+        "action_plans:write", _delete_activity, own_level=True
     ),
     ("GET", "/action-plans/{plan_id}/realisations"): Operation(
         "action_plans:read", ids(plan_id="adopted_plan.id")
     ),
     ("PUT", "/action-plans/{plan_id}/realisations/{activity_id}/{year}"): Operation(
-        "action_plans:write", _realisation
+        "action_plans:write", _realisation, own_level=True
     ),
     ("POST", "/agreements"): Operation(
         "agreements:write", _body(lambda w, s: agreement_body(w[s]["task_force"]["id"]))
@@ -483,10 +503,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "meetings:write",
         with_body(ids(meeting_id="meeting.id"), lambda _w, _s: {"agenda": "Evaluasi"}),
     ),
-    ("POST", "/monitoring-visits"): Operation("monitoring:write", _visit),
+    ("POST", "/monitoring-visits"): Operation("monitoring:write", _visit, own_level=True),
     ("GET", "/monitoring-visits"): Operation(
         "monitoring:read",
-        query(lambda w, s: {"monitor_task_force_id": w[s]["province"]["id"]}),
+        query(lambda w, s: {"monitor_task_force_id": w[s]["monitor"]["id"]}),
         listing=True,
     ),
     ("GET", "/monitoring-visits/{visit_id}"): Operation(
@@ -569,6 +589,8 @@ def expectation(op: Operation, role: str, side: str) -> str:
         return "forbidden"
     if op.public or role == "national_admin" or side == INSIDE:
         return "served"
+    if side == ABOVE:
+        return "forbidden" if op.own_level else "served"
     return "filtered" if op.listing else "foreign"
 
 
@@ -668,7 +690,11 @@ async def test_every_role_on_every_endpoint_inside_and_outside(client, session, 
                 call = await op.build(world, side)
                 url = template.format(**call.path)
                 response = await client.request(
-                    method, url, json=call.json, params=call.params, headers=world.callers[role]
+                    method,
+                    url,
+                    json=call.json,
+                    params=call.params,
+                    headers=world.callers[side][role],
                 )
                 calls += 1
                 where = f"{role:16} {method:6} {url} {call.params or ''} ({side})"

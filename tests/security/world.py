@@ -1,8 +1,11 @@
 """A small country for the access matrix: everything inside the callers' jurisdiction lies in
 Banyumas (33.02, Central Java), everything outside it in Surabaya (35.78, East Java).
 
-The callers: a national admin, and a task-force admin, a reporter and an analyst of Central
-Java (33), and the service centre of Banyumas. Every resource outside carries a marker
+Three places a caller stands in: ``in``, a task-force admin, a reporter and an analyst of
+Banyumas itself on Banyumas' resources; ``above``, those of Central Java (33), the level
+above, on the same resources (with the province's own monitoring visit of Banyumas); and
+``out``, those of Banyumas on Surabaya's. The national admin and the service centre of
+Banyumas are the same in all three. Every resource outside carries a marker
 (``OUTSIDE_MARKERS``) so that any response can be scanned for a leak; every personal value
 planted (``PERSONAL_VALUES``) is scanned for in what an analyst receives.
 """
@@ -10,6 +13,7 @@ planted (``PERSONAL_VALUES``) is scanned for in what an analyst receives.
 from __future__ import annotations
 
 import itertools
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,18 +26,20 @@ from tests.cases.helpers import case_body
 from tests.helpers import create_task_force, decree, head_authority
 from tests.meetings.support import appoint, checklist, hold
 
-INSIDE, OUTSIDE = "in", "out"
-SIDES = (INSIDE, OUTSIDE)
-REGION = {INSIDE: "33.02", OUTSIDE: "35.78"}
-PROVINCE = {INSIDE: "33", OUTSIDE: "35"}
-PLACE = {INSIDE: "Banyumas", OUTSIDE: "Surabaya"}
+INSIDE, ABOVE, OUTSIDE = "in", "above", "out"
+SIDES = (INSIDE, ABOVE, OUTSIDE)
+REGION = {INSIDE: "33.02", ABOVE: "33.02", OUTSIDE: "35.78"}
+PROVINCE = {INSIDE: "33", ABOVE: "33", OUTSIDE: "35"}
+PLACE = {INSIDE: "Banyumas", ABOVE: "Banyumas", OUTSIDE: "Surabaya"}
+# Where the callers of each place are scoped (task-force admin, reporter, analyst).
+SCOPE = {INSIDE: "33.02", ABOVE: "33", OUTSIDE: "33.02"}
 OUTSIDE_MARKERS = ("Surabaya", '"35.78"', "35.78,", '"35"')
 PERSONAL_VALUES = ("Rahasia Banyumas", "Rahasia Surabaya", "3302014501900001", "081234567890")
 MEMBER_NAMES = ("Ketua Banyumas", "Harian Banyumas", "Ketua Surabaya", "Harian Surabaya")
 
 # Regencies and cities not used by the world, handed out for "create a task force" calls.
 FREE_REGIONS = {
-    INSIDE: [f"33.{n:02d}" for n in (*range(3, 30), *range(71, 77))],
+    ABOVE: [f"33.{n:02d}" for n in (*range(3, 30), *range(71, 77))],
     OUTSIDE: [f"35.{n:02d}" for n in (*range(1, 30), *range(71, 78))],
 }
 
@@ -86,11 +92,13 @@ def capacity_body(task_force_id: int) -> Json:
     }
 
 
-def visit_body(monitor_id: int, subject_id: int, visited_on: str) -> Json:
+def visit_body(
+    monitor_id: int, subject_id: int, visited_on: str, subject_kind: str = "task_force"
+) -> Json:
     return {
         "kind": "monitoring",
         "monitor_task_force_id": monitor_id,
-        "subject": {"kind": "task_force", "id": subject_id},
+        "subject": {"kind": subject_kind, "id": subject_id},
         "visited_on": visited_on,
         "methods": ["field_visit"],
         "findings": "Sub GT belum menyusun rencana kerja.",
@@ -99,13 +107,19 @@ def visit_body(monitor_id: int, subject_id: int, visited_on: str) -> Json:
     }
 
 
+def _ids() -> dict[str, Any]:
+    """Resources by place: ``above`` sees those ``in`` unless it has its own (a ChainMap)."""
+    inside: dict[str, Any] = {}
+    return {INSIDE: inside, ABOVE: ChainMap({}, inside), OUTSIDE: {}}
+
+
 @dataclass
 class World:
     client: httpx.AsyncClient
     session: AsyncSession
     national: Headers
-    callers: dict[str, Headers] = field(default_factory=dict)
-    ids: dict[str, dict[str, Any]] = field(default_factory=lambda: {INSIDE: {}, OUTSIDE: {}})
+    callers: dict[str, dict[str, Headers]] = field(default_factory=dict)
+    ids: dict[str, Any] = field(default_factory=_ids)
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Years of reports and of narratives (one per unit, kind and year): past ones, unused.
     report_years: itertools.count[int] = field(default_factory=lambda: itertools.count(2000))
@@ -150,11 +164,19 @@ class World:
         return int((await self.post(f"/action-plans/{plan_id}/activities", body))["id"])
 
     async def fresh_narrative(self, side: str) -> int:
-        body = narrative_body(self[side]["sub_task_force"]["id"], next(self.narrative_years))
+        body = narrative_body(*self.narrative_slot(side))
         return int((await self.post("/sub-task-force-reports", body))["id"])
 
+    def narrative_slot(self, side: str) -> tuple[int, int]:
+        """A sub-task-force and a past year it has no report for: each unit's years in turn."""
+        n = next(self.narrative_years) - 2000
+        units = self[side]["units"]
+        return units[n // 25 % len(units)]["id"], 2000 + n % 25
+
     def free_region(self, side: str) -> str:
-        return FREE_REGIONS[side].pop(0)
+        """A region without a task force that callers of ``side`` may form one in; inside,
+        their own region, which has one already."""
+        return REGION[INSIDE] if side == INSIDE else FREE_REGIONS[side].pop(0)
 
 
 async def build_world(
@@ -162,7 +184,7 @@ async def build_world(
 ) -> World:
     world = World(client, session, national)
     await create_task_force(client, national, "ID")
-    for side in SIDES:
+    for side in (INSIDE, OUTSIDE):
         ids = world[side]
         ids["province"] = await create_task_force(client, national, PROVINCE[side])
         tf = await create_task_force(
@@ -170,7 +192,8 @@ async def build_world(
         )
         ids["task_force"] = tf
         units = await client.get(f"/task-forces/{tf['id']}/sub-task-forces", headers=national)
-        ids["sub_task_force"] = units.json()["items"][0]
+        ids["units"] = units.json()["items"]
+        ids["sub_task_force"] = ids["units"][0]
         ids["chair"] = await appoint(client, national, tf, "chair", name=f"Ketua {PLACE[side]}")
         ids["daily_chair"] = await appoint(
             client, national, tf, "daily_chair", name=f"Harian {PLACE[side]}"
@@ -181,8 +204,11 @@ async def build_world(
         )
         ids["centre_id"] = await world.fresh_centre(side)
         ids["case"] = await _put_case(world, side)
+        # Banyumas monitors its own sub-task-force; Central Java monitors Banyumas.
+        ids["monitor"] = tf
         ids["visit"] = await world.post(
-            "/monitoring-visits", visit_body(ids["province"]["id"], tf["id"], "2024-07-01")
+            "/monitoring-visits",
+            visit_body(tf["id"], ids["sub_task_force"]["id"], "2024-07-01", "sub_task_force"),
         )
         ids["plan"] = await create_plan(client, national, tf["id"], first_year=2031, last_year=2035)
         ids["activity_id"] = await world.fresh_activity(side)
@@ -211,15 +237,25 @@ async def build_world(
                 "contact": {"name": f"Kontak {PLACE[side]}", "phone": "081298765432"},
             },
         )
+    above = world[ABOVE]
+    above["monitor"] = world[INSIDE]["province"]
+    above["visit"] = await world.post(
+        "/monitoring-visits",
+        visit_body(above["province"]["id"], above["task_force"]["id"], "2024-07-01"),
+    )
     await jobs.run_pending(session)  # the reports' figures, so versions and documents exist
-    for side in SIDES:
+    for side in (INSIDE, OUTSIDE):
         await _publish(world, side, await auth("task_force_admin", REGION[side]))
+    centre = await auth("service_centre", centre=world[INSIDE]["centre_id"])
     world.callers = {
-        "national_admin": national,
-        "task_force_admin": await auth("task_force_admin", PROVINCE[INSIDE]),
-        "reporter": await auth("reporter", PROVINCE[INSIDE]),
-        "service_centre": await auth("service_centre", centre=world[INSIDE]["centre_id"]),
-        "analyst": await auth("analyst", PROVINCE[INSIDE]),
+        side: {
+            "national_admin": national,
+            "task_force_admin": await auth("task_force_admin", SCOPE[side]),
+            "reporter": await auth("reporter", SCOPE[side]),
+            "service_centre": centre,
+            "analyst": await auth("analyst", SCOPE[side]),
+        }
+        for side in SIDES
     }
     return world
 

@@ -60,6 +60,7 @@ async def test_one_active_task_force_per_region(client, national):
             "status": "dissolved",
             "dissolved_on": "2025-06-30",
             "dissolution_reason": "re-formed",
+            "dissolution_decree": decree("bupati", "Perbup 9/2025", "2025-06-20"),
         },
         headers=national,
     )
@@ -116,6 +117,21 @@ async def test_six_sub_task_forces_are_formed_with_the_task_force(client, nation
     assert by_kind["health_rehabilitation"]["coordinating_agency"] == "Dinkes Jateng"
     assert by_kind["prevention_child_participation"]["coordinating_agency"] == "SKPD Pendidikan"
     assert all(u["coordinating_agency"] for u in units)
+
+
+async def test_national_cooperation_unit_is_coordinated_by_the_kemenko_deputy(client, national):
+    """Permen PPPA 10/2012 §2.1.4 c 6: the national Sub GT Kerjasama dan Koordinasi is
+    coordinated by the Deputy for Women's Empowerment and Child Welfare of the Coordinating
+    Ministry for People's Welfare, not by the Ministry of Foreign Affairs."""
+    nation = await create_task_force(client, national, "ID")
+    units = (
+        await client.get(f"/task-forces/{nation['id']}/sub-task-forces", headers=national)
+    ).json()["items"]
+    (cooperation,) = [u for u in units if u["kind"] == "cooperation_coordination"]
+    assert cooperation["coordinating_agency"] == (
+        "Deputi Pemberdayaan Perempuan dan Kesejahteraan Anak, "
+        "Kementerian Koordinator Kesejahteraan Rakyat"
+    )
 
 
 async def test_regency_may_merge_legal_sub_task_forces(client, national):
@@ -239,3 +255,52 @@ async def test_list_is_cursor_paginated(client, national):
         if not cursor:
             break
     assert seen == ["31", "32", "33", "34", "35"]
+
+
+async def test_dissolution_needs_a_decree_of_the_authority_that_formed_it(client, national, auth):
+    """Permen PPPA 10/2012 §2.3.5 (and §2.1.5, §2.2.5): the Bupati who formed a regency's task
+    force dissolves it by decree. Without a decree, with the Governor's, or with one issued
+    after the day of dissolution it is refused and nothing changes; the province may not
+    record it for the regency (Lampiran VI); the regency's own secretariat records it, and the
+    decree is kept with the task force's decrees."""
+    regency = await create_task_force(client, national, "33.02")
+    url = f"/task-forces/{regency['id']}"
+    dissolve = {"status": "dissolved", "dissolved_on": "2025-06-30"}
+    bupati = decree("bupati", "Perbup 9/2025", "2025-06-20")
+    wrong = [
+        (dissolve, "dissolution_decree"),
+        (
+            {**dissolve, "dissolution_decree": decree("governor", "Pergub 1/2025", "2025-06-20")},
+            "dissolution_decree.authority",
+        ),
+        (
+            {**dissolve, "dissolution_decree": {**bupati, "issued_on": "2025-07-01"}},
+            "dissolution_decree.issued_on",
+        ),
+        (
+            {**dissolve, "dissolution_decree": {**bupati, "number": "TF/33.02"}},
+            "dissolution_decree.number",
+        ),
+        ({"name": "GT", "dissolution_decree": bupati}, "dissolution_decree"),
+    ]
+    for body, field in wrong:
+        error = problem(await client.patch(url, json=body, headers=national), 422)
+        assert error_fields(error) == {field}, body
+    province = await auth("task_force_admin", "33")
+    refused = problem(
+        await client.patch(url, json={**dissolve, "dissolution_decree": bupati}, headers=province),
+        403,
+    )
+    assert "Lampiran VI" in refused["rule"]
+    assert (await client.get(url, headers=national)).json()["status"] == "active"
+
+    own = await auth("task_force_admin", "33.02")
+    done = await client.patch(url, json={**dissolve, "dissolution_decree": bupati}, headers=own)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "dissolved"
+    assert done.json()["dissolution_decree"]["number"] == "Perbup 9/2025"
+    decrees = (await client.get(f"{url}/decrees", headers=national)).json()["items"]
+    assert {(d["number"], d["purpose"]) for d in decrees} == {
+        ("TF/33.02", "establishment"),
+        ("Perbup 9/2025", "dissolution"),
+    }

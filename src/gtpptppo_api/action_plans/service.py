@@ -205,12 +205,21 @@ def _exclusions(items: Sequence[ProgramExclusionItem]) -> list[ProgramExclusion]
     return [ProgramExclusion(program=item.program, reason=item.reason) for item in items]
 
 
+async def get_writable(session: AsyncSession, caller: Caller, plan_id: int) -> ActionPlan:
+    """The plan if the caller may act on it: its own task force's, or any for the national
+    administrator (Lampiran VI: the level above reads and monitors); 404 or 403 otherwise."""
+    plan = await get_visible(session, caller, plan_id)
+    task_forces.ensure_own_level(caller, plan.region_code, "Drafting, adopting or closing a plan")
+    return plan
+
+
 async def create(session: AsyncSession, caller: Caller, body: ActionPlanCreate) -> ActionPlan:
     """Draft a plan for a task force: RAN at national level, RAD below (BAB V, 2.x.4 a).
 
     A dissolved task force plans nothing; a plan covers one to ten years.
     """
     task_force = await task_forces.get_visible(session, caller, body.task_force_id)
+    task_forces.ensure_own_level(caller, task_force.region_code, "Drafting a plan")
     if task_force.status is TaskForceStatus.dissolved:
         raise Conflict(f"Task force {task_force.id} is dissolved and cannot adopt a plan.")
     _check_period(body.first_year, body.last_year)
@@ -354,7 +363,7 @@ async def update(
       every gap) and needs no other adopted plan over the same years (409).
     - An adopted plan only takes ``state: closed``; a closed plan is history.
     """
-    plan = await get_visible(session, caller, plan_id)
+    plan = await get_writable(session, caller, plan_id)
     check_if_match(if_match, plan.version)
     before = read(plan)
     changes = body.model_dump(exclude_unset=True)
@@ -635,7 +644,7 @@ async def create_activity(
     session: AsyncSession, caller: Caller, plan_id: int, body: ActivityCreate
 ) -> Activity:
     """Add an activity under one of programs a-f to a draft plan (BAB V)."""
-    plan = await get_visible(session, caller, plan_id)
+    plan = await get_writable(session, caller, plan_id)
     _require_draft(plan)
     activity = Activity(action_plan_id=plan.id, program=body.program)
     await _apply(session, plan, activity, body)
@@ -661,7 +670,7 @@ async def update_activity(
     body: ActivityUpdate,
     if_match: str | None,
 ) -> Activity:
-    plan = await get_visible(session, caller, plan_id)
+    plan = await get_writable(session, caller, plan_id)
     activity = await get_activity(session, plan, activity_id)
     _require_draft(plan)
     check_if_match(if_match, activity.version)
@@ -685,7 +694,7 @@ async def update_activity(
 async def delete_activity(
     session: AsyncSession, caller: Caller, plan_id: int, activity_id: int
 ) -> None:
-    plan = await get_visible(session, caller, plan_id)
+    plan = await get_writable(session, caller, plan_id)
     activity = await get_activity(session, plan, activity_id)
     _require_draft(plan)
     before = read_activity(activity)
@@ -735,7 +744,7 @@ async def put_realisation(
     "ANGGARAN" a-d in whole rupiah. The same PUT twice gives the same record. Returns the
     record and whether it was created.
     """
-    plan = await get_visible(session, caller, plan_id)
+    plan = await get_writable(session, caller, plan_id)
     activity = await get_activity(session, plan, activity_id)
     if plan.state is not ActionPlanState.adopted:
         raise Conflict(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from gtpptppo_api.auth.deps import ComplianceReader
 from gtpptppo_api.compliance import service
@@ -16,25 +16,32 @@ Year = Annotated[int, Query(ge=1900, le=2999, description="The calendar year jud
 
 @router.get("/task-forces/{task_force_id}/compliance")
 async def get_task_force_compliance(
-    task_force_id: int, year: Year, session: SessionDep, caller: ComplianceReader
+    task_force_id: int, year: Year, request: Request, session: SessionDep, caller: ComplianceReader
 ) -> TaskForceComplianceRead:
     """The cadence rules of Permen PPPA 10/2012 for one task force and year.
 
-    - plenary: no 121 consecutive days without one (once in 4 months, 3.1.x a 2);
-    - each sub-task-force: no 60 consecutive days without a meeting (once in 2 months,
-      3.1.x b 1);
+    - plenary: at least one in each four-month period of the year, January-April,
+      May-August, September-December (once in 4 months, 3.1.x a 2);
+    - each sub-task-force: at least one meeting in each two-month period, January-February
+      to November-December (once in 2 months, 3.1.x b 1);
     - the national/provincial/regency coordination at least once (3.1.x c 2);
-    - monitoring: no 182 consecutive days without one (every 6 months, 3.3.1 d 1);
+    - monitoring: at least one in each half of the year (every 6 months, 3.3.1 d 1);
     - evaluation at least once (3.3.1 d 2);
     - the annual report for the year submitted to the daily chair (3.3.3, Lampiran V): met
       once submitted (or further along the chain), with the day of its latest submission;
-      open until 31 December; missed after it (none, a draft, or returned for revision).
+      open until 31 December; due until its due date in the next year (31 March unless
+      `GTPPTPPO_ANNUAL_REPORT_DUE` says otherwise); missed after it (none, a draft, or
+      returned for revision).
 
-    Days are counted from 1 January (or the formation decree) to 31 December (or the day
-    before dissolution, or today). Each rule answers ``met``, ``missed`` (with the windows
-    missed) or ``open`` (a yearly event still to come this year).
+    The period runs from 1 January (or the formation decree) to 31 December (or the day
+    before dissolution, or today). A period of months is judged once it is over and only if
+    the task force existed through all of it (the one it was formed in is its first period,
+    not judged). Each rule answers ``met``, ``missed`` (with the periods missed), ``open``
+    (a yearly event still to come this year) or ``due`` (the annual report, its due date not
+    passed).
     """
-    return await service.task_force_compliance(session, caller, task_force_id, year)
+    due = request.app.state.settings.annual_report_due
+    return await service.task_force_compliance(session, caller, task_force_id, year, due)
 
 
 @router.get(
@@ -60,6 +67,7 @@ async def get_task_force_compliance(
 )
 async def get_compliance_dashboard(
     year: Year,
+    request: Request,
     session: SessionDep,
     caller: ComplianceReader,
     region_code: Annotated[
@@ -75,7 +83,8 @@ async def get_compliance_dashboard(
     forces meeting each rule (and all of them), and the provinces and regencies that have no
     task force in the year.
     """
-    board = await service.dashboard(session, caller, region_code, year)
+    due = request.app.state.settings.annual_report_due
+    board = await service.dashboard(session, caller, region_code, year, report_due=due)
     wants_csv = format == "csv" or (format is None and accept is not None and "text/csv" in accept)
     if wants_csv:
         return Response(

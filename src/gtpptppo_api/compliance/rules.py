@@ -2,25 +2,30 @@
 
 Three shapes of rule:
 
-**Every N months** (a gap rule). "Paling sedikit 1 kali dalam 4 bulan" is read as *no
-stretch of P consecutive days without the event*, where P is the year divided by the number
-of periods, rounded down: a plenary P = 365 // 3 = 121 days, a sub-task-force meeting
-P = 365 // 6 = 60 days, a monitoring P = 365 // 2 = 182 days. Rounding down means a full
-year needs 3 plenaries, 6 meetings of each sub-task-force and 2 monitorings, as the
-regulation's "once in every 4 / 2 / 6 months" implies.
+**Once in every N months** (a block rule). "Paling sedikit 1 kali dalam 4 bulan" (3.1.x a 2),
+"1 (satu) kali dalam 2 (dua) bulan, atau sesuai dengan kebutuhan" (3.1.x b 1) and "6 (enam)
+bulan sekali" (3.3.1 d 1) are read in calendar months, as the year's fixed blocks of N
+months that Indonesian administration already counts in: a plenary in each third of the year
+(caturwulan: January–April, May–August, September–December), each sub-task-force in each
+two-month period (January–February, …, November–December), a monitoring in each half
+(semester: January–June, July–December). N divides 12, so the blocks tile every year, and a
+regular schedule of one event every N calendar months puts one event in each block whatever
+the length of its months, leap years included: plenaries on 1 February, 1 June and
+1 October, sub-task-force meetings on the first of every other month, monitorings on
+1 January and 1 July all meet the rule. Meetings held more often, "sesuai dengan kebutuhan",
+count as well.
 
-The rule is evaluated over the task force's *period* in the year: from 1 January (or the day
-its formation decree was issued, if later) to 31 December (or the day before it was
-dissolved, or today, if earlier). The days just before the period start and just after its
-end count as events, so with the events on days d1 < … < dk of the period (numbered from 1
-to L) and d0 = 0, d(k+1) = L + 1:
+A block is judged when it is over (its last day before today) and the task force existed
+through the whole of it: from its formation decree (or earlier) to the day before it was
+dissolved (or later). The block in which a task force is formed, unless on the block's first
+day, is its first period and not judged: its first meeting falls due in the first whole
+block after formation; likewise the block in which it is dissolved. A judged block with none
+of the events is missed, and is named as the missed window. The rule is met when no judged
+block is missed: a block still running is not missed yet.
 
-    met  ⇔  d(i+1) − d(i) ≤ P  for every i
-
-For a plenary in 2025: plenaries on day 1 and day 122 (1 January and 2 May) are close
-enough, 121 days apart; on day 1 and day 123 they leave days 2–122 (2 January – 2 May,
-121 days) without a plenary: that window is missed. A first plenary on day 121 (1 May) is
-in time; on day 122 it leaves 1 January – 1 May without one.
+The task force's *period* in the year runs from 1 January (or the day its formation decree
+was issued, if later) to 31 December (or the day before it was dissolved, or today, if
+earlier); the events counted are those of the period.
 
 **At least once in the year** (a count rule): the yearly coordination (3.1.x c 2) and the
 evaluation (3.3.1 d 2). While the year is still running and the event has not happened yet,
@@ -35,7 +40,10 @@ tahunan". For compliance year Y the rule is
   (``SUBMITTED_STATES``). The evidence is the date of its latest ``submit`` transition, in
   eastern Indonesia's calendar like ``today()``;
 - ``open`` while year Y has not ended (today ≤ 31 December Y) and it is not met;
-- ``missed`` after 31 December Y when it is not met: no report, a draft, or a report returned
+- ``due`` from 1 January of Y + 1 to its due date, when it is not met: the regulation sets no
+  date, so the due date is a setting (``GTPPTPPO_ANNUAL_REPORT_DUE``, by default 31 March of
+  Y + 1);
+- ``missed`` after the due date when it is not met: no report, a draft, or a report returned
   for revision.
 
 Unlike the other rules it is judged on the calendar year, not on the task force's period, and
@@ -45,7 +53,6 @@ it names no missed windows.
 from __future__ import annotations
 
 import enum
-import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -56,6 +63,7 @@ class RuleStatus(enum.StrEnum):
     met = "met"  # terpenuhi
     missed = "missed"  # tidak terpenuhi
     open = "open"  # not yet: the year is still running and nothing has been missed
+    due = "due"  # the year is over, the annual report not in yet, its due date not passed
 
 
 class RuleName(enum.StrEnum):
@@ -67,10 +75,10 @@ class RuleName(enum.StrEnum):
     annual_report = "annual_report"
 
 
-DAYS_IN_YEAR = 365
-PLENARY_GAP = DAYS_IN_YEAR // 3  # 121 days: "1 kali dalam 4 bulan" (3.1.x a 2)
-SUB_TASK_FORCE_GAP = DAYS_IN_YEAR // 6  # 60 days: "1 kali dalam 2 bulan" (3.1.x b 1)
-MONITORING_GAP = DAYS_IN_YEAR // 2  # 182 days: "6 bulan sekali" (3.3.1 d 1)
+# Calendar months in each block (see the module docstring); each divides 12.
+PLENARY_MONTHS = 4  # "1 kali dalam 4 bulan" (3.1.x a 2): January–April, May–August, ...
+SUB_TASK_FORCE_MONTHS = 2  # "1 kali dalam 2 bulan" (3.1.x b 1): January–February, ...
+MONITORING_MONTHS = 6  # "6 bulan sekali" (3.3.1 d 1): January–June, July–December
 
 SECTIONS: dict[RuleName, str] = {
     RuleName.plenary: "3.1.1 a 2, 3.1.2 a 2, 3.1.3 a 2",
@@ -82,14 +90,22 @@ SECTIONS: dict[RuleName, str] = {
 }
 
 DESCRIPTIONS: dict[RuleName, str] = {
-    RuleName.plenary: f"A plenary at least once in every {PLENARY_GAP} consecutive days.",
+    RuleName.plenary: (
+        "A plenary at least once in each four-month period of the year (January-April, "
+        "May-August, September-December)."
+    ),
     RuleName.sub_task_forces: (
-        f"Each sub-task-force meets at least once in every {SUB_TASK_FORCE_GAP} consecutive days."
+        "Each sub-task-force meets at least once in each two-month period of the year "
+        "(January-February, March-April, ..., November-December)."
     ),
     RuleName.coordination: "The national/provincial/regency coordination at least once a year.",
-    RuleName.monitoring: f"A monitoring at least once in every {MONITORING_GAP} consecutive days.",
+    RuleName.monitoring: (
+        "A monitoring at least once in each half of the year (January-June, July-December)."
+    ),
     RuleName.evaluation: "An evaluation at least once a year.",
-    RuleName.annual_report: "The annual report for the year submitted to the daily chair.",
+    RuleName.annual_report: (
+        "The annual report for the year submitted to the daily chair by its due date."
+    ),
 }
 
 # The states of a report that has reached the daily chair (3.3.3, Lampiran V); a draft has
@@ -169,19 +185,36 @@ class RuleResult:
         return self.status is RuleStatus.met
 
 
-def every(dates: list[date], span: Period, gap: int) -> RuleResult:
-    """A gap rule: no ``gap`` consecutive days of ``span`` without one of ``dates``.
+def blocks(year: int, months: int) -> list[Window]:
+    """The blocks of ``months`` calendar months that tile ``year``, in order."""
+    assert 12 % months == 0, months
+    starts = [date(year, month, 1) for month in range(1, 13, months)]
+    ends = [start - timedelta(days=1) for start in starts[1:]] + [date(year, 12, 31)]
+    return [Window(start, end) for start, end in zip(starts, ends, strict=True)]
 
-    The day before ``span.start`` and the day after ``span.end`` count as events, so a
-    window is missed when two consecutive events are more than ``gap`` days apart; the
-    missed window is the days between them.
+
+def judged(span: Period, months: int) -> list[Window]:
+    """The blocks of the year that are over and that the task force existed through whole.
+
+    ``span.end`` is at most today, and today when ``span`` is not complete: a block ending
+    on it is still running.
     """
+    return [
+        block
+        for block in blocks(span.start.year, months)
+        if span.start <= block.start
+        and block.end <= span.end
+        and (span.complete or block.end < span.end)
+    ]
+
+
+def each_block(dates: list[date], span: Period, months: int) -> RuleResult:
+    """A block rule: at least one of ``dates`` in each judged block of ``months`` months."""
     inside = sorted({d for d in dates if span.start <= d <= span.end})
-    bounds = [span.start - timedelta(days=1), *inside, span.end + timedelta(days=1)]
     missed = [
-        Window(before + timedelta(days=1), after - timedelta(days=1))
-        for before, after in itertools.pairwise(bounds)
-        if (after - before).days > gap
+        block
+        for block in judged(span, months)
+        if not any(block.start <= d <= block.end for d in inside)
     ]
     return RuleResult(RuleStatus.missed if missed else RuleStatus.met, inside, missed)
 
@@ -197,15 +230,18 @@ def at_least_once(dates: list[date], span: Period) -> RuleResult:
 
 
 def annual_report(
-    year: int, today: date, state: ReportState | None, submitted_on: date | None
+    year: int, today: date, state: ReportState | None, submitted_on: date | None, due_on: date
 ) -> RuleResult:
     """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V).
 
     ``state`` is the report's state (None: no report), ``submitted_on`` the date of its latest
-    ``submit``. Met once submitted; open until 31 December of ``year``; missed after it.
+    ``submit``, ``due_on`` the day it is due (in ``year`` + 1). Met once submitted; open until
+    31 December of ``year``; due until ``due_on``; missed after it.
     """
     if state in SUBMITTED_STATES:
         return RuleResult(RuleStatus.met, [submitted_on] if submitted_on else [])
     if today <= date(year, 12, 31):
         return RuleResult(RuleStatus.open)
+    if today <= due_on:
+        return RuleResult(RuleStatus.due)
     return RuleResult(RuleStatus.missed)

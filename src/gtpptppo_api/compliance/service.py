@@ -1,10 +1,11 @@
 """Cadence compliance of a task force, and the dashboard over a region (3.1, 3.3.1 d, 3.3.3).
 
-The rules and their windows are defined once, in ``compliance.rules``. One task force's
+The rules and their blocks are defined once, in ``compliance.rules``. One task force's
 result is worked out from its few dates of the year; the dashboard over a province or the
-nation does the same arithmetic in SQL (window functions over day numbers, a join on the
-annual report's state), and counts the share of task forces meeting each rule with
-GROUP BY-free aggregates over those rows.
+nation does the same in SQL (the year's blocks as a small table of day numbers, each judged
+block without an event counted with NOT EXISTS, a join on the annual report's state), and
+counts the share of task forces meeting each rule with GROUP BY-free aggregates over those
+rows.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from gtpptppo_api.monitoring.models import MonitoringVisit, VisitKind
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports.models import Report, ReportKind, ReportTransition
+from gtpptppo_api.settings import get_settings
 from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import (
     Decree,
@@ -82,11 +84,24 @@ async def _dates(session: AsyncSession, query: Select[date]) -> list[date]:
     return list((await session.scalars(query)).all())
 
 
+def report_due_on(year: int, report_due: str | None) -> date:
+    """The day the annual report for ``year`` is due: ``report_due`` (MM-DD) of the next year,
+    by default the setting ``GTPPTPPO_ANNUAL_REPORT_DUE``."""
+    settings = get_settings()
+    if report_due is not None:
+        settings = settings.model_copy(update={"annual_report_due": report_due})
+    return settings.annual_report_due_on(year)
+
+
 async def evaluate(
-    session: AsyncSession, task_force: TaskForce, year: int, today: date | None = None
+    session: AsyncSession,
+    task_force: TaskForce,
+    year: int,
+    today: date | None = None,
+    report_due: str | None = None,
 ) -> TaskForceComplianceRead:
     """Every cadence rule of 3.1 and 3.3.1 d, and the annual report submitted (3.3.3,
-    Lampiran V), for one task force and year."""
+    Lampiran V), for one task force and year; ``report_due``: see :func:`report_due_on`."""
     today = today or rules.today()
     established = task_force.established_decree
     span = rules.period(
@@ -115,18 +130,18 @@ async def evaluate(
             MonitoringVisit.visited_on.between(*in_span),
         )
 
-    plenary = rules.every(
-        await _dates(session, meetings(MeetingKind.plenary)), span, rules.PLENARY_GAP
+    plenary = rules.each_block(
+        await _dates(session, meetings(MeetingKind.plenary)), span, rules.PLENARY_MONTHS
     )
     units_rule = await _sub_task_forces(session, task_force, span)
     coordination = rules.at_least_once(
         await _dates(session, meetings(MeetingKind.coordination)), span
     )
-    monitoring = rules.every(
-        await _dates(session, visits(VisitKind.monitoring)), span, rules.MONITORING_GAP
+    monitoring = rules.each_block(
+        await _dates(session, visits(VisitKind.monitoring)), span, rules.MONITORING_MONTHS
     )
     evaluation = rules.at_least_once(await _dates(session, visits(VisitKind.evaluation)), span)
-    report = await _annual_report(session, task_force, year, today)
+    report = await _annual_report(session, task_force, year, today, report_due_on(year, report_due))
     results = [
         _rule(RuleName.plenary, plenary),
         units_rule,
@@ -147,7 +162,7 @@ async def evaluate(
 
 
 async def _sub_task_forces(session: AsyncSession, task_force: TaskForce, span: Period) -> RuleRead:
-    """Each sub-task-force meets at least once in every 60 days (3.1.x b 1)."""
+    """Each sub-task-force meets at least once in each two-month period (3.1.x b 1)."""
     units = (
         await session.scalars(
             select(SubTaskForce)
@@ -168,7 +183,7 @@ async def _sub_task_forces(session: AsyncSession, task_force: TaskForce, span: P
             held[unit_id].append(held_on)
     per_unit = []
     for unit in units:
-        result = rules.every(held[unit.id], span, rules.SUB_TASK_FORCE_GAP)
+        result = rules.each_block(held[unit.id], span, rules.SUB_TASK_FORCE_MONTHS)
         per_unit.append(
             UnitRuleRead(
                 sub_task_force_id=unit.id,
@@ -194,7 +209,7 @@ async def _sub_task_forces(session: AsyncSession, task_force: TaskForce, span: P
 
 
 async def _annual_report(
-    session: AsyncSession, task_force: TaskForce, year: int, today: date
+    session: AsyncSession, task_force: TaskForce, year: int, today: date, due_on: date
 ) -> RuleResult:
     """The annual report for ``year`` submitted to the daily chair (3.3.3, Lampiran V), with
     the day of its latest ``submit`` as evidence."""
@@ -208,7 +223,7 @@ async def _annual_report(
         )
     ).one_or_none()
     if report is None:
-        return rules.annual_report(year, today, None, None)
+        return rules.annual_report(year, today, None, None, due_on)
     submitted_at = await session.scalar(
         select(func.max(ReportTransition.occurred_at)).where(
             ReportTransition.report_id == report.id, ReportTransition.action == "submit"
@@ -219,14 +234,15 @@ async def _annual_report(
         today,
         report.state,
         rules.local_date(submitted_at) if submitted_at is not None else None,
+        due_on,
     )
 
 
 async def task_force_compliance(
-    session: AsyncSession, caller: Caller, task_force_id: int, year: int
+    session: AsyncSession, caller: Caller, task_force_id: int, year: int, report_due: str
 ) -> TaskForceComplianceRead:
     task_force = await task_forces.get_visible(session, caller, task_force_id)
-    return await evaluate(session, task_force, year)
+    return await evaluate(session, task_force, year, report_due=report_due)
 
 
 # --- the dashboard, in SQL ---------------------------------------------------------------
@@ -270,29 +286,44 @@ def _periods(root: str, year: int, today: date) -> CTE:
     return select(inner).where(inner.c.start_day <= inner.c.end_day).cte("periods")
 
 
-def _max_gap(units: AnySelect, events: AnySelect, name: str) -> Subquery:
-    """The longest gap between consecutive events of each task force's units, with the days
-    before and after the period as events (``compliance.rules.every``)."""
+def _missed_blocks(
+    units: AnySelect, events: AnySelect, months: int, name: str, year: int, today: date
+) -> Subquery:
+    """How many judged blocks of ``months`` months each task force's units missed: blocks of
+    the year over before today and lying within the unit's period, without one of its
+    events (``compliance.rules.each_block``)."""
     units_q = units.subquery(f"{name}_units")
-    points = union_all(
-        events,
-        select(units_q.c.task_force_id, units_q.c.unit_id, (units_q.c.start_day - 1).label("day")),
-        select(units_q.c.task_force_id, units_q.c.unit_id, (units_q.c.end_day + 1).label("day")),
-    ).subquery(f"{name}_points")
-    gaps = select(
-        points.c.task_force_id,
-        points.c.unit_id,
-        (
-            points.c.day
-            - func.lag(points.c.day).over(
-                partition_by=(points.c.task_force_id, points.c.unit_id), order_by=points.c.day
-            )
-        ).label("gap"),
-    ).subquery(f"{name}_gaps")
+    events_q = events.subquery(f"{name}_events")
+    block_rows = [
+        select(
+            day_number(literal(block.start, Date)).label("start_day"),
+            day_number(literal(block.end, Date)).label("end_day"),
+        )
+        for block in rules.blocks(year, months)
+    ]
+    blocks = union_all(*block_rows).subquery(f"{name}_blocks")
+    held = (
+        select(literal_column("1"))
+        .where(
+            events_q.c.task_force_id == units_q.c.task_force_id,
+            events_q.c.unit_id == units_q.c.unit_id,
+            events_q.c.day.between(blocks.c.start_day, blocks.c.end_day),
+        )
+        .exists()
+    )
     return (
-        select(gaps.c.task_force_id, func.max(gaps.c.gap).label("max_gap"))
-        .group_by(gaps.c.task_force_id)
-        .subquery(f"{name}_max")
+        select(units_q.c.task_force_id, func.count().label("missed"))
+        .join(
+            blocks,
+            and_(
+                blocks.c.start_day >= units_q.c.start_day,
+                blocks.c.end_day <= units_q.c.end_day,
+                blocks.c.end_day < day_number(literal(today, Date)),
+            ),
+        )
+        .where(~held)
+        .group_by(units_q.c.task_force_id)
+        .subquery(f"{name}_missed")
     )
 
 
@@ -309,7 +340,7 @@ def _inside(periods: CTE, day: ColumnElement[int]) -> ColumnElement[bool]:
     return day.between(periods.c.start_day, periods.c.end_day)
 
 
-def _rows(root: str, year: int, today: date) -> Subquery:
+def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
     periods = _periods(root, year, today)
     held = day_number(Meeting.held_on)
     visited = day_number(MonitoringVisit.visited_on)
@@ -341,25 +372,34 @@ def _rows(root: str, year: int, today: date) -> Subquery:
         )
 
     zero = literal_column("0", Integer)
-    plenary = _max_gap(_whole(periods), meeting_events(MeetingKind.plenary, zero), "plenary")
+
+    def missed(units: AnySelect, events: AnySelect, months: int, name: str) -> Subquery:
+        return _missed_blocks(units, events, months, name, year, today)
+
+    plenary = missed(
+        _whole(periods), meeting_events(MeetingKind.plenary, zero), rules.PLENARY_MONTHS, "plenary"
+    )
     units = select(
         periods.c.task_force_id,
         SubTaskForce.id.label("unit_id"),
         periods.c.start_day,
         periods.c.end_day,
     ).join(SubTaskForce, SubTaskForce.task_force_id == periods.c.task_force_id)
-    sub = _max_gap(
+    sub = missed(
         units,
         meeting_events(MeetingKind.sub_task_force, Meeting.sub_task_force_id),
+        rules.SUB_TASK_FORCE_MONTHS,
         "sub",
     )
-    monitoring = _max_gap(_whole(periods), visit_events(VisitKind.monitoring), "mon")
+    monitoring = missed(
+        _whole(periods), visit_events(VisitKind.monitoring), rules.MONITORING_MONTHS, "mon"
+    )
     coordination = counted(meeting_events(MeetingKind.coordination, zero), "coord")
     evaluation = counted(visit_events(VisitKind.evaluation), "eval")
     today_day = day_number(literal(today, Date))
 
-    def gap_status(q: Subquery, gap: int) -> ColumnElement[str]:
-        return case((func.coalesce(q.c.max_gap, 0) <= gap, "met"), else_="missed")
+    def block_status(q: Subquery) -> ColumnElement[str]:
+        return case((func.coalesce(q.c.missed, 0) == 0, "met"), else_="missed")
 
     def count_status(q: Subquery) -> ColumnElement[str]:
         return case(
@@ -380,17 +420,19 @@ def _rows(root: str, year: int, today: date) -> Subquery:
         .subquery("report_submitted")
     )
     year_end_day = day_number(literal(date(year, 12, 31), Date))
+    due_day = day_number(literal(due_on, Date))
     report_status = case(
         (report.c.task_force_id.is_not(None), "met"),
-        (year_end_day < today_day, "missed"),
+        (due_day < today_day, "missed"),
+        (year_end_day < today_day, "due"),
         else_="open",
     )
 
     statuses = {
-        RuleName.plenary: gap_status(plenary, rules.PLENARY_GAP),
-        RuleName.sub_task_forces: gap_status(sub, rules.SUB_TASK_FORCE_GAP),
+        RuleName.plenary: block_status(plenary),
+        RuleName.sub_task_forces: block_status(sub),
         RuleName.coordination: count_status(coordination),
-        RuleName.monitoring: gap_status(monitoring, rules.MONITORING_GAP),
+        RuleName.monitoring: block_status(monitoring),
         RuleName.evaluation: count_status(evaluation),
         RuleName.annual_report: report_status,
     }
@@ -415,6 +457,7 @@ async def dashboard(
     region_code: str | None,
     year: int,
     today: date | None = None,
+    report_due: str | None = None,
 ) -> ComplianceDashboard:
     """One row per task force of the region's subtree with each rule met or not, the share
     meeting each rule, and the provinces and regencies with no task force in the year
@@ -423,17 +466,21 @@ async def dashboard(
     region = await regions.get(session, root)
     if region is None or not caller.covers(root):
         raise NotFound(f"No region {root!r} in your jurisdiction.")
-    return await build_dashboard(session, root, year, today)
+    return await build_dashboard(session, root, year, today, report_due)
 
 
 async def build_dashboard(
-    session: AsyncSession, root: str, year: int, today: date | None = None
+    session: AsyncSession,
+    root: str,
+    year: int,
+    today: date | None = None,
+    report_due: str | None = None,
 ) -> ComplianceDashboard:
     """The dashboard of the subtree of ``root``, with no jurisdiction check (workers)."""
     today = today or rules.today()
     if date(year, 1, 1) > today:
         raise ValidationFailed.field("year", f"{year} has not begun")
-    rows_q = _rows(root, year, today)
+    rows_q = _rows(root, year, today, report_due_on(year, report_due))
     rows = (await session.execute(select(rows_q).order_by(rows_q.c.region_code))).mappings().all()
 
     def met(column: str) -> ColumnElement[int]:

@@ -3,7 +3,9 @@
 5.2 lists what every task-force body needs (a-g), what a secretariat needs (GT-PPTPPO Pusat
 a-d, all within a-g) and what an integrated service centre needs beyond that (Pusat
 Pelayanan Terpadu a-f). Funding and staff of the centre list (c-f) are not facilities and are
-left out; its rooms, hotline, safe house and special rooms are in.
+left out; its rooms, hotline and special rooms are in. The safe house or safe room is on the
+general list (5.2 a: "Rumah/Kamar Aman"), so on a secretariat's checklist too; the centre's
+list names it again under social rehabilitation (c), the same item.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ CHECKLIST: tuple[ChecklistEntry, ...] = (
     ),
     ChecklistEntry(_I.complaint_room, "rooms", "Ruang pengaduan", "5.2 a"),
     ChecklistEntry(_I.counselling_room, "rooms", "Ruang konseling", "5.2 a"),
+    ChecklistEntry(
+        _I.safe_house, "rooms", "Rumah/Kamar aman", f"5.2 a; {PPT} c (rehabilitasi sosial)"
+    ),
     ChecklistEntry(_I.bathroom, "rooms", "Kamar mandi/WC", "5.2 a"),
     ChecklistEntry(_I.furniture, "furniture", "Mebeler seperti: kursi, meja, lemari", "5.2 b"),
     ChecklistEntry(_I.computer, "computers_network", "Komputer, laptop", "5.2 c"),
@@ -72,9 +77,6 @@ CHECKLIST: tuple[ChecklistEntry, ...] = (
         "Ruang tidur korban/ruang rawat khusus",
         f"{PPT} a",
         centre_only=True,
-    ),
-    ChecklistEntry(
-        _I.safe_house, "social_rehabilitation", "Rumah aman", f"{PPT} c", centre_only=True
     ),
     ChecklistEntry(_I.hotline, "hotline", "Hotline", f"{PPT} c-d", centre_only=True),
     ChecklistEntry(

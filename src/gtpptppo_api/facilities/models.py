@@ -29,6 +29,7 @@ class FacilityItem(enum.StrEnum):
     office_room = "office_room"
     complaint_room = "complaint_room"
     counselling_room = "counselling_room"
+    safe_house = "safe_house"  # Rumah/Kamar Aman (5.2 a; the centre's list c)
     bathroom = "bathroom"
     furniture = "furniture"
     computer = "computer"
@@ -44,7 +45,6 @@ class FacilityItem(enum.StrEnum):
     legal_consultation_room = "legal_consultation_room"
     medical_examination_room = "medical_examination_room"
     victim_bedroom = "victim_bedroom"
-    safe_house = "safe_house"
     hotline = "hotline"
     hospital_special_room = "hospital_special_room"
     police_special_room = "police_special_room"

@@ -80,8 +80,9 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
     """Each item once; a secretariat's checklist has no centre-only items (5.2).
 
     5.2 gives the secretariat of a task force its own list (GT-PPTPPO Pusat a-d, within the
-    general a-g); the safe house, hotline, victims' rooms and the special rooms at hospitals
-    and police belong to the integrated service centre's list (5.2 Pusat Pelayanan Terpadu).
+    general a-g, which names the safe house or room); the hotline, victims' rooms and the
+    special rooms at hospitals and police belong to the integrated service centre's list
+    (5.2 Pusat Pelayanan Terpadu).
     """
     errors: list[dict[str, str]] = []
     seen = set()
@@ -253,7 +254,10 @@ async def update(
         _check_items(inventory.owner_kind, body.items)
         rows = {row.item: row for row in inventory.items}
         for assessment in body.items:
-            row = rows[assessment.item]
+            row = rows.get(assessment.item)
+            if row is None:  # an item the checklist gained after the inventory was made
+                row = FacilityItemStatus(item=assessment.item)
+                inventory.items.append(row)
             row.status = assessment.status
             row.note = assessment.note
     if body.assessed_on is not None:

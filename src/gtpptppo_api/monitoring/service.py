@@ -60,6 +60,11 @@ GRAPH: dict[RegionLevel, tuple[str, str]] = {
 }
 
 
+# A task force records the visits it makes; the one it monitors, or the level above it,
+# reads them (3.3.1 e, Lampiran VI).
+RECORDING_VISITS = "Recording a monitoring or evaluation visit"
+
+
 def read(visit: MonitoringVisit) -> MonitoringVisitRead:
     return MonitoringVisitRead.model_validate(visit)
 
@@ -143,6 +148,7 @@ async def create(
 ) -> MonitoringVisit:
     """Record a monitoring or an evaluation of a subject by a task force (3.3.1)."""
     monitor = await task_forces.get_visible(session, caller, body.monitor_task_force_id)
+    task_forces.ensure_own_level(caller, monitor.region_code, RECORDING_VISITS)
     _writable(monitor)
     region_code = await _subject_region(session, caller, monitor, body.subject)
     _check_checklist(body.indicators)
@@ -204,6 +210,7 @@ async def update(
     visit = await get_visible(session, caller, visit_id)
     if not caller.covers(visit.monitor.region_code):
         raise NotFound(f"No monitoring visit {visit_id} in your jurisdiction.")
+    task_forces.ensure_own_level(caller, visit.monitor.region_code, RECORDING_VISITS)
     check_if_match(if_match, visit.version)
     _writable(visit.monitor)
     changes = body.model_dump(exclude_unset=True)

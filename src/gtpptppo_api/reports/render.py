@@ -191,6 +191,7 @@ LABELS: dict[str, dict[str, str]] = {
         "annual_report": "Laporan tahunan disampaikan",
         "met": "Terpenuhi",
         "missed": "Tidak terpenuhi",
+        "due": "Dalam tenggat waktu",
     },
     "section": {
         "action_plans": "Rencana Aksi",

@@ -495,13 +495,20 @@ def narrative_read(narrative: SubTaskForceReport) -> NarrativeRead:
     return NarrativeRead.model_validate(narrative)
 
 
-async def _visible_narrative(
+WRITING_NARRATIVES = "Writing or submitting a sub-task-force's report"
+
+
+async def _writable_narrative(
     session: AsyncSession, caller: Caller, narrative_id: int
 ) -> SubTaskForceReport:
+    """The narrative if it lies in the caller's jurisdiction (404 otherwise) and the caller
+    acts for its task force: a sub-task-force reports to its own daily chair (Lampiran V);
+    the level above receives the task force's report, not its units' (403)."""
     narrative = await session.get(SubTaskForceReport, narrative_id)
     if narrative is not None:
         task_force = await session.get(TaskForce, narrative.task_force_id)
         if task_force is not None and caller.covers(task_force.region_code):
+            task_forces.ensure_own_level(caller, task_force.region_code, WRITING_NARRATIVES)
             return narrative
     raise NotFound(f"No sub-task-force report {narrative_id} in your jurisdiction.")
 
@@ -514,6 +521,7 @@ async def create_narrative(
     if unit is None:
         raise ValidationFailed.field("sub_task_force_id", "no such sub-task-force")
     task_force = await task_forces.get_visible(session, caller, unit.task_force_id)
+    task_forces.ensure_own_level(caller, task_force.region_code, WRITING_NARRATIVES)
     if task_force.status is not TaskForceStatus.active:
         raise Conflict("The task force is dissolved.")
     _check_period(body.kind, body.year)
@@ -539,7 +547,7 @@ async def create_narrative(
 async def update_narrative(
     session: AsyncSession, caller: Caller, narrative_id: int, body: NarrativeUpdate
 ) -> SubTaskForceReport:
-    narrative = await _visible_narrative(session, caller, narrative_id)
+    narrative = await _writable_narrative(session, caller, narrative_id)
     changes = body.model_dump(exclude_unset=True)
     # Marking fields internal is not editing the text: allowed after submission too.
     if narrative.state is NarrativeState.submitted and set(changes) - {"internal_fields"}:
@@ -568,7 +576,7 @@ async def submit_narrative(
     session: AsyncSession, caller: Caller, narrative_id: int
 ) -> SubTaskForceReport:
     """Submit to the daily chair; it then appears in the task force's report."""
-    narrative = await _visible_narrative(session, caller, narrative_id)
+    narrative = await _writable_narrative(session, caller, narrative_id)
     if narrative.state is NarrativeState.submitted:
         raise Conflict("Already submitted.")
     empty = [

@@ -87,6 +87,11 @@ class TaskForce(Base):
         viewonly=True,
         lazy="joined",
     )
+    dissolution_decree: Mapped[Decree | None] = relationship(
+        primaryjoin="and_(Decree.task_force_id == TaskForce.id, Decree.purpose == 'dissolution')",
+        viewonly=True,
+        lazy="joined",
+    )
 
     @property
     def region_name(self) -> str:
@@ -124,10 +129,12 @@ class SubTaskForce(Base):
 class DecreePurpose(enum.StrEnum):
     establishment = "establishment"  # pembentukan gugus tugas
     membership = "membership"  # pengangkatan dan pemberhentian anggota
+    dissolution = "dissolution"  # pembubaran, by the authority that formed it (2.x.5)
 
 
 class Decree(Base):
-    """A decree (Keputusan) establishing the task force or appointing/dismissing members."""
+    """A decree (Keputusan) establishing or dissolving the task force, or appointing or
+    dismissing members."""
 
     __tablename__ = "decree"
     __table_args__ = (UniqueConstraint("task_force_id", "number"),)

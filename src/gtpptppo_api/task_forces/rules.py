@@ -21,7 +21,9 @@ SUB_TASK_FORCE_NAMES: dict[SubTaskForceKind, str] = {
 MERGED_LEGAL_NAME = "Sub GT Pengembangan Norma Hukum dan Penegakan Hukum"
 
 # Coordinating agencies (penanggung jawab) named by 2.2.1 and 2.3.1 for the regions; the
-# national ones follow the ministries of Perpres 69/2008. Callers may name others.
+# national ones follow the ministries of Perpres 69/2008, and the national Sub GT Kerjasama
+# dan Koordinasi is coordinated by a deputy of the Coordinating Ministry for People's Welfare
+# (2.1.4 c 6). Callers may name others.
 _REGIONAL_AGENCIES: dict[SubTaskForceKind, str] = {
     SubTaskForceKind.prevention_child_participation: "SKPD Pendidikan",
     SubTaskForceKind.health_rehabilitation: "SKPD Kesehatan",
@@ -36,7 +38,10 @@ _NATIONAL_AGENCIES: dict[SubTaskForceKind, str] = {
     SubTaskForceKind.social_rehabilitation_repatriation_reintegration: "Kementerian Sosial",
     SubTaskForceKind.legal_norm_development: "Kementerian Hukum dan HAM",
     SubTaskForceKind.law_enforcement: "Kepolisian Negara Republik Indonesia",
-    SubTaskForceKind.cooperation_coordination: "Kementerian Luar Negeri",
+    SubTaskForceKind.cooperation_coordination: (
+        "Deputi Pemberdayaan Perempuan dan Kesejahteraan Anak, "
+        "Kementerian Koordinator Kesejahteraan Rakyat"
+    ),
 }
 
 

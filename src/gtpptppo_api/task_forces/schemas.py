@@ -88,7 +88,8 @@ class TaskForceCreate(Schema):
 
 
 class TaskForceUpdate(Schema):
-    """Every field optional; ``status: dissolved`` needs ``dissolved_on``."""
+    """Every field optional; ``status: dissolved`` needs ``dissolved_on`` and the
+    ``dissolution_decree`` of the authority that formed the task force (2.x.5)."""
 
     name: Text | None = None
     chair_position: Text | None = None
@@ -97,6 +98,14 @@ class TaskForceUpdate(Schema):
     status: Literal[TaskForceStatus.dissolved] | None = None
     dissolved_on: date | None = None
     dissolution_reason: Annotated[str | None, Field(max_length=1000)] = None
+    dissolution_decree: DecreeCreate | None = Field(
+        default=None,
+        description=(
+            "Required to dissolve: the decree of the authority that formed the task force "
+            "(President, Governor, Bupati/Walikota; 2.1.5, 2.2.5, 2.3.5), issued on or before "
+            "dissolved_on."
+        ),
+    )
 
 
 class TaskForceRead(Schema):
@@ -113,6 +122,7 @@ class TaskForceRead(Schema):
     established_decree: DecreeRead | None
     dissolved_on: date | None
     dissolution_reason: str | None
+    dissolution_decree: DecreeRead | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
@@ -42,6 +43,22 @@ def ensure_active(task_force: TaskForce) -> None:
     """A dissolved task force is kept as history: nothing more is recorded under it."""
     if task_force.status is TaskForceStatus.dissolved:
         raise Conflict("The task force is dissolved; its records are kept as history.")
+
+
+OWN_LEVEL_RULE = "Lampiran V, Lampiran VI"
+
+
+def ensure_own_level(caller: Caller, region_code: str, what: str) -> None:
+    """A level acts on its own task force: the level above reads its records, receives and
+    returns its reports and monitors it, but does not act for it (Permen PPPA 10/2012,
+    Lampiran V and VI). The national administrator keeps every power."""
+    if caller.role is Role.national_admin or caller.scope_code == region_code:
+        return
+    raise Forbidden(
+        f"{what} is the act of the task force of region {region_code} itself; the level above "
+        f"reads, receives, returns and monitors (Permen PPPA 10/2012, {OWN_LEVEL_RULE}).",
+        rule=OWN_LEVEL_RULE,
+    )
 
 
 def read(task_force: TaskForce) -> TaskForceRead:
@@ -216,6 +233,54 @@ async def create(session: AsyncSession, caller: Caller, body: TaskForceCreate) -
     return task_force
 
 
+async def _check_dissolution_decree(
+    session: AsyncSession, task_force: TaskForce, body: TaskForceUpdate
+) -> None:
+    """Dissolution is decreed by the authority that formed the task force (2.1.5, 2.2.5,
+    2.3.5): the President, the Governor, or the Bupati/Walikota; issued after the formation
+    and by the day of dissolution, under a number of its own."""
+    decree = body.dissolution_decree
+    rule = rules.AUTHORITY_RULE[task_force.level]
+    if decree is None:
+        raise ValidationFailed.field(
+            "dissolution_decree",
+            f"a task force is dissolved by a decree of the authority that formed it "
+            f"(Permen PPPA 10/2012, {rule})",
+            rule=rule,
+        )
+    established = task_force.established_decree
+    former = (
+        established.authority
+        if established is not None
+        else rules.head_authority(task_force.level, task_force.region.kind)
+    )
+    check_authority(
+        task_force.region,
+        decree.authority,
+        frozenset({former}),
+        "dissolution_decree.authority",
+        "the dissolution",
+    )
+    assert body.dissolved_on is not None
+    if established is not None and decree.issued_on < established.issued_on:
+        raise ValidationFailed.field(
+            "dissolution_decree.issued_on", "issued before the task force was formed"
+        )
+    if decree.issued_on > body.dissolved_on:
+        raise ValidationFailed.field(
+            "dissolution_decree.issued_on", "issued after dissolved_on: the decree comes first"
+        )
+    taken = await session.scalar(
+        select(Decree.id).where(
+            Decree.task_force_id == task_force.id, Decree.number == decree.number
+        )
+    )
+    if taken is not None:
+        raise ValidationFailed.field(
+            "dissolution_decree.number", f"already the number of decree {taken} of this task force"
+        )
+
+
 async def update(
     session: AsyncSession,
     caller: Caller,
@@ -225,6 +290,7 @@ async def update(
 ) -> TaskForce:
     """Edit a task force, or dissolve it (kept as history, its region freed for a new one)."""
     task_force = await get_visible(session, caller, task_force_id)
+    ensure_own_level(caller, task_force.region_code, "Editing or dissolving a task force")
     check_if_match(if_match, task_force.version)
     if task_force.status is TaskForceStatus.dissolved:
         raise Conflict("A dissolved task force is kept as history and cannot be edited.")
@@ -243,6 +309,9 @@ async def update(
             raise ValidationFailed.field(
                 "dissolved_on", "a task force cannot be dissolved before it was established"
             )
+        await _check_dissolution_decree(session, task_force, body)
+    elif body.dissolution_decree is not None:
+        raise ValidationFailed.field("dissolution_decree", "only given when dissolving")
     for name in ("name", "chair_position", "daily_chair_position"):
         if name in changes:
             if changes[name] is None:
@@ -255,9 +324,17 @@ async def update(
         task_force.secretariat_head = body.secretariat.head
     action = "update"
     if body.status is not None:
+        assert body.dissolution_decree is not None  # _check_dissolution_decree
         task_force.status = TaskForceStatus.dissolved
         task_force.dissolved_on = body.dissolved_on
         task_force.dissolution_reason = body.dissolution_reason
+        session.add(
+            Decree(
+                task_force_id=task_force.id,
+                purpose=DecreePurpose.dissolution,
+                **body.dissolution_decree.model_dump(),
+            )
+        )
         action = "dissolve"
     elif body.dissolution_reason is not None:
         raise ValidationFailed.field("dissolution_reason", "only given when dissolving")
