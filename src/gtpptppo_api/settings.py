@@ -71,6 +71,12 @@ class Settings(BaseSettings):
             "pcv,ckey,pvalue (optionally gzipped)."
         ),
     )
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="The public site's base URL (https://host[/prefix]) for absolute links in "
+        "feeds; unset: links are relative. Links never come from the request's Host header.",
+    )
     export_k: int = Field(
         default=11,
         ge=2,

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from gtpptppo_api.cases.models import Case
 from gtpptppo_api.disclosure.ptable import load
+from tests.conftest import build_app
 from tests.helpers import error_fields, problem
 from tests.publishing.support import (
     INTERNAL_OBSTACLE,
@@ -32,7 +33,14 @@ from tests.publishing.support import (
     push_table,
     small,
 )
-from tests.reports.support import open_report, run_generation_jobs, step, unit
+from tests.reports.support import (
+    open_report,
+    push_cases,
+    run_generation_jobs,
+    step,
+    through_to_forwarded,
+    unit,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -271,6 +279,57 @@ async def test_atom_feed_per_region(client, session, public, regency):
             alternates = [x for x in links if x.get("rel", "alternate") == "alternate"]
             assert len(alternates) == 1
             link = alternates[0].get("href")
-            assert link == f"http://test/public/reports/{report['id']}"
-            assert entries[0].find(f"{ATOM}id").text == link  # the stable URL
+            assert link == f"/public/reports/{report['id']}"  # relative: no base URL set
+            assert (
+                entries[0].find(f"{ATOM}id").text == f"urn:gtpptppo:public:reports:{report['id']}"
+            )
     problem(await public.get("/public/feeds/99.99.atom"), 404)
+
+
+async def test_feed_links_never_come_from_the_host_header(client, session, regency, database_url):
+    """A feed is cached publicly: a request with ``Host: evil.example`` must not make its
+    links point there. Links use GTPPTPPO_PUBLIC_BASE_URL, or are relative without it."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    for base in (None, "https://gugustugas.example.go.id"):
+        app = build_app(database_url, session, public_base_url=base)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as public:
+            feed = await public.get(
+                f"/public/feeds/{REGION}.atom", headers={"Host": "evil.example"}
+            )
+        assert feed.status_code == 200
+        assert b"evil.example" not in feed.content
+        root = ET.fromstring(feed.content)  # noqa: S314 - our own output
+        link = root.findall(f"{ATOM}entry")[0].findall(f"{ATOM}link")[0].get("href")
+        assert link == f"{base or ''}/public/reports/{report['id']}"
+
+
+async def test_a_later_version_is_public_only_once_published_again(
+    client, session, public, regency, national, auth
+):
+    """A publication names the version it publishes: after the report is returned,
+    regenerated and forwarded again, the public page still shows the published version
+    until the chair publishes the new one (Permen PPPA 10/2012 §2.3.4 a.6: the chair
+    reports to the community)."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    first = (await client.get(f"/reports/{report['id']}", headers=regency.admin)).json()
+    province = await unit(client, national, auth, "33")
+    returned = await step(client, province.admin, report["id"], "return", comment="Perbaiki")
+    assert returned.status_code == 200, returned.text
+    await push_cases(client, national, auth, REGION, 3, prefix="LATE")  # a late correction
+    regenerated = await client.post(f"/reports/{report['id']}/generations", headers=regency.admin)
+    assert regenerated.status_code == 202, regenerated.text
+    await run_generation_jobs(session)
+    again = await through_to_forwarded(client, regency, report["id"])
+    assert again["frozen_version"] > first["frozen_version"]
+
+    page = await public.get(f"/public/reports/{report['id']}")
+    assert page.status_code == 200
+    assert f"versi {first['frozen_version']} " in page.text
+    # published again: the new version is public; the same version twice is a 409
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    page = await public.get(f"/public/reports/{report['id']}")
+    assert f"versi {again['frozen_version']} " in page.text
+    problem(await publish(client, regency, report["id"]), 409)

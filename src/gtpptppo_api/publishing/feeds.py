@@ -16,11 +16,17 @@ from gtpptppo_api.reports.render import LABELS
 EPOCH = datetime(2012, 1, 1, tzinfo=UTC)  # the year of the regulation: an empty feed's date
 
 
+def _id(base_url: str, url: str) -> str:
+    """An Atom id: the absolute URL, or a URN of the path when no public base is set."""
+    return url if base_url else f"urn:gtpptppo:{url.strip('/').replace('/', ':')}"
+
+
 def atom(base_url: str, region: Region, entries: Sequence[dict[str, Any]]) -> bytes:
-    """The feed; ``base_url`` (scheme and host, no trailing slash) makes its links absolute."""
+    """The feed; ``base_url`` (``GTPPTPPO_PUBLIC_BASE_URL``: scheme and host, no trailing
+    slash) makes its links absolute; empty, they are relative. Never the request's Host."""
     feed = FeedGenerator()
     self_url = f"{base_url}/public/feeds/{region.code}.atom"
-    feed.id(self_url)
+    feed.id(_id(base_url, self_url))
     feed.title(f"Laporan Gugus Tugas PP-TPPO: {region.name}")
     feed.subtitle(
         f"Laporan tahunan dan lima tahunan yang diterbitkan gugus tugas di {region.name} "
@@ -38,7 +44,7 @@ def atom(base_url: str, region: Region, entries: Sequence[dict[str, Any]]) -> by
             f"{LABELS['kind'][entry['kind']]} {entry['task_force_name']} {period(entry['years'])}"
         )
         item = feed.add_entry()
-        item.id(url)
+        item.id(_id(base_url, url))
         item.title(title)
         # feedgen 1.0 writes an entry link's href only (its rel and type are dropped); a link
         # without rel is the alternate (RFC 4287, 4.2.7.2), so the page is the one link and

@@ -107,5 +107,5 @@ async def public_chart(task_force_id: int, request: Request, session: SessionDep
 async def public_feed(region_code: str, request: Request, session: SessionDep) -> Response:
     """Newly published reports of the region and the regions under it (``ID``: all)."""
     region, entries = await service.feed_entries(session, region_code)
-    base = str(request.base_url).rstrip("/")
+    base = (request.app.state.settings.public_base_url or "").rstrip("/")
     return cached(request, feeds.atom(base, region, entries), "application/atom+xml")
