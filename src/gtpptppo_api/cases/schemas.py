@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from gtpptppo_api.cases.models import (
     AgeGroup,
@@ -93,7 +93,19 @@ class Personal(Schema):
         return digits
 
 
-ExternalRef = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$")]
+def printable_ref(value: str) -> str:
+    """A reference is printable text: no control or format character, no lone surrogate,
+    and no U+FFFD, which is what a server makes of bytes that were not UTF-8 in a path."""
+    if not value.isprintable() or "\ufffd" in value:
+        raise ValueError("only printable characters (a control or undecodable one was sent)")
+    return value
+
+
+ExternalRef = Annotated[
+    str,
+    Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$"),
+    AfterValidator(printable_ref),
+]
 
 
 class CaseFields(Schema):
