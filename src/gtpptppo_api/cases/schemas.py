@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -24,7 +25,21 @@ RegionCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^\d{2}(\
 
 COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
 NIK_SEPARATORS = re.compile(r"[\s.\-]")
-NIK = re.compile(r"\d{16}")
+# ASCII digits only: ``\d`` also takes the digits of every other script (``３``, ``٣``),
+# which would give the same NIK another blind index, and its victim a second count.
+NIK = re.compile(r"[0-9]{16}")
+
+
+def nik_digits(value: str) -> str:
+    """The NIK's 16 ASCII digits; ValueError if it has not got them.
+
+    NFKC first: full-width digits and separators become ASCII ones (the same NIK typed on
+    another keyboard); the digits of other scripts stay as they are, and are refused.
+    """
+    digits = NIK_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    if not NIK.fullmatch(digits):
+        raise ValueError("a NIK has 16 digits 0-9")
+    return digits
 
 
 def iso_country(value: str) -> str:
@@ -85,12 +100,7 @@ class Personal(Schema):
     @field_validator("nik")
     @classmethod
     def _nik(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        digits = NIK_SEPARATORS.sub("", value)
-        if not NIK.fullmatch(digits):
-            raise ValueError("a NIK has 16 digits")
-        return digits
+        return None if value is None else nik_digits(value)
 
 
 def printable_ref(value: str) -> str:
