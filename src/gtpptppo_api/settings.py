@@ -54,6 +54,14 @@ class Settings(BaseSettings):
             "with SQLite: a key file is created beside the database (0600)."
         ),
     )
+    blind_index_key: str | None = Field(
+        default=None,
+        description=(
+            "Key of the NIK's blind index and of request fingerprints: 32 bytes, base64. "
+            "Unset: derived from the oldest encryption key. Changed: run `gtpptppo keys "
+            "reindex`."
+        ),
+    )
     suppression_threshold: int = Field(default=5, ge=1)
     sql_echo: bool = False
     broker_namespace: str = Field(
