@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -320,3 +321,34 @@ async def test_keys_reindex_moves_the_blind_indexes_to_a_new_key(tmp_path: Path)
     # the service with the new key: a new case of the same victim matches the two before
     duplicates = await _push(database, token, ["R-3"], blind_index_key=key)
     assert sorted(map(len, duplicates)) == [2, 2, 2]
+
+
+async def _serve_once(database: Path) -> dict[str, int]:
+    """Create the database, serve one write, and give the modes of the files beside it
+    while the server still holds its connections (the -wal and -shm exist meanwhile)."""
+    token = create_national_token(database)
+    app = create_app(Settings(database_url=f"sqlite:///{database}", encryption_key=None))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client,
+    ):
+        body = {"name": "P2TP2A Banyumas", "kind": "p2tp2a", "region_code": "33.02"}
+        assert (await client.post("/service-centres", json=body, headers=headers)).is_success
+        return {p.name: stat.S_IMODE(p.stat().st_mode) for p in database.parent.iterdir()}
+
+
+async def test_the_embedded_database_its_wal_and_key_are_private(tmp_path: Path):
+    """The SQLite file, its -wal and -shm, and the key file beside them are created 0600
+    (in a folder of the operator's, or in one created here, 0700), whatever the umask lets
+    others read."""
+    private = {name: 0o600 for name in ("gt.db", "gt.db-wal", "gt.db-shm", "gt.db.key")}
+    umask = os.umask(0o022)
+    try:
+        (tmp_path / "existing").mkdir()
+        assert await _serve_once(tmp_path / "existing" / "gt.db") == private
+        assert await _serve_once(tmp_path / "new" / "data" / "gt.db") == private
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new" / "data").stat().st_mode) == 0o700

@@ -84,7 +84,7 @@ def load_or_create_key_file(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     line = new_key_line()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(line + "\n")
