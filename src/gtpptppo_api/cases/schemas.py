@@ -17,7 +17,7 @@ from gtpptppo_api.cases.models import (
     ServiceType,
     Sex,
 )
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 
 MAX_AGE = 120
 RegionCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^\d{2}(\.\d{2})?$")]
@@ -90,6 +90,14 @@ class ServiceReceived(Schema):
         return self
 
 
+class ServiceReceivedIn(ServiceReceived):
+    """A service as pushed: its dates are not before ``EARLIEST_DAY`` (a case read keeps
+    what is stored)."""
+
+    started_on: Day
+    ended_on: Day | None = None
+
+
 class Personal(Schema):
     """Personal identifiers: encrypted at rest, shown only to those who may see them."""
 
@@ -124,10 +132,10 @@ class CaseFields(Schema):
     registered_region_code: RegionCode
     origin_region_code: RegionCode | None = None
     destination: Destination | None = None
-    identified_on: date
+    identified_on: Day
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
-    services: Annotated[list[ServiceReceived], Field(max_length=50)] = []
+    services: Annotated[list[ServiceReceivedIn], Field(max_length=50)] = []
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     personal: Personal | None = None
