@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +15,18 @@ from pathlib import Path
 import httpx
 
 from gtpptppo_api.app import create_app
+from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.settings import Settings
+from tests.cases.helpers import case_body
 from tests.helpers import problem
 
 ROOT = Path(__file__).parents[1]
 
 
-def gtpptppo(*args: str, database: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+def gtpptppo(
+    *args: str, database: Path | None = None, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env_extra or {})}
     if database is not None:
         env["GTPPTPPO_DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(
@@ -234,3 +240,115 @@ async def test_tokens_are_listed_without_secrets_and_one_is_revoked_by_its_id(tm
                 "/api/v1/regions/33", headers={"Authorization": f"Bearer {token}"}
             )
             assert response.status_code == status, response.text
+
+
+NIK = "3302015507080001"
+
+
+class _AnyId:
+    """Equal to any case id (a UUID's text)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and len(other) == 36
+
+
+ANY_ID = _AnyId()
+
+
+def _indexes(database: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT external_ref, nik_index, victim_key FROM victim_case")
+        return {ref: (index, key) for ref, index, key in rows}
+
+
+async def _push(database: Path, token: str, refs: list[str], **settings: str) -> list[list[str]]:
+    """Push a case with ``NIK`` per reference; each case's likely duplicates, as read back."""
+    app = create_app(Settings(database_url=f"sqlite:///{database}", **settings))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client,
+    ):
+        centres = (await client.get("/service-centres", headers=headers)).json()["items"]
+        if centres:
+            centre = centres[0]["id"]
+        else:
+            body = {"name": "P2TP2A Banyumas", "kind": "p2tp2a", "region_code": "33.02"}
+            centre = (await client.post("/service-centres", json=body, headers=headers)).json()
+            centre = centre["id"]
+        for ref in refs:
+            body = case_body(ref, personal={"nik": NIK})
+            put = await client.put(
+                f"/service-centres/{centre}/cases/{ref}", json=body, headers=headers
+            )
+            assert put.status_code == 201, put.text
+        duplicates = []
+        for case in (await client.get("/cases", headers=headers)).json()["items"]:
+            read = await client.get(f"/cases/{case['id']}", headers=headers)
+            duplicates.append(read.json()["likely_duplicates"])
+        return duplicates
+
+
+async def test_keys_reindex_moves_the_blind_indexes_to_a_new_key(tmp_path: Path):
+    """Setting GTPPTPPO_BLIND_INDEX_KEY and running ``keys reindex`` recomputes every NIK
+    index and victim key under it, in one transaction: the cases pushed before still match
+    each other and the cases pushed after, and no index is left under the old key."""
+    database = tmp_path / "keys.db"
+    token = create_national_token(database)
+    assert await _push(database, token, ["R-1", "R-2"]) == [[ANY_ID], [ANY_ID]]
+    before = _indexes(database)
+    assert before["R-1"] == before["R-2"]
+
+    key = gtpptppo("keys", "new").stdout.strip()
+    assert len(base64.urlsafe_b64decode(key + "=")) == 32
+    result = gtpptppo(
+        "keys", "reindex", database=database, env_extra={"GTPPTPPO_BLIND_INDEX_KEY": key}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 changed" in result.stderr
+    after = _indexes(database)
+    assert after["R-1"] == after["R-2"]
+    assert after["R-1"][0] != before["R-1"][0]
+    ring = Keyring.from_settings(
+        Settings(database_url=f"sqlite:///{database}", blind_index_key=key)
+    )
+    assert after["R-1"] == (ring.blind_index(NIK), f"{ring.blind_index(NIK)}:2024")
+    with sqlite3.connect(database) as db:
+        action = db.execute("SELECT action FROM audit_event ORDER BY id DESC").fetchone()
+    assert action == ("reindex",)
+
+    # the service with the new key: a new case of the same victim matches the two before
+    duplicates = await _push(database, token, ["R-3"], blind_index_key=key)
+    assert sorted(map(len, duplicates)) == [2, 2, 2]
+
+
+async def _serve_once(database: Path) -> dict[str, int]:
+    """Create the database, serve one write, and give the modes of the files beside it
+    while the server still holds its connections (the -wal and -shm exist meanwhile)."""
+    token = create_national_token(database)
+    app = create_app(Settings(database_url=f"sqlite:///{database}", encryption_key=None))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client,
+    ):
+        body = {"name": "P2TP2A Banyumas", "kind": "p2tp2a", "region_code": "33.02"}
+        assert (await client.post("/service-centres", json=body, headers=headers)).is_success
+        return {p.name: stat.S_IMODE(p.stat().st_mode) for p in database.parent.iterdir()}
+
+
+async def test_the_embedded_database_its_wal_and_key_are_private(tmp_path: Path):
+    """The SQLite file, its -wal and -shm, and the key file beside them are created 0600
+    (in a folder of the operator's, or in one created here, 0700), whatever the umask lets
+    others read."""
+    private = {name: 0o600 for name in ("gt.db", "gt.db-wal", "gt.db-shm", "gt.db.key")}
+    umask = os.umask(0o022)
+    try:
+        (tmp_path / "existing").mkdir()
+        assert await _serve_once(tmp_path / "existing" / "gt.db") == private
+        assert await _serve_once(tmp_path / "new" / "data" / "gt.db") == private
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new" / "data").stat().st_mode) == 0o700

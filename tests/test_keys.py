@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import stat
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gtpptppo_api.kit.crypto import KeyConfigError, Keyring
 from gtpptppo_api.settings import Settings
@@ -45,3 +49,34 @@ def test_rotation_old_ciphertexts_open_new_ones_use_the_newest_key():
     # the case id is bound in: the ciphertext does not open under another case
     with pytest.raises(InvalidTag):
         after.decrypt(key_id, blob, "case-10")
+
+
+def test_without_a_blind_index_key_the_index_is_derived_as_before():
+    """Backward compatibility: unset, the index key is HKDF of the oldest encryption key, so
+    the indexes of an existing database keep matching; set, the index follows it alone."""
+    old = "k1:" + base64.urlsafe_b64encode(b"1" * 32).decode()
+    new = "k2:" + base64.urlsafe_b64encode(b"2" * 32).decode()
+    ring = Keyring.from_settings(
+        Settings(database_url="sqlite:///x.db", encryption_key=f"{new},{old}")
+    )
+    derived = HKDF(hashes.SHA256(), 32, None, b"gtpptppo blind index v1").derive(b"1" * 32)
+    nik = "3302015507990001"
+    assert ring.blind_index(nik) == hmac.new(derived, nik.encode(), hashlib.sha256).hexdigest()
+
+    key = base64.urlsafe_b64encode(b"9" * 32).decode()
+    keyed = Keyring.from_settings(
+        Settings(database_url="sqlite:///x.db", encryption_key=f"{new},{old}", blind_index_key=key)
+    )
+    assert keyed.blind_index(nik) != ring.blind_index(nik)
+    assert keyed.request_mac(b"body") != ring.request_mac(b"body")
+    rotated = Keyring.from_settings(
+        Settings(database_url="sqlite:///x.db", encryption_key=new, blind_index_key=key)
+    )
+    assert rotated.blind_index(nik) == keyed.blind_index(nik)  # encryption keys do not matter
+
+
+def test_a_blind_index_key_that_is_not_32_bytes_is_refused():
+    with pytest.raises(KeyConfigError, match="BLIND_INDEX"):
+        Keyring.from_settings(
+            Settings(database_url="sqlite:///x.db", encryption_key=None, blind_index_key="c2hvcnQ")
+        )

@@ -98,3 +98,20 @@ def test_secretariat_inventories_gain_the_safe_room(tmp_path: Path):
     assert safe_rooms() == [(1, "missing"), (2, "present")]
     downgrade(url, "0015_centre_id")
     assert safe_rooms() == [(2, "present")]
+
+
+def test_the_unkeyed_request_hashes_are_removed(tmp_path: Path):
+    """0017: an idempotency record of before held a bare SHA-256 of a body with NIKs; the
+    migration deletes it (it cannot be keyed: the body is gone)."""
+    path = tmp_path / "keyed.db"
+    url = f"sqlite:///{path}"
+    upgrade(url, "0015_centre_id")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO idempotency_record (scope, key, request_hash, status_code, response,"
+            " created_at) VALUES ('s', 'k', ?, 200, '{}', '2026-01-01 00:00:00')",
+            ("0" * 64,),
+        )
+    upgrade(url)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM idempotency_record").fetchone() == (0,)

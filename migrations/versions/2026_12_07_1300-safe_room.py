@@ -7,7 +7,7 @@ item left out of an assessment is, so that every inventory stays complete agains
 checklist and the roll-ups count it.
 
 Revision ID: 0018_safe_room
-Revises: 0016_record_keys
+Revises: 0017_keyed_request_hash
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0018_safe_room"
-down_revision: str | None = "0016_record_keys"
+down_revision: str | None = "0017_keyed_request_hash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,6 +28,7 @@ from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.no_store import NoStoreMiddleware
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.disclosure = Control.from_settings(settings)
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NoStoreMiddleware, prefix=API_PREFIX + "/")
     app.add_middleware(
         BatchGateMiddleware,
         concurrency=settings.batch_concurrency,

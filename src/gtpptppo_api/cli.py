@@ -1,4 +1,4 @@
-"""The ``gtpptppo`` command: serve, worker, migrate, token create, cells, openapi."""
+"""The ``gtpptppo`` command: serve, worker, migrate, token, cells, keys, openapi."""
 
 from __future__ import annotations
 
@@ -227,6 +227,47 @@ def _cells_rebuild(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_new(_args: argparse.Namespace) -> int:
+    """A random key for GTPPTPPO_BLIND_INDEX_KEY (or, after ``id:``, an encryption key)."""
+    from gtpptppo_api.kit.crypto import new_key
+
+    print(new_key())
+    return 0
+
+
+async def _reindex() -> dict[str, int]:
+    from dataclasses import asdict
+
+    from gtpptppo_api.cases.reindex import reindex
+    from gtpptppo_api.kit.crypto import Keyring
+
+    keyring = Keyring.from_settings(get_settings())
+    async with _transaction() as session:
+        after = asdict(await reindex(session, keyring))
+        session.add(_command_event("keys reindex", "reindex", "victim_case", "*", after))
+    return after
+
+
+def _keys_reindex(_args: argparse.Namespace) -> int:
+    from gtpptppo_api.db.migrate import upgrade
+    from gtpptppo_api.kit.crypto import KeyConfigError
+
+    upgrade(get_settings().database_url)
+    try:
+        stats = asyncio.run(_reindex())
+    except KeyConfigError as error:
+        print(f"gtpptppo: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"blind indexes recomputed: {stats['cases']} cases read, {stats['changed']} changed, "
+        f"{stats['newly_shared']} newly counted with another case of the same victim, "
+        f"{stats['irregular']} NIKs not of 16 ASCII digits (indexed as stored), "
+        f"{stats['replays_cleared']} idempotency replays cleared",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def openapi_document() -> str:
     from gtpptppo_api.app import create_app
 
@@ -294,6 +335,17 @@ def build_parser() -> argparse.ArgumentParser:
         "rebuild", help="count every cell again from the cases (prints what it corrected)"
     )
     rebuild.set_defaults(func=_cells_rebuild)
+
+    keys = commands.add_parser("keys", help="the keys of personal data")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    key_new = keys_commands.add_parser("new", help="print a new random key (32 bytes, base64)")
+    key_new.set_defaults(func=_keys_new)
+    reindex = keys_commands.add_parser(
+        "reindex",
+        help="recompute every NIK blind index and victim key under GTPPTPPO_BLIND_INDEX_KEY "
+        "(after setting or changing it, with the API and workers stopped); one transaction",
+    )
+    reindex.set_defaults(func=_keys_reindex)
 
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", default=str(DEFAULT_SPEC))

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
             "with SQLite: a key file is created beside the database (0600)."
         ),
     )
+    blind_index_key: str | None = Field(
+        default=None,
+        description=(
+            "Key of the NIK's blind index and of request fingerprints: 32 bytes, base64. "
+            "Unset: derived from the oldest encryption key. Changed: run `gtpptppo keys "
+            "reindex`."
+        ),
+    )
     disclosure_threshold: int = Field(
         default=10,
         ge=1,
@@ -212,13 +220,19 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path | None:
         """The database file of a SQLite URL (None for memory or other databases)."""
-        if not self.is_sqlite:
-            return None
-        path = self.async_database_url.split("://", 1)[1]
-        path = path[1:] if path.startswith("/") else path
-        if not path or path == ":memory:":
-            return None
-        return Path(path)
+        return sqlite_file(self.database_url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for memory or other databases)."""
+    url = async_url(url)
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("://", 1)[1].split("?", 1)[0]
+    path = path[1:] if path.startswith("/") else path
+    if not path or path == ":memory:":
+        return None
+    return Path(path)
 
 
 @lru_cache

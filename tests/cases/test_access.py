@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.cases.helpers import case_body, create_centre
-from tests.helpers import problem
+from tests.helpers import error_fields, problem
 
 PERSONAL = {"name": "Ani", "nik": "3302016002050003", "phone": "081234"}
 
@@ -129,7 +129,7 @@ async def test_the_case_list_pages_forward_and_back_by_cursor_within_the_jurisdi
 ):
     """Seven cases of the caller's regency and two of another, three a page: every case of
     the regency exactly once, in id order, the foreign ones never; ``previous_cursor`` leads
-    back to the page before; a made-up cursor is a 400 problem, not a page."""
+    back to the page before; a made-up cursor is a 422 problem naming it, not a page."""
     banyumas, solo = (
         await create_centre(client, national, "33.02"),
         await create_centre(client, national, "33.72"),
@@ -163,4 +163,5 @@ async def test_the_case_list_pages_forward_and_back_by_cursor_within_the_jurisdi
     )
     assert [c["id"] for c in back.json()["items"]] == [c["id"] for c in pages[1]["items"]]
 
-    problem(await client.get("/cases", params={"cursor": "not-a-cursor"}, headers=admin), 400)
+    made_up = await client.get("/cases", params={"cursor": "not-a-cursor"}, headers=admin)
+    assert error_fields(problem(made_up, 422)) == {"cursor"}

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,6 +11,7 @@ from gtpptppo_api.auth.deps import AgreementReader, AgreementWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
 from gtpptppo_api.kit.pagination import CursorPage, paginate
+from gtpptppo_api.kit.schemas import Day
 
 router = APIRouter(prefix="/agreements", tags=["cooperation agreements"])
 
@@ -55,7 +55,7 @@ async def list_agreements(
         ),
     ] = None,
     as_of: Annotated[
-        date | None, Query(description="The day `expiring_within` counts from; default today.")
+        Day | None, Query(description="The day `expiring_within` counts from; default today.")
     ] = None,
 ) -> CursorPage[AgreementRead]:
     """Agreements in the caller's jurisdiction, ordered by id (or by expiry)."""

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.agreements.models import AgreementKind, PartyKind, ScopeItem, SigningAuthority
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 Country = Annotated[
@@ -91,9 +91,9 @@ class AgreementCreate(Schema):
     task_force_id: int
     kind: AgreementKind
     title: Annotated[str, Field(min_length=1, max_length=500)]
-    signed_on: date
-    valid_from: date | None = Field(default=None, description="Defaults to signed_on.")
-    valid_until: date | None = Field(
+    signed_on: Day
+    valid_from: Day | None = Field(default=None, description="Defaults to signed_on.")
+    valid_until: Day | None = Field(
         default=None, description="Last day in force; omitted for no end date."
     )
     signing_authority: SigningAuthority
@@ -108,9 +108,9 @@ class AgreementUpdate(Schema):
 
     kind: AgreementKind | None = None
     title: Annotated[str | None, Field(min_length=1, max_length=500)] = None
-    signed_on: date | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    signed_on: Day | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     signing_authority: SigningAuthority | None = None
     signatory_position: Annotated[str | None, Field(max_length=300)] = None
     parties: Parties | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.capacity.models import ActivityKind, OrganiserKind, ParticipantRole, Sex, Topic
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -34,8 +34,8 @@ class CapacityActivityCreate(Schema):
         str | None,
         Field(min_length=1, max_length=300, description="Required when topic is other."),
     ] = None
-    started_on: date
-    ended_on: Annotated[date | None, Field(description="Defaults to started_on.")] = None
+    started_on: Day
+    ended_on: Annotated[Day | None, Field(description="Defaults to started_on.")] = None
     location: Annotated[str | None, Field(max_length=300)] = None
     organiser_kind: OrganiserKind
     organiser_name: Text
@@ -49,8 +49,8 @@ class CapacityActivityUpdate(Schema):
     title: Annotated[str | None, Field(min_length=1, max_length=500)] = None
     topic: Topic | None = None
     other_topic: Annotated[str | None, Field(min_length=1, max_length=300)] = None
-    started_on: date | None = None
-    ended_on: date | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
     location: Annotated[str | None, Field(max_length=300)] = None
     organiser_kind: OrganiserKind | None = None
     organiser_name: Annotated[str | None, Field(min_length=1, max_length=300)] = None

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from gtpptppo_api.cases.models import (
     AgeGroup,
@@ -16,7 +17,7 @@ from gtpptppo_api.cases.models import (
     ServiceType,
     Sex,
 )
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 
 MAX_AGE = 120
 RegionCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^\d{2}(\.\d{2})?$")]
@@ -24,7 +25,21 @@ RegionCode = Annotated[str, Field(min_length=2, max_length=8, pattern=r"^\d{2}(\
 
 COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
 NIK_SEPARATORS = re.compile(r"[\s.\-]")
-NIK = re.compile(r"\d{16}")
+# ASCII digits only: ``\d`` also takes the digits of every other script (``３``, ``٣``),
+# which would give the same NIK another blind index, and its victim a second count.
+NIK = re.compile(r"[0-9]{16}")
+
+
+def nik_digits(value: str) -> str:
+    """The NIK's 16 ASCII digits; ValueError if it has not got them.
+
+    NFKC first: full-width digits and separators become ASCII ones (the same NIK typed on
+    another keyboard); the digits of other scripts stay as they are, and are refused.
+    """
+    digits = NIK_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    if not NIK.fullmatch(digits):
+        raise ValueError("a NIK has 16 digits 0-9")
+    return digits
 
 
 def iso_country(value: str) -> str:
@@ -75,6 +90,14 @@ class ServiceReceived(Schema):
         return self
 
 
+class ServiceReceivedIn(ServiceReceived):
+    """A service as pushed: its dates are not before ``EARLIEST_DAY`` (a case read keeps
+    what is stored)."""
+
+    started_on: Day
+    ended_on: Day | None = None
+
+
 class Personal(Schema):
     """Personal identifiers: encrypted at rest, shown only to those who may see them."""
 
@@ -85,15 +108,22 @@ class Personal(Schema):
     @field_validator("nik")
     @classmethod
     def _nik(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        digits = NIK_SEPARATORS.sub("", value)
-        if not NIK.fullmatch(digits):
-            raise ValueError("a NIK has 16 digits")
-        return digits
+        return None if value is None else nik_digits(value)
 
 
-ExternalRef = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$")]
+def printable_ref(value: str) -> str:
+    """A reference is printable text: no control or format character, no lone surrogate,
+    and no U+FFFD, which is what a server makes of bytes that were not UTF-8 in a path."""
+    if not value.isprintable() or "\ufffd" in value:
+        raise ValueError("only printable characters (a control or undecodable one was sent)")
+    return value
+
+
+ExternalRef = Annotated[
+    str,
+    Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$"),
+    AfterValidator(printable_ref),
+]
 
 
 class CaseFields(Schema):
@@ -102,10 +132,10 @@ class CaseFields(Schema):
     registered_region_code: RegionCode
     origin_region_code: RegionCode | None = None
     destination: Destination | None = None
-    identified_on: date
+    identified_on: Day
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
-    services: Annotated[list[ServiceReceived], Field(max_length=50)] = []
+    services: Annotated[list[ServiceReceivedIn], Field(max_length=50)] = []
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     personal: Personal | None = None

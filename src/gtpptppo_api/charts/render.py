@@ -14,6 +14,7 @@ from datetime import date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from gtpptppo_api.charts.service import Structure
+from gtpptppo_api.kit.pdf import html_to_pdf
 from gtpptppo_api.reports.render import MONTHS
 
 BOX_W = 200
@@ -136,10 +137,7 @@ def render_svg(structure: Structure, *, standalone: bool = True) -> str:
 
 def render_pdf(structure: Structure) -> bytes:
     """The chart on one landscape A4 page."""
-    import weasyprint  # type: ignore[import-untyped]
-
     html = ENVIRONMENT.get_template("chart.html.j2").render(
         s=structure, svg=render_svg(structure, standalone=False), on=long_date(structure.on)
     )
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
-    return pdf
+    return html_to_pdf(html)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import TaskForceReader
 from gtpptppo_api.charts import render, service
 from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.kit.schemas import Day
 from gtpptppo_api.task_forces import service as task_forces
 
 router = APIRouter(prefix="/task-forces", tags=["task forces"])
@@ -31,7 +31,7 @@ async def task_force_chart(
     session: SessionDep,
     caller: TaskForceReader,
     format: Literal["svg", "pdf"] = "svg",
-    on: Annotated[date | None, Query(description="The day the chart shows; default today.")] = None,
+    on: Annotated[Day | None, Query(description="The day the chart shows; default today.")] = None,
 ) -> Response:
     """The task force's structure drawn from live data: chair, daily chair, secretariat and the
     six (or merged) sub-task-forces with their coordinating agencies and member counts."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
-from gtpptppo_api.settings import async_url
+from gtpptppo_api.settings import async_url, sqlite_file
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -35,7 +38,25 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` empty, readable by its owner only (0600), in a folder made 0700 if it
+    is made here; an existing file or folder is left as it is.
+
+    For the SQLite database: SQLite gives its ``-wal`` and ``-shm`` files the mode of the
+    database file, so they are 0600 too; left to SQLite, all three followed the umask
+    (0644: the victims' records readable by every account of the machine).
+    """
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> AsyncEngine:
+    database = sqlite_file(url)
+    if database is not None:
+        private_file(database)
     url = async_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("postgresql"):

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.facilities.models import FacilityItem, ItemStatus, OwnerKind
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 
 Note = Annotated[str | None, Field(max_length=500)]
 
@@ -28,7 +28,7 @@ class FacilityInventoryCreate(Schema):
 
     task_force_id: Annotated[int | None, Field(description="For a secretariat.")] = None
     service_centre_id: Annotated[int | None, Field(description="For a service centre.")] = None
-    assessed_on: date
+    assessed_on: Day
     notes: Annotated[str | None, Field(max_length=2000)] = None
     items: ItemList = []
 
@@ -36,7 +36,7 @@ class FacilityInventoryCreate(Schema):
 class FacilityInventoryUpdate(Schema):
     """Items given replace the status and note of those items; the others are kept."""
 
-    assessed_on: date | None = None
+    assessed_on: Day | None = None
     notes: Annotated[str | None, Field(max_length=2000)] = None
     items: ItemList | None = None
 

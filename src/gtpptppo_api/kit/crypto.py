@@ -4,7 +4,11 @@
   associated data (the case id) bound in, and the key id stored beside the ciphertext so
   keys can rotate: encryption uses the newest key, decryption whichever key the row names.
 - A blind index: HMAC-SHA256 of the normalised NIK under a key derived (HKDF) from the
-  oldest key, so rotating encryption keys never changes it.
+  blind-index key, ``GTPPTPPO_BLIND_INDEX_KEY``; unset, from the oldest encryption key (as
+  before that setting existed), so rotating encryption keys never changes it. Rotating the
+  blind-index key itself is ``gtpptppo keys reindex``, which recomputes every index.
+- The fingerprint of an idempotent request (``request_mac``) is keyed from the same key: a
+  bare hash of a body that holds a NIK is guessed offline in a few thousand tries.
 
 Keys come from ``GTPPTPPO_ENCRYPTION_KEY`` as ``id:base64key`` items, newest first. In the
 embedded mode (SQLite, no key set) a key file is created beside the database with mode 0600.
@@ -40,26 +44,35 @@ def _derive(key: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(key)
 
 
+def _key_bytes(name: str, encoded: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except ValueError as exc:
+        raise KeyConfigError(f"key {name!r} is not base64") from exc
+    if len(raw) != 32:
+        raise KeyConfigError(f"key {name!r} must be 32 bytes")
+    return raw
+
+
 def parse_keys(value: str) -> list[tuple[str, bytes]]:
     keys: list[tuple[str, bytes]] = []
     for item in value.split(","):
         key_id, sep, encoded = item.strip().partition(":")
         if not sep or not key_id:
             raise KeyConfigError("each key is written 'id:base64key'")
-        try:
-            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except ValueError as exc:
-            raise KeyConfigError(f"key {key_id!r} is not base64") from exc
-        if len(raw) != 32:
-            raise KeyConfigError(f"key {key_id!r} must be 32 bytes (AES-256)")
-        keys.append((key_id, raw))
+        keys.append((key_id, _key_bytes(key_id, encoded)))
     if not keys:
         raise KeyConfigError("no key given")
     return keys
 
 
+def new_key() -> str:
+    """32 random bytes, base64 (a blind-index key, or the key of an encryption key line)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
 def new_key_line(key_id: str = "k1") -> str:
-    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('=')}"
+    return f"{key_id}:{new_key()}"
 
 
 def key_file_for(database: Path) -> Path:
@@ -71,7 +84,7 @@ def load_or_create_key_file(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     line = new_key_line()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(line + "\n")
@@ -81,9 +94,14 @@ def load_or_create_key_file(path: Path) -> str:
 @dataclass(frozen=True)
 class Keyring:
     keys: tuple[tuple[str, bytes], ...]
+    # GTPPTPPO_BLIND_INDEX_KEY; None: the oldest encryption key, as before it existed.
+    index_root: bytes | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keyring:
+        index_root = None
+        if settings.blind_index_key:
+            index_root = _key_bytes("GTPPTPPO_BLIND_INDEX_KEY", settings.blind_index_key.strip())
         value = settings.encryption_key
         if not value:
             database = settings.sqlite_path
@@ -92,7 +110,7 @@ class Keyring:
                     "GTPPTPPO_ENCRYPTION_KEY must be set when the database is not a SQLite file"
                 )
             value = load_or_create_key_file(key_file_for(database))
-        return cls(tuple(parse_keys(value)))
+        return cls(tuple(parse_keys(value)), index_root)
 
     @property
     def current_id(self) -> str:
@@ -106,7 +124,11 @@ class Keyring:
 
     @cached_property
     def _index_key(self) -> bytes:
-        return _derive(self.keys[-1][1], b"gtpptppo blind index v1")
+        return _derive(self.index_root or self.keys[-1][1], b"gtpptppo blind index v1")
+
+    @cached_property
+    def _request_key(self) -> bytes:
+        return _derive(self.index_root or self.keys[-1][1], b"gtpptppo request v1")
 
     @cached_property
     def _mac_key(self) -> bytes:
@@ -128,6 +150,10 @@ class Keyring:
     def blind_index(self, value: str) -> str:
         """Keyed hash for exact-match look-ups without decrypting."""
         return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+
+    def request_mac(self, body: bytes) -> str:
+        """Keyed fingerprint of a request body, to tell a retry from another request."""
+        return hmac.new(self._request_key, body, hashlib.sha256).hexdigest()
 
     def mac(self, data: bytes) -> str:
         """Keyed fingerprint of content that may hold personal data (change detection)."""

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 from gtpptppo_api.meetings.models import CentreTopic, FollowUpStatus, MeetingKind
 
 Ids = Annotated[list[int], Field(max_length=500)]
@@ -19,9 +19,9 @@ class FollowUpActionIn(Schema):
         str,
         Field(min_length=1, max_length=300, description="The person or agency responsible."),
     ]
-    due_on: date
+    due_on: Day
     status: FollowUpStatus = FollowUpStatus.open
-    completed_on: date | None = Field(default=None, description="Given when status is done.")
+    completed_on: Day | None = Field(default=None, description="Given when status is done.")
     action_plan_activity_id: int | None = Field(
         default=None, description="An activity of one of this task force's action plans."
     )
@@ -46,7 +46,7 @@ class MeetingCreate(Schema):
     service_centre_id: int | None = Field(
         default=None, description="The service centre met; only with kind service_centre (3.2)."
     )
-    held_on: date
+    held_on: Day
     chaired_by_member_id: int | None = Field(
         default=None,
         description=(
@@ -81,7 +81,7 @@ class MeetingUpdate(Schema):
     kind: MeetingKind | None = None
     sub_task_force_id: int | None = None
     service_centre_id: int | None = None
-    held_on: date | None = None
+    held_on: Day | None = None
     chaired_by_member_id: int | None = None
     attendee_member_ids: Ids | None = None
     attending_task_force_ids: Ids | None = None

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 from gtpptppo_api.members.models import Element, MemberRole
 
 
@@ -22,14 +22,14 @@ class MemberCreate(Schema):
     sub_task_force_id: int | None = Field(
         default=None, description="Required for a coordinator; optional for a member."
     )
-    appointed_on: date
+    appointed_on: Day
     appointment_decree_id: int
 
 
 class MemberDismissal(Schema):
     """A dismissal (pemberhentian) by a decree of the right authority."""
 
-    dismissed_on: date = Field(description="First day no longer served.")
+    dismissed_on: Day = Field(description="First day no longer served.")
     dismissal_decree_id: int
     reason: Annotated[str | None, Field(max_length=1000)] = None
 

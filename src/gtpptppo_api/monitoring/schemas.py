@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 from gtpptppo_api.monitoring.models import ChecklistArea, Method, SubjectKind, VisitKind
 
 SCORE_SCALE = (
@@ -62,7 +62,7 @@ class MonitoringVisitCreate(Schema):
     kind: VisitKind
     monitor_task_force_id: int = Field(description="The task force that monitors (pelaksana).")
     subject: SubjectRef
-    visited_on: date
+    visited_on: Day
     methods: Methods = Field(description="Methods used (3.3.1 a).")
     findings: LongText
     recommendations: LongText
@@ -72,7 +72,7 @@ class MonitoringVisitCreate(Schema):
 class MonitoringVisitUpdate(Schema):
     """Every field optional; ``indicators`` replaces the whole checklist."""
 
-    visited_on: date | None = None
+    visited_on: Day | None = None
     methods: Methods | None = None
     findings: LongText | None = None
     recommendations: LongText | None = None

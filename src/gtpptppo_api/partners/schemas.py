@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 from gtpptppo_api.partners.models import PartnerActivityKind, PartnerKind
 
 Name = Annotated[str, Field(min_length=1, max_length=300)]
@@ -63,7 +63,7 @@ class PartnerRead(Schema):
 class PartnerActivityCreate(Schema):
     kind: PartnerActivityKind
     title: Name
-    held_on: date
+    held_on: Day
     description: LongText = ""
 
 
@@ -79,7 +79,7 @@ class PartnerActivityRead(Schema):
 
 class AwardCreate(Schema):
     title: Name
-    awarded_on: date
+    awarded_on: Day
     reason: Annotated[str, Field(min_length=1, max_length=4000)]
     decree_number: Annotated[str | None, Field(min_length=1, max_length=200)] = None
 

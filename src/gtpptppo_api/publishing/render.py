@@ -80,5 +80,7 @@ def page(template: str, **context: Any) -> str:
 def report_pdf(html: str) -> bytes:
     import weasyprint  # type: ignore[import-untyped]
 
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
+    from gtpptppo_api.kit.pdf import inline_only
+
+    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=inline_only()).write_pdf()
     return pdf

@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from gtpptppo_api.kit.pdf import html_to_pdf
+
 Format = Literal["html", "pdf", "json", "csv"]
 
 MEDIA_TYPES: dict[str, str] = {
@@ -762,11 +764,8 @@ def render_csv(document: Mapping[str, Any]) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """The HTML printed to PDF by WeasyPrint (needs pango; imported only when a PDF is asked)."""
-    import weasyprint  # type: ignore[import-untyped]
-
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
-    return pdf
+    """The HTML printed to PDF by WeasyPrint, fetching no URL (``kit.pdf``)."""
+    return html_to_pdf(html)
 
 
 def render(document: dict[str, Any], fmt: Format) -> tuple[bytes, str]:

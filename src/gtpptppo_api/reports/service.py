@@ -518,9 +518,11 @@ async def create_narrative(
 ) -> SubTaskForceReport:
     """A sub-task-force's report for a period, written for its daily chair (Lampiran V)."""
     unit = await session.get(SubTaskForce, body.sub_task_force_id)
-    if unit is None:
-        raise ValidationFailed.field("sub_task_force_id", "no such sub-task-force")
-    task_force = await task_forces.get_visible(session, caller, unit.task_force_id)
+    task_force = await session.get(TaskForce, unit.task_force_id) if unit else None
+    if task_force is None or not caller.covers(task_force.region_code):
+        # One answer for a sub-task-force elsewhere and one that does not exist: which ids
+        # exist in other regions (and their task forces) is not the caller's to learn.
+        raise NotFound(f"No sub-task-force {body.sub_task_force_id} in your jurisdiction.")
     task_forces.ensure_own_level(caller, task_force.region_code, WRITING_NARRATIVES)
     if task_force.status is not TaskForceStatus.active:
         raise Conflict("The task force is dissolved.")

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gtpptppo_api.kit.schemas import Schema
+from gtpptppo_api.kit.schemas import Day, Schema
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.task_forces.models import (
     DecreeAuthority,
@@ -20,7 +20,7 @@ Text = Annotated[str, Field(min_length=1, max_length=300)]
 class DecreeCreate(Schema):
     number: Annotated[str, Field(min_length=1, max_length=200, examples=["188/123/2026"])]
     title: Annotated[str, Field(min_length=1, max_length=1000)]
-    issued_on: date
+    issued_on: Day
     authority: DecreeAuthority
 
 
@@ -96,7 +96,7 @@ class TaskForceUpdate(Schema):
     daily_chair_position: Text | None = None
     secretariat: Secretariat | None = None
     status: Literal[TaskForceStatus.dissolved] | None = None
-    dissolved_on: date | None = None
+    dissolved_on: Day | None = None
     dissolution_reason: Annotated[str | None, Field(max_length=1000)] = None
     dissolution_decree: DecreeCreate | None = Field(
         default=None,
