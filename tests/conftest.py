@@ -126,7 +126,13 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 def build_app(database_url: str, session: AsyncSession, **settings: object) -> FastAPI:
     """The app over the test's session; ``settings`` override the test defaults."""
     # A limit no test reaches by accident; tests of the limit set their own.
-    defaults: dict[str, object] = {"encryption_key": TEST_KEYS, "rate_limit": "100000/minute"}
+    defaults: dict[str, object] = {
+        "encryption_key": TEST_KEYS,
+        "rate_limit": "100000/minute",
+        "public_rate_limit": "100000/minute",
+        # each read asks the database (tests change what is published between reads)
+        "public_cache_seconds": 0,
+    }
     app = create_app(Settings(database_url=database_url, **{**defaults, **settings}))
 
     async def test_session() -> AsyncIterator[AsyncSession]:

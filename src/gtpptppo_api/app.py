@@ -24,6 +24,7 @@ from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
+from gtpptppo_api.health.router import router as health_router
 from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
@@ -34,6 +35,7 @@ from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
 from gtpptppo_api.partners.router import router as partners_router
 from gtpptppo_api.publishing.router import router as publishing_router
+from gtpptppo_api.publishing.site import RecentPages
 from gtpptppo_api.publishing.site import router as public_site_router
 from gtpptppo_api.regions.router import router as regions_router
 from gtpptppo_api.reports.router import router as reports_router
@@ -100,7 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.public_rate_limiter = RateLimiter.from_settings(settings, settings.public_rate_limit)
     app.state.disclosure = Control.from_settings(settings)
+    app.state.recent_public_pages = RecentPages(settings.public_cache_seconds)
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NoStoreMiddleware, prefix=API_PREFIX + "/")
@@ -138,5 +142,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.
     app.include_router(public_site_router)
+    app.include_router(health_router)
     add_pagination(app)
     return app

@@ -79,6 +79,24 @@ class Settings(BaseSettings):
             "pcv,ckey,pvalue (optionally gzipped)."
         ),
     )
+    public_rate_limit: str = Field(
+        default="300/minute",
+        description="Requests per client address to the public site (a limits string); "
+        "empty: no limit. Counted in GTPPTPPO_RATE_LIMIT_STORAGE.",
+    )
+    public_cache_seconds: float = Field(
+        default=10,
+        ge=0,
+        description="How long an API process serves a public report page or PDF it has read "
+        "without asking the database again (pages are cached publicly for 5 minutes anyway); "
+        "0: ask every time.",
+    )
+    trusted_proxy_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="Behind a reverse proxy: the header it appends the client's address to "
+        "(X-Forwarded-For); its last entry is taken as the client. Unset: the peer address.",
+    )
     public_base_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import time
 import xml.etree.ElementTree as ET
 
 import httpx
@@ -13,6 +14,8 @@ from sqlalchemy import func, select
 
 from gtpptppo_api.cases.models import Case
 from gtpptppo_api.disclosure.ptable import load
+from gtpptppo_api.publishing import render
+from gtpptppo_api.publishing import site as site_module
 from tests.conftest import build_app
 from tests.helpers import error_fields, problem
 from tests.publishing.support import (
@@ -333,3 +336,92 @@ async def test_a_later_version_is_public_only_once_published_again(
     page = await public.get(f"/public/reports/{report['id']}")
     assert f"versi {again['frozen_version']} " in page.text
     problem(await publish(client, regency, report["id"]), 409)
+
+
+# --- what anyone can make the public site do --------------------------------------
+
+
+def refuse(*_args, **_kwargs):
+    raise AssertionError("the public site rendered a report on a read")
+
+
+async def test_a_published_report_is_rendered_once_and_served_as_stored(
+    client, session, public, regency, monkeypatch
+):
+    """The page and the PDF are rendered when the chair publishes; reads serve the stored
+    bytes (no rendering at all), and a client with the ETag gets 304 and no body."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    monkeypatch.setattr(render, "report_pdf", refuse)
+    monkeypatch.setattr(render, "page", refuse)
+    for path, media in (
+        (f"/public/reports/{report['id']}.pdf", "application/pdf"),
+        (f"/public/reports/{report['id']}", "text/html"),
+    ):
+        first = await public.get(path)
+        assert first.status_code == 200, first.text[:200]
+        assert first.headers["content-type"].startswith(media)
+        again = await public.get(path)
+        assert again.content == first.content
+        tag = first.headers["etag"]
+        cached = await public.get(path, headers={"If-None-Match": f'"other", {tag}'})
+        assert cached.status_code == 304
+        assert cached.content == b""
+        assert cached.headers["etag"] == tag
+    assert first.content.startswith(b"<!DOCTYPE html>") or b"<html" in first.content
+
+
+async def test_public_routes_are_limited_per_client_address(
+    database_url, session, client, national, auth
+):
+    """GTPPTPPO_PUBLIC_RATE_LIMIT per client address; behind a trusted proxy, the address it
+    appended last to X-Forwarded-For (what the client wrote before it is not believed)."""
+    app = build_app(
+        database_url,
+        session,
+        public_rate_limit="3/minute",
+        trusted_proxy_header="X-Forwarded-For",
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as site:
+
+        def via(address: str, claimed: str = "") -> dict[str, str]:
+            return {"X-Forwarded-For": f"{claimed}, {address}" if claimed else address}
+
+        for _ in range(3):
+            assert (await site.get("/public/", headers=via("203.0.113.5"))).status_code == 200
+        # a fourth from the same address, whatever it claims to be before the proxy's entry
+        refused = await site.get("/public/", headers=via("203.0.113.5", claimed="198.51.100.9"))
+        body = problem(refused, 429)
+        assert "address" in body["detail"]
+        assert refused.headers["retry-after"]
+        # another address has its own count; the API's token limits are apart
+        assert (await site.get("/public/", headers=via("203.0.113.6"))).status_code == 200
+        assert (await site.get("/api/v1/regions/33", headers=national)).status_code == 200
+
+
+async def test_a_process_serves_a_page_it_read_for_a_few_seconds(
+    client, session, regency, database_url, monkeypatch
+):
+    """With GTPPTPPO_PUBLIC_CACHE_SECONDS, a read of a page this process served within that
+    time asks nothing of the database (a withdrawal shows once it has passed, as it does
+    in the public caches after their 5 minutes); the ETag still answers 304."""
+    report = await forwarded_report(client, regency, run_jobs(session))
+    assert (await publish(client, regency, report["id"])).status_code == 201
+    app = build_app(database_url, session, public_cache_seconds=30)
+    transport = httpx.ASGITransport(app=app)
+    path = f"/public/reports/{report['id']}"
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as site:
+        first = await site.get(path)
+        assert first.status_code == 200
+        withdrawn = await client.delete(
+            f"/reports/{report['id']}/publication", headers=regency.admin
+        )
+        assert withdrawn.status_code == 204
+        kept = await site.get(path)
+        assert kept.content == first.content
+        cached = await site.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert cached.status_code == 304
+        later = time.monotonic() + 31
+        monkeypatch.setattr(site_module.time, "monotonic", lambda: later)
+        problem(await site.get(path), 404)

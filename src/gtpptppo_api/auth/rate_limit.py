@@ -12,6 +12,7 @@ import logging
 import math
 import time
 
+from fastapi import Request
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -46,9 +47,10 @@ class RateLimiter:
         self.refuse_when_down = refuse_when_down
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RateLimiter | None:
-        """None when ``GTPPTPPO_RATE_LIMIT`` is empty (no limit)."""
-        if not settings.rate_limit.strip():
+    def from_settings(cls, settings: Settings, limit: str | None = None) -> RateLimiter | None:
+        """None when the limit (``GTPPTPPO_RATE_LIMIT`` unless given) is empty (no limit)."""
+        limit = settings.rate_limit if limit is None else limit
+        if not limit.strip():
             return None
         url = async_storage_url(settings.rate_limit_storage)
         scheme = url.split("://", 1)[0]
@@ -58,14 +60,19 @@ class RateLimiter:
         if not isinstance(storage, Storage):
             raise ValueError(f"no asyncio rate-limit storage for {settings.rate_limit_storage!r}")
         return cls(
-            parse_many(settings.rate_limit),
+            parse_many(limit),
             storage,
             settings.broker_namespace,
             refuse_when_down=settings.rate_limit_when_down == "refuse",
         )
 
     async def check(self, token_id: int) -> None:
-        key = f"{self.namespace}:token:{token_id}"
+        await self.check_key(f"token:{token_id}", "This token")
+
+    async def check_key(self, name: str, who: str) -> None:
+        """Count one request of ``name`` (``token:7``, ``client:203.0.113.5``); 429 past a
+        limit. ``who`` names it in the answer."""
+        key = f"{self.namespace}:{name}"
         for item in self.limits:
             try:
                 allowed = await self.strategy.hit(item, key)
@@ -84,6 +91,26 @@ class RateLimiter:
                 stats = await self.strategy.get_window_stats(item, key)
                 retry_after = max(1, math.ceil(stats.reset_time - time.time()))
                 raise TooManyRequests(
-                    f"This token may make {item} requests; retry in {retry_after} s.",
+                    f"{who} may make {item} requests; retry in {retry_after} s.",
                     retry_after=retry_after,
                 )
+
+
+def client_address(request: Request, trusted_header: str | None) -> str:
+    """The client's address: the peer's, or, behind a trusted reverse proxy, the last
+    address that proxy appended to ``trusted_header`` (``X-Forwarded-For``); the entries
+    before it are the client's own word."""
+    if trusted_header:
+        forwarded = request.headers.get(trusted_header, "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:64]
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_public(request: Request) -> None:
+    """The public site's own limit per client address (``GTPPTPPO_PUBLIC_RATE_LIMIT``)."""
+    limiter: RateLimiter | None = request.app.state.public_rate_limiter
+    if limiter is not None:
+        address = client_address(request, request.app.state.settings.trusted_proxy_header)
+        await limiter.check_key(f"client:{address}", "This address")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gtpptppo_api.db.base import Base, JSONType, utcnow
@@ -30,3 +30,11 @@ class ReportPublication(Base):
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     version: Mapped[int | None] = mapped_column()
     figures: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The public page and PDF, rendered once when published (and again only if a narrative
+    # field is marked internal since: ``marks`` is a digest of the marks they were rendered
+    # with), served as stored, each with its ETag.
+    html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    html_etag: Mapped[str | None] = mapped_column(String(40))
+    pdf_etag: Mapped[str | None] = mapped_column(String(40))
+    marks: Mapped[str | None] = mapped_column(String(64))

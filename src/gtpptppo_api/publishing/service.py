@@ -10,6 +10,9 @@ Services flush, never commit; the request's session commits.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +28,7 @@ from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.errors import Conflict, NotFound
 from gtpptppo_api.members.models import MemberRole
 from gtpptppo_api.partners import service as partners
+from gtpptppo_api.publishing import render
 from gtpptppo_api.publishing.figures import perturbed_tables, public_figures
 from gtpptppo_api.publishing.models import ReportPublication
 from gtpptppo_api.publishing.schemas import PublicationCreate, PublicationRead
@@ -124,6 +128,7 @@ async def publish(
         await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"Report {report.id} was just published by another request.") from exc
+    await _store_pages(session, publication, report, control)
     result = read(publication, task_force.region_code)
     await audit.record(
         session,
@@ -187,14 +192,101 @@ async def published(session: AsyncSession, report_id: int) -> Published:
 
 
 async def _internal_marks(session: AsyncSession, report: Report) -> dict[int, set[str]]:
+    return await _marks_of(session, report.task_force_id, report.kind, report.year)
+
+
+async def _marks_of(
+    session: AsyncSession, task_force_id: int, kind: Any, year: int
+) -> dict[int, set[str]]:
+    """Per sub-task-force of the report's period: the narrative fields it marked internal."""
     rows = await session.execute(
         select(SubTaskForceReport.sub_task_force_id, SubTaskForceReport.internal_fields).where(
-            SubTaskForceReport.task_force_id == report.task_force_id,
-            SubTaskForceReport.kind == report.kind,
-            SubTaskForceReport.year == report.year,
+            SubTaskForceReport.task_force_id == task_force_id,
+            SubTaskForceReport.kind == kind,
+            SubTaskForceReport.year == year,
         )
     )
     return {unit: set(fields or []) for unit, fields in rows}
+
+
+def _marks_digest(marks: dict[int, set[str]]) -> str:
+    canonical = json.dumps(sorted((unit, sorted(fields)) for unit, fields in marks.items()))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def etag(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+async def _store_pages(
+    session: AsyncSession, publication: ReportPublication, report: Report, control: Control
+) -> None:
+    """Render the published version's public page and PDF, and keep them with the
+    publication (the only place the public site renders a report)."""
+    marks = await _internal_marks(session, report)
+    document = await public_document(session, report.id, control)
+    html = render.page("report.html.j2", **document)
+    pdf = await asyncio.to_thread(render.report_pdf, html)
+    publication.html, publication.pdf = html.encode(), pdf
+    publication.html_etag, publication.pdf_etag = etag(publication.html), etag(pdf)
+    publication.marks = _marks_digest(marks)
+    await session.flush()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A stored public page: its ETag, and its bytes (``None`` when the client has them)."""
+
+    etag: str
+    content: bytes | None
+
+
+async def public_page(
+    session: AsyncSession, report_id: int, pdf: bool, control: Control, if_none_match: str
+) -> Page:
+    """The stored page (or PDF) of a published report; 404 as for ``published``.
+
+    Two small reads decide: the publication with its ETags, and the narratives' internal
+    marks. A client that has the page gets only the ETag; the bytes are read only to be
+    sent. Rendered again (and stored) only when a field was marked internal since.
+    """
+    column = ReportPublication.pdf_etag if pdf else ReportPublication.html_etag
+    row = (
+        await session.execute(
+            select(
+                ReportPublication.id,
+                column.label("etag"),
+                ReportPublication.marks,
+                Report.state,
+                Report.frozen_version,
+                Report.task_force_id,
+                Report.kind,
+                Report.year,
+            )
+            .join(Report, Report.id == ReportPublication.report_id)
+            .where(ReportPublication.report_id == report_id)
+        )
+    ).one_or_none()
+    if row is None or row.state not in FROZEN or row.frozen_version is None:
+        raise NotFound(f"No published report {report_id}.")
+    marks = await _marks_of(session, row.task_force_id, row.kind, row.year)
+    if row.etag is None or row.marks != _marks_digest(marks):
+        publication = await session.get(ReportPublication, row.id)
+        report = await session.get(Report, report_id)
+        assert publication is not None
+        assert report is not None
+        await _store_pages(session, publication, report, control)
+        stored = publication.pdf_etag if pdf else publication.html_etag
+        assert stored is not None
+        return Page(stored, publication.pdf if pdf else publication.html)
+    if row.etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return Page(row.etag, None)
+    content = await session.scalar(
+        select(ReportPublication.pdf if pdf else ReportPublication.html).where(
+            ReportPublication.id == row.id
+        )
+    )
+    return Page(row.etag, content)
 
 
 async def public_document(

@@ -4,18 +4,21 @@ lifetime; ``If-None-Match`` answers 304."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import time
+from collections import OrderedDict
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
+from gtpptppo_api.auth.rate_limit import limit_public
 from gtpptppo_api.charts import render as charts
 from gtpptppo_api.charts import service as structures
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.publishing import feeds, render, service
 
-router = APIRouter(prefix="/public", tags=["public site"])
+# Every public route counts against the client address's own limit (no token here).
+router = APIRouter(prefix="/public", tags=["public site"], dependencies=[Depends(limit_public)])
 
 MAX_AGE = 300
 HTML = "text/html; charset=utf-8"
@@ -60,21 +63,69 @@ async def public_region(region_code: str, request: Request, session: SessionDep)
     return cached(request, page.encode(), HTML)
 
 
+def _stored(page: service.Page, media_type: str, **headers: str) -> Response:
+    common = {"ETag": page.etag, "Cache-Control": f"public, max-age={MAX_AGE}", **headers}
+    if page.content is None:
+        return Response(status_code=304, headers=common)
+    return Response(page.content, media_type=media_type, headers=common)
+
+
+class RecentPages:
+    """The stored public pages this process served in the last ``seconds``, by report and
+    format: a read within that time asks nothing of the database.
+
+    Public pages are cached by everyone for ``MAX_AGE`` already, so a withdrawal or a new
+    publication reaches readers within that anyway; this process-local memory is much
+    shorter (``GTPPTPPO_PUBLIC_CACHE_SECONDS``), needs nothing shared between processes or
+    machines, and holds at most ``LIMIT`` pages.
+    """
+
+    LIMIT = 256
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.pages: OrderedDict[tuple[int, bool], tuple[float, service.Page]] = OrderedDict()
+
+    def get(self, key: tuple[int, bool]) -> service.Page | None:
+        found = self.pages.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, key: tuple[int, bool], page: service.Page) -> None:
+        if self.seconds <= 0 or page.content is None:
+            return
+        self.pages[key] = (time.monotonic() + self.seconds, page)
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.LIMIT:
+            self.pages.popitem(last=False)
+
+
+async def _page(request: Request, session: SessionDep, report_id: int, pdf: bool) -> service.Page:
+    recent: RecentPages = request.app.state.recent_public_pages
+    tags = request.headers.get("if-none-match", "")
+    page = recent.get((report_id, pdf))
+    if page is None:
+        # read whole when it may be kept, so that the next readers get the bytes from here
+        page = await service.public_page(
+            session, report_id, pdf, _control(request), "" if recent.seconds > 0 else tags
+        )
+        recent.put((report_id, pdf), page)
+    if page.etag in [tag.strip() for tag in tags.split(",")]:
+        return service.Page(page.etag, None)
+    return page
+
+
 @router.get(
     "/reports/{report_id}.pdf",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The public report."}},
 )
 async def public_report_pdf(report_id: int, request: Request, session: SessionDep) -> Response:
-    document = await service.public_document(session, report_id, _control(request))
-    html = render.page("report.html.j2", **document)
-    content = await asyncio.to_thread(render.report_pdf, html)
-    return cached(
-        request,
-        content,
-        "application/pdf",
-        **{"Content-Disposition": f'inline; filename="laporan-{report_id}.pdf"'},
-    )
+    """The PDF rendered when the report was published, as stored."""
+    page = await _page(request, session, report_id, pdf=True)
+    disposition = f'inline; filename="laporan-{report_id}.pdf"'
+    return _stored(page, "application/pdf", **{"Content-Disposition": disposition})
 
 
 @router.get(
@@ -83,9 +134,9 @@ async def public_report_pdf(report_id: int, request: Request, session: SessionDe
     responses=_html("A published report: de-identified, counts perturbed by cell key."),
 )
 async def public_report(report_id: int, request: Request, session: SessionDep) -> Response:
-    """The published report; 404 unless forwarded and published by its chair."""
-    document = await service.public_document(session, report_id, _control(request))
-    return cached(request, render.page("report.html.j2", **document).encode(), HTML)
+    """The published report as rendered when published; 404 unless forwarded and published
+    by its chair."""
+    return _stored(await _page(request, session, report_id, pdf=False), HTML)
 
 
 @router.get(

@@ -1,0 +1,1 @@
+"""Health of the process, for orchestrators and load balancers."""
