@@ -51,7 +51,7 @@ async def test_a_foreign_id_in_a_body_answers_as_a_missing_one(client, session, 
     same field's id of the other province, then for an id that exists nowhere; both answers
     must be identical."""
     world = await build_world(client, session, national, auth)
-    caller = world.callers["task_force_admin"]
+    caller = world.callers[INSIDE]["task_force_admin"]
     differences: list[str] = []
     compared = 0
     for (method, template), op in OPERATIONS.items():
