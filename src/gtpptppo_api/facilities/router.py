@@ -26,7 +26,7 @@ RegionQuery = Annotated[
 
 
 @router.get("/checklist")
-async def get_checklist(
+async def get_facility_checklist(
     caller: FacilityReader, owner_kind: OwnerKind | None = None
 ) -> list[ChecklistItemRead]:
     """The checklist items of 5.2 with the seed's wording; centre-only items are marked."""
@@ -37,7 +37,7 @@ async def get_checklist(
 
 
 @router.get("/gaps")
-async def get_gaps(
+async def get_facility_gaps(
     session: SessionDep,
     caller: FacilityReader,
     region_code: RegionQuery = None,
@@ -51,7 +51,7 @@ async def get_gaps(
 
 
 @router.post("", status_code=201)
-async def create_inventory(
+async def create_facility_inventory(
     body: FacilityInventoryCreate, session: SessionDep, caller: FacilityWriter, response: Response
 ) -> FacilityInventoryRead:
     """Record the facilities of a secretariat or a service centre against 5.2.
@@ -65,7 +65,7 @@ async def create_inventory(
 
 
 @router.get("", response_model=CursorPage[FacilityInventoryRead])
-async def list_inventories(
+async def list_facility_inventories(
     session: SessionDep,
     caller: FacilityReader,
     region_code: RegionQuery = None,
@@ -88,7 +88,7 @@ async def list_inventories(
 
 
 @router.get("/{inventory_id}")
-async def get_inventory(
+async def get_facility_inventory(
     inventory_id: int, session: SessionDep, caller: FacilityReader, response: Response
 ) -> FacilityInventoryRead:
     inventory = await service.get_visible(session, caller, inventory_id)
@@ -97,7 +97,7 @@ async def get_inventory(
 
 
 @router.patch("/{inventory_id}")
-async def update_inventory(
+async def update_facility_inventory(
     inventory_id: int,
     body: FacilityInventoryUpdate,
     session: SessionDep,

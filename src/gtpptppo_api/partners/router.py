@@ -99,7 +99,7 @@ async def update_partner(
 
 
 @router.post("/{partner_id}/activities", status_code=201)
-async def add_activity(
+async def add_partner_activity(
     task_force_id: int,
     partner_id: int,
     body: PartnerActivityCreate,
@@ -112,7 +112,7 @@ async def add_activity(
 
 
 @router.get("/{partner_id}/activities", response_model=CursorPage[PartnerActivityRead])
-async def list_activities(
+async def list_partner_activities(
     task_force_id: int, partner_id: int, session: SessionDep, caller: PartnerReader
 ) -> CursorPage[PartnerActivityRead]:
     _, partner = await service.get_visible(session, caller, task_force_id, partner_id)
@@ -123,7 +123,7 @@ async def list_activities(
 
 
 @router.post("/{partner_id}/awards", status_code=201)
-async def add_award(
+async def add_partner_award(
     task_force_id: int,
     partner_id: int,
     body: AwardCreate,
@@ -136,7 +136,7 @@ async def add_award(
 
 
 @router.get("/{partner_id}/awards", response_model=CursorPage[AwardRead])
-async def list_awards(
+async def list_partner_awards(
     task_force_id: int, partner_id: int, session: SessionDep, caller: PartnerReader
 ) -> CursorPage[AwardRead]:
     _, partner = await service.get_visible(session, caller, task_force_id, partner_id)

@@ -31,7 +31,7 @@ async def publish_report(
 
 
 @router.get("/{report_id}/publication")
-async def get_publication(
+async def get_report_publication(
     report_id: int, session: SessionDep, caller: ReportReader
 ) -> PublicationRead:
     """Where the report is published; 404 if it is not."""
@@ -39,6 +39,8 @@ async def get_publication(
 
 
 @router.delete("/{report_id}/publication", status_code=204)
-async def withdraw_publication(report_id: int, session: SessionDep, caller: ReportWriter) -> None:
+async def withdraw_report_publication(
+    report_id: int, session: SessionDep, caller: ReportWriter
+) -> None:
     """Take the report off the public site."""
     await service.withdraw(session, caller, report_id)

@@ -93,7 +93,7 @@ async def list_sub_task_forces(
 
 
 @router.post("/{task_force_id}/sub-task-forces", status_code=201)
-async def add_sub_task_force(
+async def create_sub_task_force(
     task_force_id: int, body: SubTaskForceCreate, session: SessionDep, caller: TaskForceWriter
 ) -> SubTaskForceRead:
     unit = await service.add_sub_task_force(session, caller, task_force_id, body)
