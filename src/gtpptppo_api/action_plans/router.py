@@ -22,6 +22,7 @@ from gtpptppo_api.action_plans.schemas import (
 from gtpptppo_api.auth.deps import ActionPlanReader, ActionPlanWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(prefix="/action-plans", tags=["action plans"])
@@ -49,7 +50,18 @@ async def get_action_plan_rollup(
     return await service.rollup(session, caller, region_code, year)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        201: links(
+            get_action_plan={"plan_id": ID},
+            get_action_plan_progress={"plan_id": ID},
+            list_action_plan_activities={"plan_id": ID},
+            list_action_plan_realisations={"plan_id": ID},
+        )
+    },
+)
 async def create_action_plan(
     body: ActionPlanCreate, session: SessionDep, caller: ActionPlanWriter, response: Response
 ) -> ActionPlanRead:
@@ -126,7 +138,13 @@ async def list_action_plan_activities(
     return page
 
 
-@router.post("/{plan_id}/activities", status_code=201)
+@router.post(
+    "/{plan_id}/activities",
+    status_code=201,
+    responses={
+        201: links(get_action_plan_activity={"plan_id": body("action_plan_id"), "activity_id": ID})
+    },
+)
 async def create_action_plan_activity(
     plan_id: int,
     body: ActivityCreate,

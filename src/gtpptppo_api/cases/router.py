@@ -14,7 +14,7 @@ from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, I
 from gtpptppo_api.db.session import SessionDep, without_transaction
 from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
 from gtpptppo_api.kit.crypto import Keyring
-from gtpptppo_api.kit.openapi import schema_ref
+from gtpptppo_api.kit.openapi import ID, links, schema_ref
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(tags=["cases"])
@@ -36,7 +36,10 @@ def keyring(request: Request) -> Keyring:
 
 @router.put(
     "/service-centres/{centre_id}/cases/{external_ref}",
-    responses={201: {"model": ItemResult, "description": "Created"}},
+    responses={
+        200: links(get_case={"case_id": ID}),
+        201: {"model": ItemResult, "description": "Created", **links(get_case={"case_id": ID})},
+    },
 )
 async def push_case(
     centre_id: int,

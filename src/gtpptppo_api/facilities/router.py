@@ -16,6 +16,7 @@ from gtpptppo_api.facilities.schemas import (
     FacilityInventoryUpdate,
 )
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
@@ -50,7 +51,9 @@ async def get_facility_gaps(
     return await service.gaps(session, caller, region_code, owner_kind)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "", status_code=201, responses={201: links(get_facility_inventory={"inventory_id": ID})}
+)
 async def create_facility_inventory(
     body: FacilityInventoryCreate, session: SessionDep, caller: FacilityWriter, response: Response
 ) -> FacilityInventoryRead:

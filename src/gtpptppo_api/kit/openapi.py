@@ -8,6 +8,10 @@ across the routers, and read as what a caller does.
 A schema a route refers to without FastAPI seeing its model (a body read raw, as a batch of
 cases) is added to the components by ``add_schemas``, so it is a model of its own in a
 client rather than an inline one named after the operation.
+
+A create operation links its response to the reads of what it created (OpenAPI links), so a
+client or a stateful tester can chain them:
+``responses={201: links(get_task_force={"task_force_id": ID})}``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,18 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+
+# The runtime expressions a link's parameters are given by: the created resource's id,
+# another field of the response body, a path parameter of the request.
+ID = "$response.body#/id"
+
+
+def body(field: str) -> str:
+    return f"$response.body#/{field}"
+
+
+def path(parameter: str) -> str:
+    return f"$request.path.{parameter}"
 
 
 def operation_id(route: APIRoute) -> str:
@@ -38,3 +54,13 @@ def add_schemas(app: FastAPI, schemas: Mapping[str, dict[str, Any]]) -> None:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def links(**reads: dict[str, str]) -> dict[str, Any]:
+    """A response's ``links``: each read by its operation id, with its parameters."""
+    return {
+        "links": {
+            read: {"operationId": read, "parameters": dict(parameters)}
+            for read, parameters in reads.items()
+        }
+    }

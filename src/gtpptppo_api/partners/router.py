@@ -8,6 +8,7 @@ from gtpptppo_api.auth.deps import PartnerReader, PartnerWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links, path
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.partners import service
 from gtpptppo_api.partners.schemas import (
@@ -29,7 +30,11 @@ def _keyring(request: Request) -> Keyring:
     return ring
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={201: links(get_partner={"task_force_id": body("task_force_id"), "partner_id": ID})},
+)
 async def create_partner(
     task_force_id: int,
     body: PartnerCreate,
@@ -98,7 +103,18 @@ async def update_partner(
     return await service.read(session, caller, partner, _keyring(request))
 
 
-@router.post("/{partner_id}/activities", status_code=201)
+@router.post(
+    "/{partner_id}/activities",
+    status_code=201,
+    responses={
+        201: links(
+            list_partner_activities={
+                "task_force_id": path("task_force_id"),
+                "partner_id": body("partner_id"),
+            }
+        )
+    },
+)
 async def add_partner_activity(
     task_force_id: int,
     partner_id: int,
@@ -122,7 +138,18 @@ async def list_partner_activities(
     return page
 
 
-@router.post("/{partner_id}/awards", status_code=201)
+@router.post(
+    "/{partner_id}/awards",
+    status_code=201,
+    responses={
+        201: links(
+            list_partner_awards={
+                "task_force_id": path("task_force_id"),
+                "partner_id": body("partner_id"),
+            }
+        )
+    },
+)
 async def add_partner_award(
     task_force_id: int,
     partner_id: int,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from gtpptppo_api.auth.deps import NarrativeWriter, ReportReader, ReportWriter
 from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.reports import render, service
 from gtpptppo_api.reports.models import ReportKind, ReportState
@@ -34,7 +35,17 @@ def _status(result: ReportRead) -> int:
     return 202 if result.generation in ("pending", "running") else 200
 
 
-@router.post("/reports", status_code=202)
+@router.post(
+    "/reports",
+    status_code=202,
+    responses={
+        202: links(
+            get_report={"report_id": ID},
+            list_report_versions={"report_id": ID},
+            list_report_transitions={"report_id": ID},
+        )
+    },
+)
 async def create_report(
     body: ReportCreate, session: SessionDep, caller: ReportWriter, response: Response
 ) -> ReportRead:
@@ -73,7 +84,11 @@ async def get_report(
     return result
 
 
-@router.post("/reports/{report_id}/generations", status_code=202)
+@router.post(
+    "/reports/{report_id}/generations",
+    status_code=202,
+    responses={202: links(get_report={"report_id": ID})},
+)
 async def regenerate_report(
     report_id: int, session: SessionDep, caller: ReportWriter
 ) -> ReportRead:
@@ -149,7 +164,19 @@ async def get_report_document(
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.post("/sub-task-force-reports", status_code=201)
+@router.post(
+    "/sub-task-force-reports",
+    status_code=201,
+    responses={
+        201: links(
+            list_sub_task_force_reports={
+                "task_force_id": body("task_force_id"),
+                "kind": body("kind"),
+                "year": body("year"),
+            }
+        )
+    },
+)
 async def create_sub_task_force_report(
     body: NarrativeCreate, session: SessionDep, caller: NarrativeWriter
 ) -> NarrativeRead:
