@@ -30,7 +30,7 @@ RegionQuery = Annotated[
 async def get_facility_checklist(
     caller: FacilityReader, owner_kind: OwnerKind | None = None
 ) -> list[ChecklistItemRead]:
-    """The checklist items of 5.2 with the seed's wording; centre-only items are marked."""
+    """The checklist items of 5.2 in the regulation's wording; centre-only items are marked."""
     return [
         ChecklistItemRead.model_validate(entry, from_attributes=True)
         for entry in checklist.checklist(owner_kind)

@@ -1,6 +1,6 @@
-"""The public site under ``/public`` (seed 5.4 "Sistem Informasi"): no token, read-only,
-published data only. Pages carry a strong ETag of their content and a short public cache
-lifetime; ``If-None-Match`` answers 304."""
+"""The public site under ``/public`` (Permen PPPA 10/2012 §5.4 "Sistem Informasi"): no
+token, read-only, published data only. Pages carry a strong ETag of their content and a
+short public cache lifetime; ``If-None-Match`` answers 304."""
 
 from __future__ import annotations
 
