@@ -3,6 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# openapi-python-client, for tests/test_generated_client.py, in a venv of its own: it pins
+# httpx below 0.29 and typer, which would downgrade the project's httpx (and change pycanon's
+# conflicts) in .venv. It is a generator run on the committed document, never imported.
+CLIENT_GENERATOR := openapi-python-client==0.29.1
+CLIENT_VENV := $(VENV)/openapi-client
+CLIENT_STAMP := $(CLIENT_VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CHROMIUM := /usr/bin/chromium
@@ -19,7 +25,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --no-deps 'pycanon==1.3.6'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(CLIENT_STAMP): Makefile
+	$(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/pip install --quiet '$(CLIENT_GENERATOR)'
+	touch $(CLIENT_STAMP)
+
+install: $(STAMP) $(CLIENT_STAMP)
 
 run: $(STAMP)
 	$(BIN)/gtpptppo serve
@@ -56,7 +67,7 @@ pdf-libs:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
 
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
-unit: $(STAMP) browser pdf-libs
+unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit

@@ -1,4 +1,4 @@
-"""Keys for personal fields (issue: case records, DESIGN "Command line and settings")."""
+"""Keys for personal fields (docs/architecture.md, "The case write path")."""
 
 from __future__ import annotations
 

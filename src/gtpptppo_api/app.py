@@ -17,6 +17,7 @@ from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
 from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.capacity.router import router as capacity_router
+from gtpptppo_api.cases.router import SCHEMAS as CASES_SCHEMAS
 from gtpptppo_api.cases.router import router as cases_router
 from gtpptppo_api.charts.router import router as charts_router
 from gtpptppo_api.compliance.router import router as compliance_router
@@ -30,6 +31,7 @@ from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.no_store import NoStoreMiddleware
+from gtpptppo_api.kit.openapi import add_schemas, operation_id
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Operation ids a generated client names its functions by (kit/openapi.py).
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
@@ -144,4 +148,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_site_router)
     app.include_router(health_router)
     add_pagination(app)
+    add_schemas(app, CASES_SCHEMAS)  # the batch's item: its body is read raw
     return app

@@ -230,7 +230,10 @@ FIELD_ERROR_SCHEMA: dict[str, Any] = {
         "field": {"type": "string", "description": "The bad field, dotted: `victim.sex`."},
         "message": {"type": "string"},
         "type": {"type": "string", "description": "`value`, `rule` or a pydantic error type."},
-        "rule": {"type": "string", "description": "The seed's section, for a rule."},
+        "rule": {
+            "type": "string",
+            "description": "The section of Permen PPPA 10/2012 the rule comes from.",
+        },
     },
     "required": ["field", "message", "type"],
 }

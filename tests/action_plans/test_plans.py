@@ -57,7 +57,7 @@ async def test_period_must_be_ordered(client, national, banyumas):
     assert error_fields(problem(response, 422)) == {"last_year"}
 
 
-async def test_catalogue_serves_the_seed_activities(client, national):
+async def test_catalogue_serves_the_regulation_activities(client, national):
     """BAB V "PROGRAM DAN KEGIATAN": six programs a-f with their typical activities."""
     response = await client.get("/action-plans/catalogue", headers=national)
     assert response.status_code == 200

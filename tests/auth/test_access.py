@@ -1,4 +1,5 @@
-"""Roles and jurisdiction (DESIGN "Security"): foreign resources are 404, forbidden acts 403."""
+"""Roles and jurisdiction (docs/architecture.md, "Access and disclosure"): foreign resources
+are 404, forbidden acts 403."""
 
 from __future__ import annotations
 

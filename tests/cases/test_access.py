@@ -1,4 +1,4 @@
-"""Who reads cases and their personal fields (DESIGN "Security")."""
+"""Who reads cases and their personal fields (docs/architecture.md, "Access and disclosure")."""
 
 from __future__ import annotations
 

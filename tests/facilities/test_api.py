@@ -32,7 +32,7 @@ def statuses(inventory):
 
 
 async def test_secretariat_inventory_is_complete_against_its_checklist(client, national):
-    """5.2: items left out are recorded as missing; labels keep the seed's words."""
+    """5.2: items left out are recorded as missing; labels keep the regulation's words."""
     tf = await create_task_force(client, national, "33.02")
     created = await create_inventory(
         client,

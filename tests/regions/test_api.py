@@ -1,4 +1,5 @@
-"""Reference regions: Kemendagri codes of Kepmendagri 300.2.2-2138/2025 (DESIGN rule 1)."""
+"""Reference regions: Kemendagri codes of Kepmendagri 300.2.2-2138/2025 (a task force per
+region, Permen PPPA 10/2012 BAB II)."""
 
 from __future__ import annotations
 

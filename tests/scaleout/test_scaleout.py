@@ -17,9 +17,9 @@ pytestmark = pytest.mark.processes
 async def test_100_report_jobs_through_two_apis_are_each_done_exactly_once_by_two_workers(
     pg_database: str, namespace: str, make_cluster: ClusterFactory
 ):
-    """DESIGN "Deployment modes": N API and M worker processes. 100 reports are opened, half
-    through each API; every job is done on its first attempt, one job and one figures
-    version per report, and both workers are still up."""
+    """docs/architecture.md, "Deployment modes": N API and M worker processes. 100 reports
+    are opened, half through each API; every job is done on its first attempt, one job and
+    one figures version per report, and both workers are still up."""
     cluster = make_cluster(pg_database, RABBITMQ_URL, namespace)
     workers = [cluster.start_worker(), cluster.start_worker()]
     await asyncio.to_thread(cluster.start_api)

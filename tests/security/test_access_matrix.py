@@ -59,7 +59,8 @@ _ADMINS = frozenset({"national_admin", "task_force_admin"})
 _STAFF = frozenset({"national_admin", "task_force_admin", "reporter"})
 _STAFF_AND_ANALYSTS = _STAFF | {"analyst"}
 
-# Who may do what (function-level authorisation), written out from DESIGN "Security".
+# Who may do what (function-level authorisation), written out from docs/architecture.md,
+# "Access and disclosure".
 GRANTS: dict[str, frozenset[str]] = {
     "regions:read": _EVERYONE,
     "task_forces:read": _STAFF_AND_ANALYSTS,
@@ -679,7 +680,8 @@ def test_every_endpoint_has_an_entry(app):
 
 async def test_every_role_on_every_endpoint_inside_and_outside(client, session, national, auth):
     """0 leaks: forbidden is 403, foreign is 404 (like a missing id), lists hold nothing
-    foreign, analysts get no personal data and no small cell (DESIGN "Security")."""
+    foreign, analysts get no personal data and no small cell (docs/architecture.md, "Access
+    and disclosure")."""
     world = await build_world(client, session, national, auth)
     failures: list[str] = []
     national_saw_outside = 0

@@ -1,5 +1,5 @@
-"""What an analyst receives (DESIGN "Security": de-identified aggregates only; small cells
-suppressed): every grouping of the statistics and both exports, scanned."""
+"""What an analyst receives (docs/disclosure-control.md: de-identified aggregates only; no
+small count): every grouping of the statistics and both exports, scanned."""
 
 from __future__ import annotations
 

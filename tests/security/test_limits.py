@@ -1,6 +1,7 @@
 """Caps and limits (OWASP API 2023 #4, unrestricted resource consumption), and how tokens
-are kept (DESIGN "Security"): bodies capped at GTPPTPPO_MAX_BODY_BYTES however they are sent,
-batches capped in items, requests capped per token, tokens stored only as hashes."""
+are kept (docs/architecture.md, "The life of a request"): bodies capped at
+GTPPTPPO_MAX_BODY_BYTES however they are sent, batches capped in items, requests capped per
+token, tokens stored only as hashes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Service centres (PPT / P2TP2A, seed 3.2 and 5.1.2) through HTTP."""
+"""Service centres (PPT / P2TP2A, Permen PPPA 10/2012 §3.2 and §5.1.2) through HTTP."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """The cases per cell (``victim_case_cell``) always equal a count of the cases themselves.
 
-Statistics grouped by year, age group, sex and region sum these cells (DESIGN rule 9,
-Table 1) instead of reading every case of their scope; every write of cases keeps them in
-its own transaction. These tests push cases that are created, moved from cell to cell,
-left unchanged, and made shared, and compare the cells with a GROUP BY over the cases.
+Statistics grouped by year, age group, sex and region sum these cells (Permen PPPA 10/2012
+Table 1; docs/architecture.md, "The case write path") instead of reading every case of their
+scope; every write of cases keeps them in its own transaction. These tests push cases that
+are created, moved from cell to cell, left unchanged, and made shared, and compare the cells
+with a GROUP BY over the cases.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Victims counted once per key, exactly, however their cases arrive (DESIGN rule 9).
+"""Victims counted once per key, exactly, however their cases arrive (Permen PPPA
+10/2012 Table 1; docs/architecture.md, "The case write path").
 
 Statistics count a case whose victim key (the same NIK in the same year) no other case has
 as a victim of its own, and de-duplicate only the cases marked ``victim_shared``. These

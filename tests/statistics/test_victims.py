@@ -1,4 +1,4 @@
-"""Victim statistics: Table 1 of the seed given back exactly, scoped, de-duplicated."""
+"""Victim statistics: Table 1 of Permen PPPA 10/2012 given back exactly, scoped, de-duplicated."""
 
 from __future__ import annotations
 
@@ -89,7 +89,8 @@ async def stats(client, headers, **params):
 
 @pytest.mark.slow
 async def test_table_1_is_given_back_exactly(client, auth, national):
-    """Seed BAB I, Tabel 1: year x adult/child x sex, at national level, and by province."""
+    """Permen PPPA 10/2012 BAB I, Tabel 1: year x adult/child x sex, at national level, and
+    by province."""
     per_region = await push_table_1(client, auth, national)
 
     national_stats = await stats(

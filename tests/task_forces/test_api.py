@@ -15,7 +15,7 @@ SIX = {
 
 
 async def test_region_decides_level_and_parent(client, national):
-    """DESIGN rule 1: the parent task force is the task force of the parent region."""
+    """Permen PPPA 10/2012 BAB II: the parent task force is the task force of the parent region."""
     nation = await create_task_force(client, national, "ID")
     province = await create_task_force(client, national, "33")
     regency = await create_task_force(client, national, "33.02")
@@ -44,7 +44,8 @@ async def test_parent_is_found_when_formed_after_the_child(client, national):
 
 
 async def test_one_active_task_force_per_region(client, national):
-    """DESIGN rule 1: at most one active task force per region; the national one is unique."""
+    """Permen PPPA 10/2012 BAB II: at most one active task force per region; the national
+    one is unique."""
     await create_task_force(client, national, "ID")
     body = task_force_body("ID")
     body["established_decree"]["number"] = "other"

@@ -1,4 +1,5 @@
-"""The six programs of an action plan and their typical activities, in the seed's words.
+"""The six programs of an action plan and their typical activities, in the words of
+Permen PPPA 10/2012 (BAB V).
 
 Permen PPPA 10/2012, BAB V "PROGRAM DAN KEGIATAN (RAN DAN RAD)": programs a-f mirror the six
 sub-task-forces (2.1.3, 2.2.3, 2.3.3); each lists the activities a RAD typically holds. An
@@ -127,7 +128,7 @@ _ACTIVITIES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class CatalogueEntry:
-    code: str  # program letter and the seed's item number: "a.7"
+    code: str  # program letter and the regulation's item number: "a.7"
     program: SubTaskForceKind
     text: str
 

@@ -22,6 +22,7 @@ from gtpptppo_api.action_plans.schemas import (
 from gtpptppo_api.auth.deps import ActionPlanReader, ActionPlanWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(prefix="/action-plans", tags=["action plans"])
@@ -30,13 +31,13 @@ YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 @router.get("/catalogue")
-async def get_catalogue(caller: ActionPlanReader) -> list[CatalogueProgram]:
+async def get_action_plan_catalogue(caller: ActionPlanReader) -> list[CatalogueProgram]:
     """Programs a-f and their typical activities (Permen PPPA 10/2012, BAB V)."""
     return service.catalogue()
 
 
 @router.get("/rollup")
-async def get_rollup(
+async def get_action_plan_rollup(
     session: SessionDep,
     caller: ActionPlanReader,
     region_code: Annotated[
@@ -49,7 +50,18 @@ async def get_rollup(
     return await service.rollup(session, caller, region_code, year)
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        201: links(
+            get_action_plan={"plan_id": ID},
+            get_action_plan_progress={"plan_id": ID},
+            list_action_plan_activities={"plan_id": ID},
+            list_action_plan_realisations={"plan_id": ID},
+        )
+    },
+)
 async def create_action_plan(
     body: ActionPlanCreate, session: SessionDep, caller: ActionPlanWriter, response: Response
 ) -> ActionPlanRead:
@@ -105,7 +117,7 @@ async def update_action_plan(
 
 
 @router.get("/{plan_id}/progress")
-async def get_progress(
+async def get_action_plan_progress(
     plan_id: int, session: SessionDep, caller: ActionPlanReader, year: YearQuery = None
 ) -> ActionPlanProgress:
     """Achievement and budget absorption in basis points (10 000 = 100 %), for ``year`` or
@@ -114,7 +126,7 @@ async def get_progress(
 
 
 @router.get("/{plan_id}/activities", response_model=CursorPage[ActivityRead])
-async def list_activities(
+async def list_action_plan_activities(
     plan_id: int, session: SessionDep, caller: ActionPlanReader, program: Program | None = None
 ) -> CursorPage[ActivityRead]:
     plan = await service.get_visible(session, caller, plan_id)
@@ -126,8 +138,14 @@ async def list_activities(
     return page
 
 
-@router.post("/{plan_id}/activities", status_code=201)
-async def create_activity(
+@router.post(
+    "/{plan_id}/activities",
+    status_code=201,
+    responses={
+        201: links(get_action_plan_activity={"plan_id": body("action_plan_id"), "activity_id": ID})
+    },
+)
+async def create_action_plan_activity(
     plan_id: int,
     body: ActivityCreate,
     session: SessionDep,
@@ -141,7 +159,7 @@ async def create_activity(
 
 
 @router.get("/{plan_id}/activities/{activity_id}")
-async def get_activity(
+async def get_action_plan_activity(
     plan_id: int,
     activity_id: int,
     session: SessionDep,
@@ -155,7 +173,7 @@ async def get_activity(
 
 
 @router.patch("/{plan_id}/activities/{activity_id}")
-async def update_activity(
+async def update_action_plan_activity(
     plan_id: int,
     activity_id: int,
     body: ActivityUpdate,
@@ -171,14 +189,14 @@ async def update_activity(
 
 
 @router.delete("/{plan_id}/activities/{activity_id}", status_code=204)
-async def delete_activity(
+async def delete_action_plan_activity(
     plan_id: int, activity_id: int, session: SessionDep, caller: ActionPlanWriter
 ) -> None:
     await service.delete_activity(session, caller, plan_id, activity_id)
 
 
 @router.get("/{plan_id}/realisations", response_model=CursorPage[RealisationRead])
-async def list_realisations(
+async def list_action_plan_realisations(
     plan_id: int,
     session: SessionDep,
     caller: ActionPlanReader,
@@ -192,7 +210,7 @@ async def list_realisations(
 
 
 @router.put("/{plan_id}/realisations/{activity_id}/{year}")
-async def put_realisation(
+async def record_realisation(
     plan_id: int,
     activity_id: int,
     year: int,

@@ -18,7 +18,7 @@ from gtpptppo_api.action_plans.models import Activity
 class Element:
     name: str  # field of the activity
     letter: str  # item of BAB V "PROGRAM DAN KEGIATAN"
-    label: str  # the seed's term
+    label: str  # the regulation's term
 
     @property
     def rule(self) -> str:

@@ -739,9 +739,9 @@ async def put_realisation(
 ) -> tuple[Realisation, bool]:
     """Record (or replace) what an activity achieved and spent in a year.
 
-    Realisation is recorded per year against the targets of an adopted plan (BAB V; DESIGN
-    rule 6); indicator values name the activity's own indicators, spending names a source of
-    "ANGGARAN" a-d in whole rupiah. The same PUT twice gives the same record. Returns the
+    Realisation is recorded per year against the targets of an adopted plan (Permen PPPA
+    10/2012 BAB V); indicator values name the activity's own indicators, spending names a
+    source of "ANGGARAN" a-d in whole rupiah. The same PUT twice gives the same record. Returns the
     record and whether it was created.
     """
     plan = await get_writable(session, caller, plan_id)

@@ -10,13 +10,14 @@ from gtpptppo_api.agreements.schemas import AgreementCreate, AgreementRead, Agre
 from gtpptppo_api.auth.deps import AgreementReader, AgreementWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.kit.schemas import Day
 
 router = APIRouter(prefix="/agreements", tags=["cooperation agreements"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={201: links(get_agreement={"agreement_id": ID})})
 async def create_agreement(
     body: AgreementCreate, session: SessionDep, caller: AgreementWriter, response: Response
 ) -> AgreementRead:

@@ -42,7 +42,7 @@ from gtpptppo_api.task_forces.models import TaskForce
 from gtpptppo_api.task_forces.service import ensure_active as _writable
 
 INDONESIA = "ID"
-SEED = "Permen PPPA 10/2012"
+REGULATION = "Permen PPPA 10/2012"
 
 
 def read(agreement: Agreement) -> AgreementRead:
@@ -146,7 +146,7 @@ def _check_screening(field: str, screening: Screening | None) -> list[dict[str, 
             _error(
                 f"{field}.screening",
                 "a private-sector partner must carry the screening attestations: no harmful "
-                f"products, no child labour, no sexual exploitation ({SEED}, {rule})",
+                f"products, no child labour, no sexual exploitation ({REGULATION}, {rule})",
                 rule,
             )
         ]
@@ -159,7 +159,7 @@ def _check_screening(field: str, screening: Screening | None) -> list[dict[str, 
         _error(
             f"{field}.screening.{name}",
             f"the company has not attested {name.replace('_', ' ')}; no agreement can be "
-            f"made with it ({SEED}, {rule})",
+            f"made with it ({REGULATION}, {rule})",
             rule,
         )
         for name in lacking
@@ -186,7 +186,8 @@ async def _validate(
             _error(
                 "signing_authority",
                 f"a {body.kind.value} of a {region.level.value} task force ({region.name}) is "
-                f"signed by the {signers}, not the {body.signing_authority.value} ({SEED}, {rule})",
+                f"signed by the {signers}, not the {body.signing_authority.value} "
+                f"({REGULATION}, {rule})",
                 rule,
             )
         )
@@ -204,7 +205,8 @@ async def _validate(
                     _error(
                         f"parties.{index}.{field}",
                         "international cooperation is held only by the national task force "
-                        f"(GT-PPTPPO Pusat), not by a {task_force.level.value} one ({SEED}, 4.3)",
+                        f"(GT-PPTPPO Pusat), not by a {task_force.level.value} one "
+                        f"({REGULATION}, 4.3)",
                         "4.3",
                     )
                 )

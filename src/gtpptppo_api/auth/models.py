@@ -12,7 +12,7 @@ from gtpptppo_api.db.base import Base, utcnow
 
 
 class Role(enum.StrEnum):
-    """Who a caller is; see DESIGN.md "Security"."""
+    """Who a caller is; see docs/architecture.md, "Access and disclosure"."""
 
     national_admin = "national_admin"
     task_force_admin = "task_force_admin"

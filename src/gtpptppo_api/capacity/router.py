@@ -14,12 +14,13 @@ from gtpptppo_api.capacity.schemas import (
 )
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(prefix="/capacity-activities", tags=["capacity building"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={201: links(get_capacity_activity={"activity_id": ID})})
 async def create_capacity_activity(
     body: CapacityActivityCreate, session: SessionDep, caller: CapacityWriter, response: Response
 ) -> CapacityActivityRead:

@@ -33,7 +33,7 @@ from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import TaskForce
 from gtpptppo_api.task_forces.service import ensure_active as _writable
 
-SEED = "Permen PPPA 10/2012"
+REGULATION = "Permen PPPA 10/2012"
 
 
 def read(activity: CapacityActivity) -> CapacityActivityRead:
@@ -58,7 +58,7 @@ def _validate(body: CapacityActivityCreate) -> None:
         errors.append(
             _error(
                 "other_topic",
-                f"name the topic when it is not one of 5.1.1 or 5.1.2 ({SEED}, 5.1.1)",
+                f"name the topic when it is not one of 5.1.1 or 5.1.2 ({REGULATION}, 5.1.1)",
                 "5.1.1",
             )
         )

@@ -14,16 +14,19 @@ from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, I
 from gtpptppo_api.db.session import SessionDep, without_transaction
 from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
 from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.openapi import ID, links, schema_ref
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(tags=["cases"])
 
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/ndjson")
 
-# The batch body is read raw (JSON array or NDJSON), so its schema is written out here; the
-# models it refers to (Victim, Destination, ...) are the PUT body's, in the components.
+# The batch body is read raw (JSON array or NDJSON), so its item's schema is written out
+# here and added to the components (app.py); the models it refers to (Victim, Destination,
+# ...) are the PUT body's, in the components already.
 CASE_SCHEMA = CaseIn.model_json_schema(ref_template="#/components/schemas/{model}")
 CASE_SCHEMA.pop("$defs", None)
+SCHEMAS = {"CaseIn": CASE_SCHEMA}
 
 
 def keyring(request: Request) -> Keyring:
@@ -33,9 +36,12 @@ def keyring(request: Request) -> Keyring:
 
 @router.put(
     "/service-centres/{centre_id}/cases/{external_ref}",
-    responses={201: {"model": ItemResult, "description": "Created"}},
+    responses={
+        200: links(get_case={"case_id": ID}),
+        201: {"model": ItemResult, "description": "Created", **links(get_case={"case_id": ID})},
+    },
 )
-async def put_case(
+async def push_case(
     centre_id: int,
     external_ref: str,
     body: CasePut,
@@ -105,13 +111,13 @@ async def _read_items(request: Request) -> tuple[list[Any], bytes]:
                 "default), as a JSON array or as NDJSON (one case per line); more: 413."
             ),
             "content": {
-                "application/json": {"schema": {"type": "array", "items": CASE_SCHEMA}},
-                "application/x-ndjson": {"schema": CASE_SCHEMA},
+                "application/json": {"schema": {"type": "array", "items": schema_ref("CaseIn")}},
+                "application/x-ndjson": {"schema": schema_ref("CaseIn")},
             },
         }
     },
 )
-async def push_batch(
+async def push_cases(
     centre_id: int,
     request: Request,
     session: SessionDep,

@@ -127,7 +127,7 @@ ExternalRef = Annotated[
 
 
 class CaseFields(Schema):
-    """The fields of a case record (DESIGN "Victim case records")."""
+    """The fields of a case record (docs/architecture.md, "The case write path")."""
 
     registered_region_code: RegionCode
     origin_region_code: RegionCode | None = None

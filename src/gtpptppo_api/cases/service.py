@@ -708,7 +708,8 @@ async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID)
 
 
 def may_read_personal(caller: Caller, case: Case) -> bool:
-    """Personal fields: the owning centre and the national admin only (DESIGN "Security")."""
+    """Personal fields: the owning centre and the national admin only
+    (docs/architecture.md, "Access and disclosure")."""
     if caller.role is Role.national_admin:
         return True
     return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id

@@ -26,7 +26,7 @@ MEDIA = {"svg": "image/svg+xml", "pdf": "application/pdf"}
         }
     },
 )
-async def task_force_chart(
+async def get_task_force_chart(
     task_force_id: int,
     session: SessionDep,
     caller: TaskForceReader,

@@ -1,4 +1,5 @@
-"""The facilities checklists of 5.2 (Sarana dan Prasarana), with the seed's own words.
+"""The facilities checklists of 5.2 (Sarana dan Prasarana), in the words of
+Permen PPPA 10/2012.
 
 5.2 lists what every task-force body needs (a-g), what a secretariat needs (GT-PPTPPO Pusat
 a-d, all within a-g) and what an integrated service centre needs beyond that (Pusat
@@ -19,7 +20,7 @@ from gtpptppo_api.facilities.models import FacilityItem, OwnerKind
 class ChecklistEntry:
     item: FacilityItem
     group: str
-    label: str  # the seed's wording
+    label: str  # the regulation's wording
     section: str
     centre_only: bool = False
 

@@ -16,6 +16,7 @@ from gtpptppo_api.facilities.schemas import (
     FacilityInventoryUpdate,
 )
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(prefix="/facilities", tags=["facilities"])
@@ -26,10 +27,10 @@ RegionQuery = Annotated[
 
 
 @router.get("/checklist")
-async def get_checklist(
+async def get_facility_checklist(
     caller: FacilityReader, owner_kind: OwnerKind | None = None
 ) -> list[ChecklistItemRead]:
-    """The checklist items of 5.2 with the seed's wording; centre-only items are marked."""
+    """The checklist items of 5.2 in the regulation's wording; centre-only items are marked."""
     return [
         ChecklistItemRead.model_validate(entry, from_attributes=True)
         for entry in checklist.checklist(owner_kind)
@@ -37,7 +38,7 @@ async def get_checklist(
 
 
 @router.get("/gaps")
-async def get_gaps(
+async def get_facility_gaps(
     session: SessionDep,
     caller: FacilityReader,
     region_code: RegionQuery = None,
@@ -50,8 +51,10 @@ async def get_gaps(
     return await service.gaps(session, caller, region_code, owner_kind)
 
 
-@router.post("", status_code=201)
-async def create_inventory(
+@router.post(
+    "", status_code=201, responses={201: links(get_facility_inventory={"inventory_id": ID})}
+)
+async def create_facility_inventory(
     body: FacilityInventoryCreate, session: SessionDep, caller: FacilityWriter, response: Response
 ) -> FacilityInventoryRead:
     """Record the facilities of a secretariat or a service centre against 5.2.
@@ -65,7 +68,7 @@ async def create_inventory(
 
 
 @router.get("", response_model=CursorPage[FacilityInventoryRead])
-async def list_inventories(
+async def list_facility_inventories(
     session: SessionDep,
     caller: FacilityReader,
     region_code: RegionQuery = None,
@@ -88,7 +91,7 @@ async def list_inventories(
 
 
 @router.get("/{inventory_id}")
-async def get_inventory(
+async def get_facility_inventory(
     inventory_id: int, session: SessionDep, caller: FacilityReader, response: Response
 ) -> FacilityInventoryRead:
     inventory = await service.get_visible(session, caller, inventory_id)
@@ -97,7 +100,7 @@ async def get_inventory(
 
 
 @router.patch("/{inventory_id}")
-async def update_inventory(
+async def update_facility_inventory(
     inventory_id: int,
     body: FacilityInventoryUpdate,
     session: SessionDep,

@@ -40,7 +40,7 @@ from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import TaskForce
 from gtpptppo_api.task_forces.service import ensure_active as _writable
 
-SEED = "Permen PPPA 10/2012"
+REGULATION = "Permen PPPA 10/2012"
 
 
 def read(inventory: FacilityInventory) -> FacilityInventoryRead:
@@ -103,7 +103,8 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
                 {
                     "field": field,
                     "message": f"{assessment.item.value} ({entry.label}) is a facility of an "
-                    f"integrated service centre, not of a secretariat ({SEED}, {entry.section})",
+                    f"integrated service centre, not of a secretariat "
+                    f"({REGULATION}, {entry.section})",
                     "type": "rule",
                     "rule": "5.2",
                 }

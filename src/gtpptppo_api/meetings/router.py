@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import MeetingReader, MeetingWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.meetings import service
 from gtpptppo_api.meetings.models import MeetingKind
@@ -15,7 +16,7 @@ from gtpptppo_api.meetings.schemas import MeetingCreate, MeetingRead, MeetingUpd
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={201: links(get_meeting={"meeting_id": ID})})
 async def create_meeting(
     body: MeetingCreate, session: SessionDep, caller: MeetingWriter, response: Response
 ) -> MeetingRead:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import MemberReader, MemberWriter, TaskForceReader
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.members import service
 from gtpptppo_api.members.models import MemberRole
@@ -18,7 +19,11 @@ from gtpptppo_api.task_forces.schemas import DecreeCreate, DecreeRead
 router = APIRouter(prefix="/task-forces/{task_force_id}", tags=["members and decrees"])
 
 
-@router.post("/decrees", status_code=201)
+@router.post(
+    "/decrees",
+    status_code=201,
+    responses={201: links(get_decree={"task_force_id": body("task_force_id"), "decree_id": ID})},
+)
 async def create_decree(
     task_force_id: int, body: DecreeCreate, session: SessionDep, caller: MemberWriter
 ) -> DecreeRead:
@@ -45,7 +50,11 @@ async def get_decree(
     return DecreeRead.model_validate(await service.get_decree(session, task_force, decree_id))
 
 
-@router.post("/members", status_code=201)
+@router.post(
+    "/members",
+    status_code=201,
+    responses={201: links(get_member={"task_force_id": body("task_force_id"), "member_id": ID})},
+)
 async def appoint_member(
     task_force_id: int,
     body: MemberCreate,

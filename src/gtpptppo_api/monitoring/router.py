@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import MonitoringReader, MonitoringWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.monitoring import service
 from gtpptppo_api.monitoring.models import SubjectKind, VisitKind
@@ -19,7 +20,7 @@ from gtpptppo_api.monitoring.schemas import (
 router = APIRouter(prefix="/monitoring-visits", tags=["monitoring and evaluation"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={201: links(get_monitoring_visit={"visit_id": ID})})
 async def create_monitoring_visit(
     body: MonitoringVisitCreate, session: SessionDep, caller: MonitoringWriter, response: Response
 ) -> MonitoringVisitRead:

@@ -15,7 +15,7 @@ SCORE_SCALE = (
 LongText = Annotated[str, Field(min_length=1, max_length=8000)]
 
 
-class IndicatorIn(Schema):
+class ChecklistIndicatorIn(Schema):
     """One indicator of the checklist instrument (3.3.1 b), scored."""
 
     area: ChecklistArea
@@ -26,7 +26,7 @@ class IndicatorIn(Schema):
     note: Annotated[str | None, Field(max_length=1000)] = None
 
 
-class IndicatorRead(Schema):
+class ChecklistIndicatorRead(Schema):
     id: int
     area: ChecklistArea
     indicator: str
@@ -48,7 +48,7 @@ class SubjectRead(Schema):
 
 
 Indicators = Annotated[
-    list[IndicatorIn],
+    list[ChecklistIndicatorIn],
     Field(
         min_length=6,
         max_length=300,
@@ -88,7 +88,7 @@ class MonitoringVisitRead(Schema):
     methods: list[Method]
     findings: str
     recommendations: str
-    indicators: list[IndicatorRead]
+    indicators: list[ChecklistIndicatorRead]
     created_at: datetime
     updated_at: datetime
     version: int

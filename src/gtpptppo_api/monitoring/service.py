@@ -25,7 +25,7 @@ from gtpptppo_api.monitoring.models import (
     VisitKind,
 )
 from gtpptppo_api.monitoring.schemas import (
-    IndicatorIn,
+    ChecklistIndicatorIn,
     MonitoringVisitCreate,
     MonitoringVisitRead,
     MonitoringVisitUpdate,
@@ -116,7 +116,7 @@ async def _subject_region(
     return centre.region_code
 
 
-def _check_checklist(indicators: list[IndicatorIn]) -> None:
+def _check_checklist(indicators: list[ChecklistIndicatorIn]) -> None:
     """The instrument is a checklist over six areas (3.3.1 b): each one is scored."""
     absent = [area.value for area in ChecklistArea if area not in {i.area for i in indicators}]
     if absent:
@@ -139,7 +139,7 @@ def _check_date(monitor: TaskForce, visited_on: date) -> None:
         raise ValidationFailed.field("visited_on", "a visit is recorded once it has been made")
 
 
-def _indicators(items: list[IndicatorIn]) -> list[ChecklistIndicator]:
+def _indicators(items: list[ChecklistIndicatorIn]) -> list[ChecklistIndicator]:
     return [ChecklistIndicator(**item.model_dump()) for item in items]
 
 

@@ -1,5 +1,5 @@
 """Community groups working with a task force, their activities, and the awards it gives them
-(Peran Serta Masyarakat, seed 5.7 a-d)."""
+(Peran Serta Masyarakat, Permen PPPA 10/2012 §5.7 a-d)."""
 
 from __future__ import annotations
 

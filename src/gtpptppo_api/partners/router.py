@@ -8,6 +8,7 @@ from gtpptppo_api.auth.deps import PartnerReader, PartnerWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links, path
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.partners import service
 from gtpptppo_api.partners.schemas import (
@@ -29,7 +30,11 @@ def _keyring(request: Request) -> Keyring:
     return ring
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={201: links(get_partner={"task_force_id": body("task_force_id"), "partner_id": ID})},
+)
 async def create_partner(
     task_force_id: int,
     body: PartnerCreate,
@@ -98,8 +103,19 @@ async def update_partner(
     return await service.read(session, caller, partner, _keyring(request))
 
 
-@router.post("/{partner_id}/activities", status_code=201)
-async def add_activity(
+@router.post(
+    "/{partner_id}/activities",
+    status_code=201,
+    responses={
+        201: links(
+            list_partner_activities={
+                "task_force_id": path("task_force_id"),
+                "partner_id": body("partner_id"),
+            }
+        )
+    },
+)
+async def add_partner_activity(
     task_force_id: int,
     partner_id: int,
     body: PartnerActivityCreate,
@@ -112,7 +128,7 @@ async def add_activity(
 
 
 @router.get("/{partner_id}/activities", response_model=CursorPage[PartnerActivityRead])
-async def list_activities(
+async def list_partner_activities(
     task_force_id: int, partner_id: int, session: SessionDep, caller: PartnerReader
 ) -> CursorPage[PartnerActivityRead]:
     _, partner = await service.get_visible(session, caller, task_force_id, partner_id)
@@ -122,8 +138,19 @@ async def list_activities(
     return page
 
 
-@router.post("/{partner_id}/awards", status_code=201)
-async def add_award(
+@router.post(
+    "/{partner_id}/awards",
+    status_code=201,
+    responses={
+        201: links(
+            list_partner_awards={
+                "task_force_id": path("task_force_id"),
+                "partner_id": body("partner_id"),
+            }
+        )
+    },
+)
+async def add_partner_award(
     task_force_id: int,
     partner_id: int,
     body: AwardCreate,
@@ -136,7 +163,7 @@ async def add_award(
 
 
 @router.get("/{partner_id}/awards", response_model=CursorPage[AwardRead])
-async def list_awards(
+async def list_partner_awards(
     task_force_id: int, partner_id: int, session: SessionDep, caller: PartnerReader
 ) -> CursorPage[AwardRead]:
     _, partner = await service.get_visible(session, caller, task_force_id, partner_id)

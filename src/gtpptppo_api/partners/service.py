@@ -1,5 +1,6 @@
-"""Community partners (Peran Serta Masyarakat, seed 5.7): identify the groups (a), build their
-capacity and coordinate with them (b, c, as activities), and recognise them (d, as awards).
+"""Community partners (Peran Serta Masyarakat, Permen PPPA 10/2012 §5.7): identify the
+groups (a), build their capacity and coordinate with them (b, c, as activities), and
+recognise them (d, as awards).
 
 Services flush, never commit; the request's session commits.
 """

@@ -1,4 +1,5 @@
-"""A report published to the community (seed 2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6)."""
+"""A report published to the community (Permen PPPA 10/2012 §2.1.4 a.5, §2.2.4 a.6,
+§2.3.4 a.6)."""
 
 from __future__ import annotations
 

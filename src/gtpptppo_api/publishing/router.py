@@ -4,13 +4,23 @@ from fastapi import APIRouter, Request, Response
 
 from gtpptppo_api.auth.deps import ReportReader, ReportWriter
 from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.kit.openapi import body, links
 from gtpptppo_api.publishing import service
 from gtpptppo_api.publishing.schemas import PublicationCreate, PublicationRead
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-@router.post("/{report_id}/publication", status_code=201)
+@router.post(
+    "/{report_id}/publication",
+    status_code=201,
+    responses={
+        201: links(
+            get_report_publication={"report_id": body("report_id")},
+            get_public_report={"report_id": body("report_id")},
+        )
+    },
+)
 async def publish_report(
     report_id: int,
     body: PublicationCreate,
@@ -31,7 +41,7 @@ async def publish_report(
 
 
 @router.get("/{report_id}/publication")
-async def get_publication(
+async def get_report_publication(
     report_id: int, session: SessionDep, caller: ReportReader
 ) -> PublicationRead:
     """Where the report is published; 404 if it is not."""
@@ -39,6 +49,8 @@ async def get_publication(
 
 
 @router.delete("/{report_id}/publication", status_code=204)
-async def withdraw_publication(report_id: int, session: SessionDep, caller: ReportWriter) -> None:
+async def withdraw_report_publication(
+    report_id: int, session: SessionDep, caller: ReportWriter
+) -> None:
     """Take the report off the public site."""
     await service.withdraw(session, caller, report_id)

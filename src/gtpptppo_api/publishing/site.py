@@ -1,6 +1,6 @@
-"""The public site under ``/public`` (seed 5.4 "Sistem Informasi"): no token, read-only,
-published data only. Pages carry a strong ETag of their content and a short public cache
-lifetime; ``If-None-Match`` answers 304."""
+"""The public site under ``/public`` (Permen PPPA 10/2012 §5.4 "Sistem Informasi"): no
+token, read-only, published data only. Pages carry a strong ETag of their content and a
+short public cache lifetime; ``If-None-Match`` answers 304."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def _html(description: str) -> dict[int | str, dict[str, object]]:
 
 
 @router.get("/", response_class=Response, responses=_html("The index: task forces and reports."))
-async def public_index(request: Request, session: SessionDep) -> Response:
+async def get_public_index(request: Request, session: SessionDep) -> Response:
     """Per province: its task force, its regencies/cities with one, and the published reports."""
     page = render.page("index.html.j2", **(await service.index(session)))
     return cached(request, page.encode(), HTML)
@@ -53,7 +53,7 @@ async def public_index(request: Request, session: SessionDep) -> Response:
     response_class=Response,
     responses=_html("A region: its task force, chart, partners and published reports."),
 )
-async def public_region(region_code: str, request: Request, session: SessionDep) -> Response:
+async def get_public_region(region_code: str, request: Request, session: SessionDep) -> Response:
     data = await service.region_page(session, region_code)
     chart = ""
     if data["task_force"] is not None:
@@ -121,7 +121,7 @@ async def _page(request: Request, session: SessionDep, report_id: int, pdf: bool
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The public report."}},
 )
-async def public_report_pdf(report_id: int, request: Request, session: SessionDep) -> Response:
+async def get_public_report_pdf(report_id: int, request: Request, session: SessionDep) -> Response:
     """The PDF rendered when the report was published, as stored."""
     page = await _page(request, session, report_id, pdf=True)
     disposition = f'inline; filename="laporan-{report_id}.pdf"'
@@ -133,7 +133,7 @@ async def public_report_pdf(report_id: int, request: Request, session: SessionDe
     response_class=Response,
     responses=_html("A published report: de-identified, counts perturbed by cell key."),
 )
-async def public_report(report_id: int, request: Request, session: SessionDep) -> Response:
+async def get_public_report(report_id: int, request: Request, session: SessionDep) -> Response:
     """The published report as rendered when published; 404 unless forwarded and published
     by its chair."""
     return _stored(await _page(request, session, report_id, pdf=False), HTML)
@@ -144,7 +144,7 @@ async def public_report(report_id: int, request: Request, session: SessionDep) -
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "Organisation chart."}},
 )
-async def public_chart(task_force_id: int, request: Request, session: SessionDep) -> Response:
+async def get_public_chart(task_force_id: int, request: Request, session: SessionDep) -> Response:
     task_force = await service.public_task_force(session, task_force_id)
     structure = await structures.structure(session, task_force, None)
     return cached(request, charts.render_svg(structure).encode(), "image/svg+xml")
@@ -155,7 +155,7 @@ async def public_chart(task_force_id: int, request: Request, session: SessionDep
     response_class=Response,
     responses={200: {"content": {"application/atom+xml": {}}, "description": "Atom feed."}},
 )
-async def public_feed(region_code: str, request: Request, session: SessionDep) -> Response:
+async def get_public_feed(region_code: str, request: Request, session: SessionDep) -> Response:
     """Newly published reports of the region and the regions under it (``ID``: all)."""
     region, entries = await service.feed_entries(session, region_code)
     base = (request.app.state.settings.public_base_url or "").rstrip("/")

@@ -1,1 +1,2 @@
-"""Reports rolled up the chain of Lampiran V (seed 3.3.3): annual and five-yearly."""
+"""Reports rolled up the chain of Lampiran V (Permen PPPA 10/2012 §3.3.3): annual and
+five-yearly."""

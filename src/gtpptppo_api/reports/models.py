@@ -1,5 +1,5 @@
 """Reports (Laporan), their immutable versions, their transitions, and sub-task-force
-narratives (seed 3.3.3, Lampiran V)."""
+narratives (Permen PPPA 10/2012 §3.3.3, Lampiran V)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
-"""Rendering of a task force's report, Laporan tahunan / lima tahunan (seed 3.3.3, Lampiran V).
+"""Rendering of a task force's report, Laporan tahunan / lima tahunan (Permen PPPA
+10/2012 §3.3.3, Lampiran V).
 
 :func:`render` turns a report document (the stored figures of one report version, with the
 report's identity and its transitions; see :func:`render`) into HTML, PDF, JSON or CSV. The
-HTML and PDF are in Indonesian: the victims in the layout of the seed's Table 1 (year x
-adult/child x female/male, DESIGN rule 9) with an SVG bar chart, then by region, service and
-exploitation type; the sub-task-force narratives; the completeness of the reports received
-from the level below and the reconciliation of their totals; every other section of the
+HTML and PDF are in Indonesian: the victims in the layout of Table 1 of Permen PPPA 10/2012
+(year x adult/child x female/male; a victim counted once) with an SVG bar chart, then by
+region, service and exploitation type; the sub-task-force narratives; the completeness of
+the reports received from the level below and the reconciliation of their totals; every
+other section of the
 figures rendered generically (in a five-year report, one table per section with a column per
 year, see :func:`yearly_rows`); and the history of the report on the chain of Lampiran V.
 
@@ -113,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "missing": "Belum masuk",
         "no_task_force": "Belum ada gugus tugas",
     },
-    # Enum values of the other domains' report sections (their models name the seed items).
+    # Enum values of the other domains' report sections (their models name the regulation's items).
     "section_value": {
         "mou": "Nota Kesepahaman (MoU)",
         "joint_agreement": "Kesepakatan Bersama",
@@ -333,7 +335,7 @@ MONTHS = (
     "Desember",
 )
 
-# Table 1 of the seed, in its order: adult female, adult male, child female, child male.
+# Table 1 of the regulation, in its order: adult female, adult male, child female, child male.
 TABLE_1_ROWS = (("adult", "female"), ("adult", "male"), ("child", "female"), ("child", "male"))
 BAR_COLOURS = ("#1f4e79", "#7fa7d1", "#a0471b", "#f0a86a")
 EXTRA_COLOUR = "#9a9a9a"
@@ -347,7 +349,8 @@ def label(value: Any, table: str) -> str:
 
 
 def number(value: Any) -> str:
-    """An integer the Indonesian way, with a dot between thousands (1.156), as the seed prints."""
+    """An integer the Indonesian way, with a dot between thousands (1.156), as the regulation
+    prints."""
     return f"{int(value):,}".replace(",", ".")
 
 
@@ -453,7 +456,7 @@ def sections(figures: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
 ROW_NAME_KEYS = frozenset({"rule", "name", "title", "item", "section"})
 STATUS_KEYS = frozenset({"status", "state"})
 # In a yearly table, a field left out of a record that has the other one: a rule's
-# description beside its section of the seed, its ``met`` beside its status.
+# description beside its section of the regulation, its ``met`` beside its status.
 YEARLY_OMITTED = {"description": "section", "met": "status"}
 PATH_SEPARATOR = " › "
 SECTION_IDENTITY = frozenset({"task_force_id", "region_code", "year"})
@@ -471,7 +474,7 @@ class YearlyRow:
 
 
 def _row_name(record: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """The name of a record in a list (its enum values, name, title or section of the seed)
+    """The name of a record in a list (its enum values, name, title or section of the regulation)
     and the keys it takes, with those a yearly table leaves out (see ``YEARLY_OMITTED``)."""
     used = [
         key
@@ -574,10 +577,10 @@ class VictimsTable:
 
 
 def victims_table(document: Mapping[str, Any]) -> VictimsTable:
-    """Table 1 of the seed from the victims' cells: 0 where a year has no cell.
+    """Table 1 of the regulation from the victims' cells: 0 where a year has no cell.
 
-    A cell outside the four rows of the seed (an unknown age group or sex) gets a row of its
-    own after them, so the total row always adds up the rows above it.
+    A cell outside the four rows of the regulation's table (an unknown age group or sex) gets
+    a row of its own after them, so the total row always adds up the rows above it.
     """
     years = [int(year) for year in document["report"]["years"]]
     counts: dict[tuple[str | None, str | None], dict[int, int]] = {k: {} for k in TABLE_1_ROWS}

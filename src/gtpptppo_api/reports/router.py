@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from gtpptppo_api.auth.deps import NarrativeWriter, ReportReader, ReportWriter
 from gtpptppo_api.db.session import SessionDep
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.reports import render, service
 from gtpptppo_api.reports.models import ReportKind, ReportState
@@ -34,7 +35,17 @@ def _status(result: ReportRead) -> int:
     return 202 if result.generation in ("pending", "running") else 200
 
 
-@router.post("/reports", status_code=202)
+@router.post(
+    "/reports",
+    status_code=202,
+    responses={
+        202: links(
+            get_report={"report_id": ID},
+            list_report_versions={"report_id": ID},
+            list_report_transitions={"report_id": ID},
+        )
+    },
+)
 async def create_report(
     body: ReportCreate, session: SessionDep, caller: ReportWriter, response: Response
 ) -> ReportRead:
@@ -73,7 +84,11 @@ async def get_report(
     return result
 
 
-@router.post("/reports/{report_id}/generations", status_code=202)
+@router.post(
+    "/reports/{report_id}/generations",
+    status_code=202,
+    responses={202: links(get_report={"report_id": ID})},
+)
 async def regenerate_report(
     report_id: int, session: SessionDep, caller: ReportWriter
 ) -> ReportRead:
@@ -94,7 +109,7 @@ async def transition_report(
 
 
 @router.get("/reports/{report_id}/transitions", response_model=CursorPage[TransitionRead])
-async def list_transitions(
+async def list_report_transitions(
     report_id: int, session: SessionDep, caller: ReportReader
 ) -> CursorPage[TransitionRead]:
     report = await service.get_visible(session, caller, report_id)
@@ -103,7 +118,7 @@ async def list_transitions(
 
 
 @router.get("/reports/{report_id}/versions", response_model=CursorPage[VersionRead])
-async def list_versions(
+async def list_report_versions(
     report_id: int, session: SessionDep, caller: ReportReader
 ) -> CursorPage[VersionRead]:
     report = await service.get_visible(session, caller, report_id)
@@ -112,7 +127,7 @@ async def list_versions(
 
 
 @router.get("/reports/{report_id}/versions/{a}/diff/{b}")
-async def diff_versions(
+async def diff_report_versions(
     report_id: int, a: int, b: int, session: SessionDep, caller: ReportReader
 ) -> VersionDiff:
     """What changed between two versions of the figures."""
@@ -134,7 +149,7 @@ async def diff_versions(
         }
     },
 )
-async def report_document(
+async def get_report_document(
     report_id: int,
     session: SessionDep,
     caller: ReportReader,
@@ -149,8 +164,20 @@ async def report_document(
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.post("/sub-task-force-reports", status_code=201)
-async def create_narrative(
+@router.post(
+    "/sub-task-force-reports",
+    status_code=201,
+    responses={
+        201: links(
+            list_sub_task_force_reports={
+                "task_force_id": body("task_force_id"),
+                "kind": body("kind"),
+                "year": body("year"),
+            }
+        )
+    },
+)
+async def create_sub_task_force_report(
     body: NarrativeCreate, session: SessionDep, caller: NarrativeWriter
 ) -> NarrativeRead:
     """A sub-task-force's report for a period: activities, obstacles, recommendations."""
@@ -158,7 +185,7 @@ async def create_narrative(
 
 
 @router.get("/sub-task-force-reports", response_model=CursorPage[NarrativeRead])
-async def list_narratives(
+async def list_sub_task_force_reports(
     session: SessionDep,
     caller: ReportReader,
     task_force_id: int | None = None,
@@ -171,7 +198,7 @@ async def list_narratives(
 
 
 @router.patch("/sub-task-force-reports/{narrative_id}")
-async def update_narrative(
+async def update_sub_task_force_report(
     narrative_id: int, body: NarrativeUpdate, session: SessionDep, caller: NarrativeWriter
 ) -> NarrativeRead:
     return service.narrative_read(
@@ -180,7 +207,7 @@ async def update_narrative(
 
 
 @router.post("/sub-task-force-reports/{narrative_id}/submit")
-async def submit_narrative(
+async def submit_sub_task_force_report(
     narrative_id: int, session: SessionDep, caller: NarrativeWriter
 ) -> NarrativeRead:
     """Submit to the daily chair (Lampiran V); it then enters the task force's report."""

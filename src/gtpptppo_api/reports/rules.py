@@ -1,4 +1,4 @@
-"""The reporting chain of Lampiran V as a state machine (seed 3.3.3).
+"""The reporting chain of Lampiran V as a state machine (Permen PPPA 10/2012 §3.3.3).
 
 Sub-task-force reports go to the daily chair, are discussed in a plenary meeting and
 consolidated by the daily chair into the task force's report for the chair; the chair

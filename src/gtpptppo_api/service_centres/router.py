@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import ServiceCentreReader, ServiceCentreWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.service_centres import service
 from gtpptppo_api.service_centres.models import ServiceCentreKind
@@ -19,7 +20,7 @@ from gtpptppo_api.service_centres.schemas import (
 router = APIRouter(prefix="/service-centres", tags=["service centres"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses={201: links(get_service_centre={"centre_id": ID})})
 async def create_service_centre(
     body: ServiceCentreCreate, session: SessionDep, caller: ServiceCentreWriter, response: Response
 ) -> ServiceCentreRead:

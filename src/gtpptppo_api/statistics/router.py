@@ -14,7 +14,7 @@ router = APIRouter(prefix="/statistics", tags=["statistics"])
 
 @router.get("/victims")
 @one_snapshot  # its cells and its shared victims: two queries, one count
-async def victim_statistics(
+async def get_victim_statistics(
     request: Request,
     session: SessionDep,
     caller: StatisticsReader,

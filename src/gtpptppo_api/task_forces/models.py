@@ -153,8 +153,9 @@ class Decree(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# The parent task force is the active task force of the parent region (DESIGN rule 1). It is
-# computed, never stored, so it stays right when a parent is formed or dissolved later.
+# The parent task force is the active task force of the parent region (Permen PPPA 10/2012
+# BAB II). It is computed, never stored, so it stays right when a parent is formed or
+# dissolved later.
 _parent = aliased(TaskForce)
 _region = aliased(Region)
 TaskForce.parent_id = column_property(

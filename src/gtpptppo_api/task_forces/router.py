@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from gtpptppo_api.auth.deps import TaskForceReader, TaskForceWriter
 from gtpptppo_api.db.session import SessionDep
 from gtpptppo_api.kit.etag import IfMatch, etag
+from gtpptppo_api.kit.openapi import ID, body, links
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.task_forces import service
@@ -23,7 +24,18 @@ from gtpptppo_api.task_forces.schemas import (
 router = APIRouter(prefix="/task-forces", tags=["task forces"])
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        201: links(
+            get_task_force={"task_force_id": ID},
+            list_sub_task_forces={"task_force_id": ID},
+            list_decrees={"task_force_id": ID},
+            list_members={"task_force_id": ID},
+        )
+    },
+)
 async def create_task_force(
     body: TaskForceCreate, session: SessionDep, caller: TaskForceWriter, response: Response
 ) -> TaskForceRead:
@@ -92,8 +104,16 @@ async def list_sub_task_forces(
     return page
 
 
-@router.post("/{task_force_id}/sub-task-forces", status_code=201)
-async def add_sub_task_force(
+@router.post(
+    "/{task_force_id}/sub-task-forces",
+    status_code=201,
+    responses={
+        201: links(
+            get_sub_task_force={"task_force_id": body("task_force_id"), "sub_task_force_id": ID}
+        )
+    },
+)
+async def create_sub_task_force(
     task_force_id: int, body: SubTaskForceCreate, session: SessionDep, caller: TaskForceWriter
 ) -> SubTaskForceRead:
     unit = await service.add_sub_task_force(session, caller, task_force_id, body)
