@@ -1,4 +1,5 @@
-"""A report counts the cases without a NIK from their partial index, in its order.
+"""A report counts the cases that are a victim of their own from their partial index, in
+its order.
 
 Those cases are most of them, so this read is most of a report's generation time: reading
 ``ix_victim_case_plain_cells`` alone, with no sort, is what keeps a national five-year report
@@ -31,7 +32,7 @@ async def _plan(session: AsyncSession, root: str) -> str:
 
 
 @pytest.mark.parametrize("root", ["ID", "33", "33.02"])
-async def test_cases_without_a_nik_are_counted_from_their_index_without_a_sort(
+async def test_cases_of_their_own_are_counted_from_their_index_without_a_sort(
     session: AsyncSession, root: str
 ) -> None:
     plan = await _plan(session, root)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -20,6 +20,7 @@ from gtpptppo_api.action_plans import service as action_plans
 from gtpptppo_api.agreements import service as agreements
 from gtpptppo_api.capacity import service as capacity
 from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType, bit
+from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.facilities import service as facilities
 from gtpptppo_api.meetings import service as meetings
 from gtpptppo_api.regions import service as regions_service
@@ -74,8 +75,9 @@ def _key_label(member: enum.Enum) -> str:
 
 
 def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
-    """The cases without a NIK (each a victim of its own) counted per finest cell by full
-    region code, with a count per service and per exploitation type from the bit sets.
+    """The cases that are each a victim of their own (``victim_shared`` false) counted per
+    finest cell by full region code and per pair of bit sets (exploitation types, services),
+    with the sum of their record keys.
 
     Its columns and filter are those of the partial index ``ix_victim_case_plain_cells``, in
     its order, so the database reads that index alone and needs no sort.
@@ -85,24 +87,12 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
         Case.age_group,
         Case.sex,
         Case.registered_region_code.label("region"),
+        Case.exploitation_mask,
+        Case.service_mask,
     )
     return (
-        select(
-            *cell,
-            func.count().label("records"),
-            func.sum(Case.record_key).label("key"),
-            *[
-                func.sum(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
-                for member, mask in COUNTED_MEMBERS
-            ],
-            *[
-                func.sum(case((_has(mask, member), Case.record_key), else_=0)).label(
-                    _key_label(member)
-                )
-                for member, mask in COUNTED_MEMBERS
-            ],
-        )
-        .where(*statistics.case_filters(root, years[0], years[-1]), Case.nik_index.is_(None))
+        select(*cell, func.count().label("records"), func.sum(Case.record_key).label("key"))
+        .where(*statistics.case_filters(root, years[0], years[-1]), Case.victim_shared == false())
         .group_by(*cell)
     )
 
@@ -114,104 +104,110 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     below ``root``): the same NIK in the same year is one victim (``victim_key``); Table 1,
     the regional table and the totals are sums of those cells, so they add up. By service
     and by exploitation type, a victim counts once under each service or type received.
+    Beside every count, the sum of its victims' record keys (``key``, ``total_key``): what
+    the public version perturbs by cell key (``publishing.figures``).
 
-    A case without a NIK is a victim of its own (its ``victim_key`` is ``case:<id>``), so
-    those cases are plain counts: one ordered read of the partial index
-    ``ix_victim_case_plain_cells`` counts them per finest cell (by full region code, rolled up
-    to the level below ``root`` over those few cells), with their services and types from the
-    bit sets. Only the cases with a NIK are de-duplicated, by two queries that read the
-    partial index ``ix_victim_case_nik_cells``: distinct victims (and records) per finest
-    cell, and distinct victims per service and per type over the whole subtree.
+    The cases that are a victim of their own (most of them) are plain counts: one ordered
+    read of the partial index ``ix_victim_case_plain_cells`` counts them per finest cell and
+    pair of bit sets (rolled up in Python over those few groups). Only the few cases whose
+    victim has another case (``victim_shared``) are de-duplicated, from their own partial
+    index: distinct victims per finest cell, and per service and type over the subtree, each
+    with the victim's key (``statistics.victim_keys_query``).
     """
     first, last = years[0], years[-1]
     region = statistics.region_key(root).label("region")
     finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
-    where = statistics.case_filters(root, first, last)
-    scan = plain_cells_query(root, years)
+    shared = (*statistics.case_filters(root, first, last), Case.victim_shared == true())
     keys = statistics.victim_keys_query()
-    # per finest cell and victim: its cases, and its record key (a shared victim's from
-    # ``victim_keys_query``: the same in every cell and every query)
     per_victim = (
-        select(
-            *finest,
-            Case.victim_key,
-            func.count().label("records"),
-            func.min(Case.record_key).label("own_key"),
-        )
-        .where(*where, Case.nik_index.is_not(None))
+        select(*finest, Case.victim_key, func.count().label("records"))
+        .where(*shared)
         .group_by(*finest, Case.victim_key)
         .subquery("per_victim")
     )
-    victim_key = func.coalesce(keys.c.record_key, per_victim.c.own_key)
     cell_columns = [per_victim.c[name] for name in ("year", "age_group", "sex", "region")]
-    nik_cells = (
+    shared_cells = (
         select(
             *cell_columns,
             func.count().label("victims"),
             func.sum(per_victim.c.records).label("records"),
-            func.sum(victim_key).label("key"),
+            func.sum(keys.c.record_key).label("key"),
         )
-        .outerjoin_from(per_victim, keys, keys.c.victim_key == per_victim.c.victim_key)
+        .join_from(per_victim, keys, keys.c.victim_key == per_victim.c.victim_key)
         .group_by(*cell_columns)
     )
-    # per victim over the whole subtree: whether it received each service / suffered each
-    # type, and its key
-    per_nik_victim = (
+    # per shared victim over the whole subtree: whether it received each service / suffered
+    # each type
+    per_shared_victim = (
         select(
             Case.victim_key,
-            func.min(Case.record_key).label("own_key"),
             *[
                 func.max(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
                 for member, mask in COUNTED_MEMBERS
             ],
         )
-        .where(*where, Case.nik_index.is_not(None))
+        .where(*shared)
         .group_by(Case.victim_key)
-        .subquery("per_nik_victim")
+        .subquery("per_shared_victim")
     )
-    nik_key = func.coalesce(keys.c.record_key, per_nik_victim.c.own_key)
-    nik_counted = select(
+    shared_counted = select(
         *[
-            func.coalesce(func.sum(per_nik_victim.c[_counted_label(member)]), 0).label(
+            func.coalesce(func.sum(per_shared_victim.c[_counted_label(member)]), 0).label(
                 _counted_label(member)
             )
             for member, _ in COUNTED_MEMBERS
         ],
         *[
             func.coalesce(
-                func.sum(case((per_nik_victim.c[_counted_label(member)] == 1, nik_key), else_=0)),
+                func.sum(
+                    case(
+                        (per_shared_victim.c[_counted_label(member)] == 1, keys.c.record_key),
+                        else_=0,
+                    )
+                ),
                 0,
             ).label(_key_label(member))
             for member, _ in COUNTED_MEMBERS
         ],
-    ).outerjoin_from(per_nik_victim, keys, keys.c.victim_key == per_nik_victim.c.victim_key)
+    ).join_from(per_shared_victim, keys, keys.c.victim_key == per_shared_victim.c.victim_key)
 
     below = _region_below(root)
-    # per finest cell: (victims, key sum)
+    # per finest cell, and per pair of bit sets: [victims, key sum]
     finest_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
-    labels = [_counted_label(m) for m, _ in COUNTED_MEMBERS] + [
-        _key_label(m) for m, _ in COUNTED_MEMBERS
-    ]
-    counted: dict[str, int] = dict.fromkeys(labels, 0)
+    by_masks: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     records = 0
-    for row in await session.execute(scan):
+    for row in await session.execute(plain_cells_query(root, years)):
+        count, key = int(row.records), int(row.key)
         found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), below(row.region))]
-        found[0] += row.records
-        found[1] += int(row.key)
-        records += row.records
-        for name in counted:
-            counted[name] += int(getattr(row, name))
-    for row in await session.execute(nik_cells):
-        found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)]
-        found[0] += row.victims
-        found[1] += int(row.key)
-        records += int(row.records)
-    for name, value in (await session.execute(nik_counted)).one()._mapping.items():
-        counted[name] += int(value or 0)
+        found[0] += count
+        found[1] += key
+        masks = by_masks[(int(row.exploitation_mask), int(row.service_mask))]
+        masks[0] += count
+        masks[1] += key
+        records += count
+    counted: dict[str, int] = {}
+    for member, mask in COUNTED_MEMBERS:
+        is_types = mask is Case.exploitation_mask
+        member_bit = bit(member)
+        found_masks = [
+            totals
+            for (types, services), totals in by_masks.items()
+            if (types if is_types else services) & member_bit
+        ]
+        counted[_counted_label(member)] = sum(n for n, _ in found_masks)
+        counted[_key_label(member)] = sum(k for _, k in found_masks)
+    async with by_index(session):  # the few shared cases, from their partial index
+        for row in await session.execute(shared_cells):
+            found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)]
+            found[0] += row.victims
+            found[1] += int(row.key)
+            records += int(row.records)
+        for name, value in (await session.execute(shared_counted)).one()._mapping.items():
+            counted[name] += int(value or 0)
     cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
     regions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key, (count, key_sum) in finest_cells.items():
-        for target in (cells[key[:3]], regions[key[3]]):
+    for cell_key, (count, key_sum) in finest_cells.items():
+        for target in (cells[cell_key[:3]], regions[cell_key[3]]):
             target[0] += int(count)
             target[1] += key_sum
     names = {code: name for code, name in await session.execute(select(Region.code, Region.name))}
