@@ -3,44 +3,16 @@ field in any line, even at DEBUG."""
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-from collections.abc import Iterator
 
 import httpx
-import pytest
-import structlog
 
-from gtpptppo_api.observability import logs
-from gtpptppo_api.settings import Settings
 from tests.cases.helpers import case_body, create_centre
 from tests.conftest import build_app
 
 NAME = "Ratna Kusumawardani"
 NIK = "3302016607950002"
-
-
-@pytest.fixture
-def json_lines() -> Iterator[io.StringIO]:
-    """Every log record of the process, as configured for production at DEBUG, into a
-    buffer; the logging set-up is put back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in ("sqlalchemy", "aiosqlite")}
-    stream = io.StringIO()
-    logs.configure(Settings(log_format="json", log_level="DEBUG", sql_echo=False), stream)
-    try:
-        yield stream
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
-        for name, old in levels.items():
-            logging.getLogger(name).setLevel(old)
-        structlog.reset_defaults()
 
 
 async def test_no_personal_field_in_any_log_line_at_debug(
