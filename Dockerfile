@@ -48,4 +48,8 @@ VOLUME /data
 USER gtpptppo
 
 EXPOSE 8000
+# Ready: the database at the latest migration (and the broker, when one is set). The image
+# has no curl; Python's own client asks. A worker container overrides it (compose.yaml).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"]
 CMD ["gtpptppo", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -13,6 +13,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -123,7 +124,9 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def build_app(database_url: str, session: AsyncSession, **settings: object) -> FastAPI:
+def build_app(
+    database_url: str, session: AsyncSession, *, tracer_provider: Any = None, **settings: object
+) -> FastAPI:
     """The app over the test's session; ``settings`` override the test defaults."""
     # A limit no test reaches by accident; tests of the limit set their own.
     defaults: dict[str, object] = {
@@ -133,7 +136,10 @@ def build_app(database_url: str, session: AsyncSession, **settings: object) -> F
         # each read asks the database (tests change what is published between reads)
         "public_cache_seconds": 0,
     }
-    app = create_app(Settings(database_url=database_url, **{**defaults, **settings}))
+    app = create_app(
+        Settings(database_url=database_url, **{**defaults, **settings}),
+        tracer_provider=tracer_provider,
+    )
 
     async def test_session() -> AsyncIterator[AsyncSession]:
         # As in production: commit on success, roll back on error, a fresh view per request.

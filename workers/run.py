@@ -11,8 +11,19 @@ from __future__ import annotations
 import dramatiq
 
 from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.observability import logs, tracing
 from gtpptppo_api.settings import get_settings
 
-broker: dramatiq.Broker = jobs_broker.start(get_settings(), worker=False).broker
+settings = get_settings()
+# `gtpptppo worker` runs Dramatiq with --skip-logging: each process logs as configured, to
+# the standard error Dramatiq collects from it.
+logs.configure(settings)
+tracing.start()
+broker: dramatiq.Broker = jobs_broker.start(settings, worker=False).broker
+if settings.worker_metrics_port is not None:
+    # After `gtpptppo worker` has set up the multiprocess folder and the port it serves.
+    from dramatiq.middleware.prometheus import Prometheus
+
+    broker.add_middleware(Prometheus())
 
 __all__ = ["broker"]

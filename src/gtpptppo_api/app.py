@@ -7,7 +7,9 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
+from typing import TYPE_CHECKING
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi_pagination import add_pagination
 
@@ -35,6 +37,8 @@ from gtpptppo_api.kit.openapi import add_schemas, operation_id
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
+from gtpptppo_api.observability import metrics, tracing
+from gtpptppo_api.observability.logs import AccessLogMiddleware, valid_request_id
 from gtpptppo_api.partners.router import router as partners_router
 from gtpptppo_api.publishing.router import router as publishing_router
 from gtpptppo_api.publishing.site import RecentPages
@@ -45,6 +49,9 @@ from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
 from gtpptppo_api.statistics.router import router as statistics_router
 from gtpptppo_api.task_forces.router import router as task_forces_router
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 API_PREFIX = "/api/v1"
 
@@ -62,8 +69,13 @@ cursor-paginated: `?limit=` (at most 200) and `?cursor=` from the previous page'
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> FastAPI:
+    """The app; ``tracer_provider``: traces go there (default: as the ``OTEL_*`` variables
+    say, usually nowhere)."""
     settings = settings or get_settings()
+    tracer_provider = tracer_provider or tracing.start()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(
             settings.database_url, echo=settings.sql_echo, pool_size=settings.database_pool_size
         )
+        tracing.trace_engine(engine, tracer_provider)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         # The job broker; in embedded mode (no GTPPTPPO_BROKER_URL) a worker runs here too.
@@ -118,6 +131,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         queue=settings.batch_queue,
         reads_first=not settings.is_sqlite,
     )
+    metrics.instrument(app, settings)
+    app.add_middleware(AccessLogMiddleware, prefix=API_PREFIX)
+    # Outermost: every answer, a refusal by a middleware too, carries its X-Request-ID.
+    app.add_middleware(CorrelationIdMiddleware, validator=valid_request_id)
+    if tracer_provider is not None:
+        tracing.instrument_app(app, tracer_provider)
 
     # Starlette tries routes in order, and each included router adds a level of matching:
     # the routers hang directly off the app, the most requested first (a case list, a

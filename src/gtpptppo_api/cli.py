@@ -1,11 +1,15 @@
-"""The ``gtpptppo`` command: serve, worker, migrate, token, cells, keys, openapi."""
+"""The ``gtpptppo`` command: serve, worker, migrate, token, cells, keys, backup, restore,
+openapi."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,11 +38,25 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from gtpptppo_api.app import create_app
+    from gtpptppo_api.backup.lock import hold_serving
     from gtpptppo_api.db.migrate import upgrade
+    from gtpptppo_api.observability import logs
 
     settings = get_settings()
+    logs.configure(settings)
+    # Embedded mode: a restore refuses the database while this process lives.
+    held = hold_serving(settings.sqlite_path) if settings.sqlite_path else None
     upgrade(settings.database_url)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        log_config=None,  # logging is ours (logs.configure): JSON lines or console
+        access_log=False,  # one line per request is ours, with the route and the caller
+    )
+    if held is not None:
+        held.close()
     return 0
 
 
@@ -52,15 +70,44 @@ def _worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from gtpptppo_api.observability import logs
+
+    metrics_dir = _worker_metrics_environment(settings)
+    logs.configure(settings)
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
-    argv = ["workers.run:broker", "--threads", str(args.threads or settings.worker_threads)]
+    # --skip-logging: each worker process logs as ``logs.configure`` says (workers.run).
+    argv = ["workers.run:broker", "--skip-logging"]
+    argv += ["--threads", str(args.threads or settings.worker_threads)]
     if args.processes:
         argv += ["--processes", str(args.processes)]
     parsed = make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
-    result: int = dramatiq_main(parsed)  # type: ignore[no-untyped-call]
+    try:
+        result: int = dramatiq_main(parsed)  # type: ignore[no-untyped-call]
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return result
+
+
+def _worker_metrics_environment(settings: Any) -> str | None:
+    """With ``GTPPTPPO_WORKER_METRICS_PORT``: Dramatiq's Prometheus middleware (added by
+    ``workers.run``) serves the metrics of every worker process of this command on that
+    port, from prometheus-client's multiprocess files in a folder of this run's own. Set
+    before any worker process starts (and before prometheus-client is imported)."""
+    if settings.worker_metrics_port is None:
+        return None
+    folder = tempfile.mkdtemp(prefix="gtpptppo-worker-metrics-")
+    os.environ.update(
+        {
+            "dramatiq_prom_db": folder,
+            "dramatiq_prom_host": settings.worker_metrics_host,
+            "dramatiq_prom_port": str(settings.worker_metrics_port),
+            "PROMETHEUS_MULTIPROC_DIR": folder,
+        }
+    )
+    return folder
 
 
 @asynccontextmanager
@@ -268,6 +315,40 @@ def _keys_reindex(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from gtpptppo_api.backup.archive import BackupError, backup
+
+    try:
+        manifest = backup(get_settings(), Path(args.destination))
+    except BackupError as error:
+        print(f"gtpptppo: {error}", file=sys.stderr)
+        return 2
+    held = "with its key file" if manifest["key_file"] else "without keys (set in the environment)"
+    print(
+        f"backup written to {args.destination} (revision {manifest['revision']}, {held}); "
+        "keep it as secret as the keys",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from gtpptppo_api.backup.archive import BackupError, restore
+    from gtpptppo_api.backup.lock import ServiceRunning
+
+    try:
+        done = restore(get_settings(), Path(args.source), replace=args.replace)
+    except (BackupError, ServiceRunning) as error:
+        print(f"gtpptppo: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"restored {done.database} from the backup of {done.created_at} (revision "
+        f"{done.revision}); `gtpptppo serve` migrates it to this release's schema",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def openapi_document() -> str:
     from gtpptppo_api.app import create_app
 
@@ -346,6 +427,24 @@ def build_parser() -> argparse.ArgumentParser:
         "(after setting or changing it, with the API and workers stopped); one transaction",
     )
     reindex.set_defaults(func=_keys_reindex)
+
+    backup = commands.add_parser(
+        "backup",
+        help="embedded mode: copy the SQLite database (online, while serving) and its key "
+        "file into one archive",
+    )
+    backup.add_argument("destination", help="the archive to write (.tar.gz, made 0600)")
+    backup.set_defaults(func=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="embedded mode: put a backup in place of the database (the service stopped; "
+        "refused if the archive's keys are not the configured ones)",
+    )
+    restore.add_argument("source", help="an archive written by `gtpptppo backup`")
+    restore.add_argument(
+        "--replace", action="store_true", help="overwrite the database if one exists"
+    )
+    restore.set_defaults(func=_restore)
 
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", default=str(DEFAULT_SPEC))

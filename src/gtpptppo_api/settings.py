@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "GTPPTPPO_"
+FILE_SUFFIX = "_FILE"
 
 
 def async_url(url: str) -> str:
@@ -28,10 +37,46 @@ def async_url(url: str) -> str:
     return url
 
 
+class FileVariables(PydanticBaseSettingsSource):
+    """``GTPPTPPO_<NAME>_FILE``: a setting read from the file it names (Docker and Compose
+    secrets, ``/run/secrets/...``), its surrounding whitespace dropped. Setting both a
+    variable and its ``_FILE`` variant is refused: which one wins would be a guess."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads every field at once
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        environ = {key.upper(): value for key, value in os.environ.items()}
+        for name in self.settings_cls.model_fields:
+            variable = f"{ENV_PREFIX}{name.upper()}"
+            path = environ.get(variable + FILE_SUFFIX)
+            if not path:
+                continue
+            if variable in environ:
+                raise ValueError(f"set {variable} or {variable}{FILE_SUFFIX}, not both")
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ValueError(f"{variable}{FILE_SUFFIX}: cannot read {path}: {exc}") from exc
+        return values
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README for what each one does."""
 
-    model_config = SettingsConfigDict(env_prefix="GTPPTPPO_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FileVariables(settings_cls), dotenv_settings)
 
     database_url: str = Field(
         default_factory=lambda: f"sqlite:///{Path.cwd() / 'gtpptppo.db'}",
@@ -202,6 +247,42 @@ class Settings(BaseSettings):
             "`missed` (Permen PPPA 10/2012 sets no date)."
         ),
     )
+
+    log_format: Literal["console", "json"] = Field(
+        default="console",
+        description="Log lines for people (`console`, the default) or JSON lines (`json`).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The least severe level logged."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that GET /metrics asks for (compared in constant time).",
+    )
+    metrics_public: bool = Field(
+        default=False,
+        description="Serve GET /metrics without a token (a port only the scraper reaches).",
+    )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="`gtpptppo worker`: the port of Dramatiq's Prometheus exposition server "
+        "(every worker process of the command together); unset: no worker metrics.",
+    )
+    worker_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="The address that exposition server listens on.",
+    )
+    readiness_timeout_seconds: float = Field(
+        default=3,
+        gt=0,
+        description="How long GET /readyz waits for the database and for the broker.",
+    )
+
+    @property
+    def metrics_enabled(self) -> bool:
+        return self.metrics_public or self.metrics_token is not None
 
     @field_validator("annual_report_due")
     @classmethod

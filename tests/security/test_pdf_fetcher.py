@@ -77,8 +77,9 @@ def fetchers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 async def test_every_pdf_of_the_service_refuses_urls(
     client, session, national, auth, fetchers, internal_host
 ):
-    """The report, the organisation chart and the public report, each printed through HTTP:
-    each printing's fetcher refuses http:// and file:// URLs and reads data: URIs."""
+    """The report, the organisation chart and the public report (printed when published),
+    each got through HTTP: each printing's fetcher refuses http:// and file:// URLs and
+    reads data: URIs."""
     base, asked = internal_host
     world = await build_world(client, session, national, auth)
     await jobs.run_pending(session)
@@ -93,7 +94,9 @@ async def test_every_pdf_of_the_service_refuses_urls(
         response = await client.get(url, headers=national)
         assert response.status_code == 200, (url, response.text[:300])
         assert response.content.startswith(b"%PDF")
-    assert len(fetchers) == 3
+    # the report and the chart printed now; the public PDF served as it was printed when
+    # each of the world's two reports was published
+    assert len(fetchers) == 4
     for fetcher in fetchers:
         assert fetcher is not None
         for refused in (f"{base}/x.png", "file:///etc/passwd", "ftp://127.0.0.1/x"):

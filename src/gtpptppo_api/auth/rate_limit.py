@@ -19,6 +19,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from gtpptppo_api.errors import RETRY_AFTER_SECONDS, ServiceUnavailable, TooManyRequests
+from gtpptppo_api.observability.metrics import RATE_LIMIT_REFUSALS
 from gtpptppo_api.settings import Settings
 
 logger = logging.getLogger("gtpptppo_api")
@@ -88,6 +89,9 @@ class RateLimiter:
                 logger.warning("rate-limit storage unreachable; request let through: %r", exc)
                 return
             if not allowed:
+                RATE_LIMIT_REFUSALS.labels(
+                    "public" if name.startswith("client:") else "token"
+                ).inc()
                 stats = await self.strategy.get_window_stats(item, key)
                 retry_after = max(1, math.ceil(stats.reset_time - time.time()))
                 raise TooManyRequests(

@@ -58,7 +58,9 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Async
     if database is not None:
         private_file(database)
     url = async_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # Parameters (ciphertexts, blind indexes, references) stay out of logged errors and
+    # job errors, unless SQL is echoed on purpose.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": not echo}
     if url.startswith("postgresql"):
         # A fixed pool, no overflow: an overflow connection is closed when given back, so a
         # busy process would open and close connections all the time (a server process and

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 
 import dramatiq
+import structlog
 from dramatiq.asyncio import get_event_loop_thread
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AsyncIO, Middleware
@@ -25,6 +26,7 @@ from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.jobs import registry, runner, service
 from gtpptppo_api.jobs.registry import JobSpec
 from gtpptppo_api.jobs.runner import SessionFactory
+from gtpptppo_api.observability import tracing
 from gtpptppo_api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -89,13 +91,18 @@ class Runtime:
         settings = self.settings
 
         async def run_job(job_id: int) -> None:
-            await runner.perform(
-                job_id,
-                sessions=self.sessions,
-                lease_seconds=settings.job_lease_seconds,
-                renew=self.renews_leases,
-                time_limit=settings.job_time_limit_seconds,
-            )
+            # Every log line of the run names the job (and its trace, when tracing is on).
+            with (
+                structlog.contextvars.bound_contextvars(job_id=job_id, job_kind=spec.kind),
+                tracing.job_span(spec.kind, job_id),
+            ):
+                await runner.perform(
+                    job_id,
+                    sessions=self.sessions,
+                    lease_seconds=settings.job_lease_seconds,
+                    renew=self.renews_leases,
+                    time_limit=settings.job_time_limit_seconds,
+                )
 
         run_job.__name__ = run_job.__qualname__ = spec.kind.replace(".", "_")
         dramatiq.Actor[[int], None](
@@ -126,6 +133,7 @@ class Runtime:
                 echo=self.settings.sql_echo,
                 pool_size=self.settings.database_pool_size,
             )
+            tracing.trace_engine(self._engine, tracing.start())
             self._sessionmaker = create_sessionmaker(self._engine)
         return self._sessionmaker()
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -176,6 +177,7 @@ async def perform(
         logger.debug("job %s: not claimable (taken, finished or out of attempts)", job_id)
         return False
 
+    started = time.perf_counter()
     try:
         async with sessions() as session:
             try:
@@ -207,6 +209,11 @@ async def perform(
             except BaseException:
                 await session.rollback()
                 raise
+        logger.info(
+            "job %s: done",
+            job_id,
+            extra={"attempt": attempt, "duration_ms": round((time.perf_counter() - started) * 1e3)},
+        )
         # Jobs the handler enqueued are sent now that its transaction has committed.
         from gtpptppo_api.jobs.service import dispatch_after_commit
 
@@ -222,6 +229,7 @@ async def perform(
         await _record_failure(job_id, attempt, STOPPED, sessions)
         raise
     except Exception as exc:
+        logger.warning("job %s: attempt %s failed: %s", job_id, attempt, type(exc).__name__)
         await _record_failure(job_id, attempt, describe(exc), sessions)
         raise
 

@@ -1,0 +1,1 @@
+"""Operations: metrics (Prometheus), logs (structlog JSON lines) and traces (OpenTelemetry)."""
