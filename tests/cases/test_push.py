@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
+from gtpptppo_api.kit import clock
 from tests.cases.helpers import case_body, create_centre
 from tests.helpers import error_fields, problem
 
@@ -170,3 +172,36 @@ async def test_personal_fields_are_encrypted_at_rest(client, centre, centre_auth
         headers={**centre_auth, "X-Access-Reason": "case conference"},
     )
     assert read.json()["personal"] == personal
+
+
+async def test_the_future_begins_at_midnight_in_the_case_region(client, national, auth):
+    """ "identified_on must not be in the future" in the time zone of the region the case is
+    registered in: at 16:30 UTC on 4 March it is 23:30 in Banyumas (WIB) and already 5 March
+    in Jayapura (WIT), so a case identified on 5 March is refused in the one and accepted in
+    the other, through PUT and the batch alike."""
+    java = await create_centre(client, national, "33.02")
+    papua = await create_centre(client, national, "91.03")
+    java_auth = await auth("service_centre", centre=java["id"])
+    papua_auth = await auth("service_centre", centre=papua["id"])
+    with clock.frozen_at(datetime(2024, 3, 4, 16, 30, tzinfo=UTC)):
+        refused = await client.put(
+            f"/service-centres/{java['id']}/cases/EDGE-1",
+            json=case_body("EDGE-1", "33.02"),
+            headers=java_auth,
+        )
+        accepted = await client.put(
+            f"/service-centres/{papua['id']}/cases/EDGE-1",
+            json=case_body("EDGE-1", "91.03"),
+            headers=papua_auth,
+        )
+        batch = await client.post(
+            f"/service-centres/{java['id']}/cases:batch",
+            json=[case_body("EDGE-2", "33.02")],
+            headers=java_auth,
+        )
+    assert "identified_on" in error_fields(problem(refused, 422))
+    assert accepted.status_code == 201, accepted.text
+    assert batch.status_code == 200, batch.text
+    (item,) = batch.json()["results"]
+    assert item["outcome"] == "invalid"
+    assert "identified_on" in error_fields(item)

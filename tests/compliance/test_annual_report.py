@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import httpx
 import pytest
 
-from gtpptppo_api.compliance import rules
+from gtpptppo_api.kit import clock
 from gtpptppo_api.settings import Settings
 from tests.compliance.support import open_annual_report, transitions
 from tests.conftest import build_app
@@ -45,11 +45,16 @@ async def dashboard_status(client, headers, region_code: str, year: int) -> str:
     return status
 
 
-def last_submit_date(history: list[dict[str, Any]]) -> str:
+def last_submit_date(history: list[dict[str, Any]], region_code: str) -> str:
     submitted = max(
         datetime.fromisoformat(t["occurred_at"]) for t in history if t["action"] == "submit"
     )
-    return rules.local_date(submitted).isoformat()
+    return clock.local_date(submitted, region_code).isoformat()
+
+
+def noon(day: date) -> datetime:
+    """A moment of ``day`` in every Indonesian time zone (12:00 WIB)."""
+    return datetime.combine(day, time(5), UTC)
 
 
 async def test_no_report_for_a_past_year_is_missed(client, national):
@@ -86,7 +91,9 @@ async def test_a_submitted_report_is_met_with_its_submit_date(client, national, 
 
     rule = await annual_report_rule(client, national, city["id"], YEAR)
     assert (rule["status"], rule["met"]) == ("met", True)
-    assert rule["dates"] == [last_submit_date(await transitions(client, admin, report["id"]))]
+    assert rule["dates"] == [
+        last_submit_date(await transitions(client, admin, report["id"]), "34.71")
+    ]
     assert await dashboard_status(client, national, "34.71", YEAR) == "met"
 
     assert (await annual_report_rule(client, national, city["id"], YEAR + 1))["status"] == (
@@ -117,13 +124,13 @@ async def test_returned_for_revision_is_missed_until_submitted_again(
     history = await transitions(client, regency.admin, report["id"])
     assert [t["action"] for t in history].count("submit") == 2
     rule = await annual_report_rule(client, national, regency.id, YEAR)
-    assert (rule["status"], rule["dates"]) == ("met", [last_submit_date(history)])
+    assert (rule["status"], rule["dates"]) == ("met", [last_submit_date(history, "33.02")])
     assert await dashboard_status(client, national, "33.02", YEAR) == "met"
 
 
 async def test_the_current_year_with_nothing_is_open(client, national):
     """3.3.3: while the year runs, an annual report not yet submitted is open, not missed."""
-    year = rules.today().year
+    year = clock.today().year
     city = await create_task_force(client, national, "34.71")
     rule = await annual_report_rule(client, national, city["id"], year)
     assert (rule["status"], rule["met"], rule["dates"]) == ("open", False, [])
@@ -139,18 +146,18 @@ async def test_the_current_year_with_nothing_is_open(client, national):
         (date(YEAR + 1, 4, 1), "missed"),
     ],
 )
-async def test_the_report_is_due_until_31_march(client, national, monkeypatch, today, status):
+async def test_the_report_is_due_until_31_march(client, national, today, status):
     """Permen PPPA 10/2012 §3.3.3 asks for a yearly report but sets no date: on 1 January the
     year just ended is not yet missed. Its report is due until the setting's day of the next
     year (31 March by default), missed the day after, in the API and the dashboard alike."""
     city = await create_task_force(client, national, "34.71")
-    monkeypatch.setattr(rules, "today", lambda: today)
-    rule = await annual_report_rule(client, national, city["id"], YEAR)
-    assert (rule["status"], rule["met"]) == (status, False)
-    assert await dashboard_status(client, national, "34.71", YEAR) == status
+    with clock.frozen_at(noon(today)):
+        rule = await annual_report_rule(client, national, city["id"], YEAR)
+        assert (rule["status"], rule["met"]) == (status, False)
+        assert await dashboard_status(client, national, "34.71", YEAR) == status
 
 
-async def test_the_due_date_is_a_setting(database_url, session, national, monkeypatch):
+async def test_the_due_date_is_a_setting(database_url, session, national):
     """Permen PPPA 10/2012 §3.3.3: with GTPPTPPO_ANNUAL_REPORT_DUE=01-31 the report for the
     year is missed on 15 February and due on 31 January; a submitted report is met all the
     same."""
@@ -159,10 +166,10 @@ async def test_the_due_date_is_a_setting(database_url, session, national, monkey
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
         city = await create_task_force(client, national, "34.71")
         for today, status in ((date(YEAR + 1, 1, 31), "due"), (date(YEAR + 1, 2, 15), "missed")):
-            monkeypatch.setattr(rules, "today", lambda today=today: today)
-            rule = await annual_report_rule(client, national, city["id"], YEAR)
-            assert rule["status"] == status
-            assert await dashboard_status(client, national, "34.71", YEAR) == status
+            with clock.frozen_at(noon(today)):
+                rule = await annual_report_rule(client, national, city["id"], YEAR)
+                assert rule["status"] == status
+                assert await dashboard_status(client, national, "34.71", YEAR) == status
 
 
 def test_a_due_date_that_is_not_a_day_of_every_year_is_refused():

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from gtpptppo_api.compliance.service import build_dashboard, evaluate
+from gtpptppo_api.kit import clock
 from gtpptppo_api.task_forces.models import TaskForce
 from tests.compliance.support import open_annual_report
 from tests.helpers import create_task_force, decree, head_authority, problem
@@ -442,3 +443,34 @@ async def test_jurisdiction(client, national, auth, diy):
         ),
         404,
     )
+
+
+async def test_the_year_ends_at_midnight_in_the_task_force_zone(client, national):
+    """A rule open while the year runs (the yearly coordination, 3.1.x c 2) ends at midnight
+    in the task force's own time zone: at 16:30 UTC on 31 December 2024 it is 23:30 in
+    Yogyakarta (WIB), where 2024 is still open, and already 2025 in Jayapura (WIT), where it is
+    missed; at 23:30 UTC it is 2025 in WIB too, for the task force and its province's
+    dashboard."""
+    java = await create_task_force(client, national, "34.71")
+    papua = await create_task_force(client, national, "91.03")
+
+    async def coordination(task_force):
+        url = f"/task-forces/{task_force['id']}/compliance"
+        response = await client.get(url, params={"year": 2024}, headers=national)
+        assert response.status_code == 200, response.text
+        return statuses(response.json())["coordination"]
+
+    async def on_dashboard(region_code):
+        response = await client.get(
+            "/compliance", params={"region_code": region_code, "year": 2024}, headers=national
+        )
+        assert response.status_code == 200, response.text
+        (row,) = response.json()["task_forces"]
+        return row["coordination"]
+
+    with clock.frozen_at(datetime(2024, 12, 31, 16, 30, tzinfo=UTC)):
+        assert (await coordination(java), await coordination(papua)) == ("open", "missed")
+        assert (await on_dashboard("34"), await on_dashboard("91")) == ("open", "missed")
+    with clock.frozen_at(datetime(2024, 12, 31, 23, 30, tzinfo=UTC)):
+        assert await coordination(java) == "missed"
+        assert await on_dashboard("34") == "missed"

@@ -34,6 +34,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionKind, RegionLevel
@@ -314,7 +315,7 @@ def list_query(
             .exists()
         )
     if expiring_within is not None:
-        day = as_of or date.today()
+        day = as_of or clock.today(region_code or caller.scope_code)
         query = query.where(expiring_clause(expiring_within, day))
         # Never null here; coalesce tells the keyset pager so (valid_until is nullable).
         return query.order_by(func.coalesce(Agreement.valid_until, day), Agreement.id)

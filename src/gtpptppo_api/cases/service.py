@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +66,7 @@ from gtpptppo_api.errors import (
     NotFound,
     ValidationFailed,
 )
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.turns import give_way, in_turns
 from gtpptppo_api.regions import service as regions
@@ -79,14 +80,8 @@ CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
 # needs none of the ORM's work (entities, their compile state, an identity map).
 _CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
-# The latest calendar day anywhere in Indonesia (WIT, UTC+9): "not in the future" there.
-INDONESIA_EAST = timedelta(hours=9)
 
 PERSONAL_READERS = frozenset({Role.national_admin, Role.service_centre})
-
-
-def today() -> date:
-    return (datetime.now(UTC) + INDONESIA_EAST).date()
 
 
 def age_group(age: int) -> AgeGroup:
@@ -126,10 +121,12 @@ class Prepared:
 
 
 def semantic_errors(
-    body: CaseFields, centre: ServiceCentre, known: set[str], day: date
+    body: CaseFields, centre: ServiceCentre, known: set[str], now: datetime
 ) -> list[dict[str, str]]:
-    """Rules beyond the field types: regions exist and lie where they must, dates are real."""
+    """Rules beyond the field types: regions exist and lie where they must, dates are real
+    (none after ``now``'s day in the time zone of the region the case is registered in)."""
     errors: list[dict[str, str]] = []
+    day = clock.local_date(now, body.registered_region_code)
 
     def bad(name: str, message: str) -> None:
         errors.append({"field": name, "message": message, "type": "value"})
@@ -409,7 +406,7 @@ async def _check_items(
     raw_items: Sequence[Any],
     centre: ServiceCentre,
     known: set[str],
-    day: date,
+    now: datetime,
     keyring: Keyring,
 ) -> tuple[list[ItemResult], list[Prepared]]:
     """Validate each item and prepare the valid ones; a result per item, in order.
@@ -431,7 +428,7 @@ async def _check_items(
                 )
             )
             continue
-        errors = semantic_errors(body, centre, known, day)
+        errors = semantic_errors(body, centre, known, now)
         if body.external_ref in seen:
             errors.append(
                 {"field": "external_ref", "message": "repeated in this batch", "type": "value"}
@@ -462,7 +459,7 @@ async def upsert_batch(
             max_items=MAX_BATCH_ITEMS,
         )
     known = await _known_regions(session)
-    results, valid = await _check_items(raw_items, centre, known, today(), keyring)
+    results, valid = await _check_items(raw_items, centre, known, clock.now(), keyring)
     cells = CellChanges()
     try:
         outcomes = await _store(session, centre, valid, keyring, cells)
@@ -534,7 +531,7 @@ async def upsert_one(
             "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
         ) from error
     known = await _known_regions(session, _codes(body))
-    errors = semantic_errors(body, centre, known, today())
+    errors = semantic_errors(body, centre, known, clock.now())
     if errors:
         raise ValidationFailed(
             "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.errors import ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.members import service as members
 from gtpptppo_api.members.models import Membership
 from gtpptppo_api.task_forces.models import Decree, DecreePurpose, SubTaskForce, TaskForce
@@ -53,8 +54,9 @@ class Structure:
 
 
 async def structure(session: AsyncSession, task_force: TaskForce, on: date | None) -> Structure:
-    """The structure as it stood on ``on`` (default today), from the live records."""
-    on = on or date.today()
+    """The structure as it stood on ``on`` (default today in the task force's time zone),
+    from the live records."""
+    on = on or clock.today(task_force.region_code)
     established = await session.scalar(
         select(func.min(Decree.issued_on)).where(
             Decree.task_force_id == task_force.id,

@@ -38,7 +38,7 @@ tahunan". For compliance year Y the rule is
 - ``met`` when the task force's annual report for year Y has been submitted to the daily
   chair: its state is one of submitted, discussed, consolidated, forwarded or received
   (``SUBMITTED_STATES``). The evidence is the date of its latest ``submit`` transition, in
-  eastern Indonesia's calendar like ``today()``;
+  the task force's time zone like today (``kit.clock``);
 - ``open`` while year Y has not ended (today ≤ 31 December Y) and it is not met;
 - ``due`` from 1 January of Y + 1 to its due date, when it is not met: the regulation sets no
   date, so the due date is a setting (``GTPPTPPO_ANNUAL_REPORT_DUE``, by default 31 March of
@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from gtpptppo_api.reports.models import ReportState
 
@@ -119,20 +119,6 @@ SUBMITTED_STATES = frozenset(
         ReportState.received,
     }
 )
-
-WIT = timedelta(hours=9)
-
-
-def local_date(moment: datetime) -> date:
-    """The date of ``moment`` in eastern Indonesia (WIT, UTC+9); a naive moment is UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment.astimezone(UTC) + WIT).date()
-
-
-def today() -> date:
-    """The current date in eastern Indonesia (WIT, UTC+9), where the day starts first."""
-    return local_date(datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ from gtpptppo_api.compliance.schemas import (
 )
 from gtpptppo_api.compliance.sql import day_number
 from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.monitoring.models import MonitoringVisit, VisitKind
 from gtpptppo_api.regions import service as regions
@@ -101,8 +102,9 @@ async def evaluate(
     report_due: str | None = None,
 ) -> TaskForceComplianceRead:
     """Every cadence rule of 3.1 and 3.3.1 d, and the annual report submitted (3.3.3,
-    Lampiran V), for one task force and year; ``report_due``: see :func:`report_due_on`."""
-    today = today or rules.today()
+    Lampiran V), for one task force and year, on today in its time zone (``kit.clock``);
+    ``report_due``: see :func:`report_due_on`."""
+    today = today or clock.today(task_force.region_code)
     established = task_force.established_decree
     span = rules.period(
         year,
@@ -229,11 +231,14 @@ async def _annual_report(
             ReportTransition.report_id == report.id, ReportTransition.action == "submit"
         )
     )
+    submitted_on = (
+        clock.local_date(submitted_at, task_force.region_code) if submitted_at is not None else None
+    )
     return rules.annual_report(
         year,
         today,
         report.state,
-        rules.local_date(submitted_at) if submitted_at is not None else None,
+        submitted_on,
         due_on,
     )
 
@@ -476,8 +481,9 @@ async def build_dashboard(
     today: date | None = None,
     report_due: str | None = None,
 ) -> ComplianceDashboard:
-    """The dashboard of the subtree of ``root``, with no jurisdiction check (workers)."""
-    today = today or rules.today()
+    """The dashboard of the subtree of ``root``, with no jurisdiction check (workers), on
+    today in the root's time zone (a province's; the nation's, WIB, for ``ID``)."""
+    today = today or clock.today(root)
     if date(year, 1, 1) > today:
         raise ValidationFailed.field("year", f"{year} has not begun")
     rows_q = _rows(root, year, today, report_due_on(year, report_due))

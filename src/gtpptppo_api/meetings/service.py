@@ -19,6 +19,7 @@ from gtpptppo_api.compliance import service as compliance
 from gtpptppo_api.compliance.schemas import DashboardRow
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.meetings.models import (
     FollowUpAction,
@@ -122,7 +123,7 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
     established = task_force.established_decree
     if established is not None and held_on < established.issued_on:
         errors.add("held_on", f"precedes the task force's formation on {established.issued_on}")
-    if held_on > cadence.today():
+    if held_on > clock.today(task_force.region_code):
         errors.add("held_on", "a meeting is recorded once it has been held")
 
     if draft.kind is MeetingKind.sub_task_force:

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.monitoring.models import (
     ChecklistArea,
@@ -135,7 +135,7 @@ def _check_date(monitor: TaskForce, visited_on: date) -> None:
         raise ValidationFailed.field(
             "visited_on", f"precedes the task force's formation on {established.issued_on}"
         )
-    if visited_on > cadence.today():
+    if visited_on > clock.today(monitor.region_code):
         raise ValidationFailed.field("visited_on", "a visit is recorded once it has been made")
 
 

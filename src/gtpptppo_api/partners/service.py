@@ -7,8 +7,6 @@ Services flush, never commit; the request's session commits.
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +14,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.partners.models import CommunityPartner, PartnerActivity, PartnerAward
@@ -207,7 +206,7 @@ async def add_award(
     """An award given by the task force to the group for its role (5.7 d)."""
     task_force, partner = await get_visible(session, caller, task_force_id, partner_id)
     ensure_active(task_force)
-    if body.awarded_on > date.today():
+    if body.awarded_on > clock.today(task_force.region_code):
         raise ValidationFailed.field("awarded_on", "an award is recorded once it is given")
     award = PartnerAward(partner_id=partner.id, **body.model_dump())
     session.add(award)

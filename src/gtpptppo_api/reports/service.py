@@ -19,6 +19,7 @@ from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gtpptppo_api.jobs import service as jobs
 from gtpptppo_api.jobs.models import Job, JobStatus
+from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.members.models import Membership
 from gtpptppo_api.regions import service as regions
@@ -150,11 +151,13 @@ def list_query(
 # --- creating and generating --------------------------------------------------------------
 
 
-def _check_period(kind: ReportKind, year: int) -> None:
+def _check_period(kind: ReportKind, year: int, region_code: str) -> None:
+    """The period has begun, and ends within four years, in the region's time zone."""
     last = year + (4 if kind is ReportKind.five_year else 0)
-    if year > date.today().year:
+    this_year = clock.today(region_code).year
+    if year > this_year:
         raise ValidationFailed.field("year", "a report covers a period that has begun")
-    if last > date.today().year + 4:
+    if last > this_year + 4:
         raise ValidationFailed.field("year", "the period lies too far ahead")
 
 
@@ -166,7 +169,7 @@ async def _enqueue_generation(session: AsyncSession, report: Report) -> None:
 async def create(session: AsyncSession, caller: Caller, body: ReportCreate) -> Report:
     """Open the report of a task force for a period and have the worker assemble it."""
     task_force = await task_forces.get_visible(session, caller, body.task_force_id)
-    _check_period(body.kind, body.year)
+    _check_period(body.kind, body.year, task_force.region_code)
     existing = await session.scalar(
         select(Report.id).where(
             Report.task_force_id == task_force.id,
@@ -283,7 +286,7 @@ async def check_serving(
         member is not None
         and member.task_force_id == task_force.id
         and member.role is role
-        and member.serves_on(date.today())
+        and member.serves_on(clock.today(task_force.region_code))
     )
     if not serving:
         raise ValidationFailed.field(
@@ -526,7 +529,7 @@ async def create_narrative(
     task_forces.ensure_own_level(caller, task_force.region_code, WRITING_NARRATIVES)
     if task_force.status is not TaskForceStatus.active:
         raise Conflict("The task force is dissolved.")
-    _check_period(body.kind, body.year)
+    _check_period(body.kind, body.year, task_force.region_code)
     values = body.model_dump()
     values["internal_fields"] = sorted(set(values["internal_fields"]))
     narrative = SubTaskForceReport(task_force_id=task_force.id, **values)
