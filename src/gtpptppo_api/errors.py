@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import asyncpg
@@ -88,20 +88,99 @@ class TooManyRequests(AppError):
         super().__init__(detail, retry_after=retry_after, **extras)
 
 
+# One bad field of a 422's ``errors`` (``FIELD_ERROR_SCHEMA``): field, message, type, and
+# the rule of the regulation it breaks, if any.
+FieldError = dict[str, str]
+REQUEST_LOCATIONS = ("body", "query", "path", "header")
+
+
+def field_error(
+    field: str, message: str, rule: str | None = None, *, type: str | None = None, **extra: str
+) -> FieldError:
+    """A bad field; its ``type`` is ``rule`` when it breaks a rule of the regulation (named
+    in ``rule``), else ``value`` unless given."""
+    error = {"field": field, "message": message, "type": type or ("rule" if rule else "value")}
+    if rule:
+        error["rule"] = rule
+    error.update(extra)
+    return error
+
+
+def pydantic_errors(details: Iterable[Mapping[str, Any]]) -> list[FieldError]:
+    """pydantic's (or FastAPI's) error details as field errors, never echoing the submitted
+    values: ``("body", "victim", "sex")`` is ``victim.sex``, a bare ``("body",)`` stays
+    ``body``, and an error without a location (an item that is no object) is ``item``."""
+    errors = []
+    for detail in details:
+        parts = [str(part) for part in detail.get("loc", ())]
+        if len(parts) > 1 and parts[0] in REQUEST_LOCATIONS:
+            parts = parts[1:]
+        name = ".".join(parts) if parts else "item"
+        message, kind = str(detail.get("msg", "")), str(detail.get("type", ""))
+        errors.append(field_error(name, message, type=kind))
+    return errors
+
+
 class ValidationFailed(AppError):
     """422 naming each bad field: ``errors: [{field, message, type}]``."""
 
     status_code_, title_, type_ = 422, "Validation failed", "validation-failed"
 
-    def __init__(self, detail: str, errors: list[dict[str, str]], **extras: Any) -> None:
+    def __init__(self, detail: str, errors: list[FieldError], **extras: Any) -> None:
         super().__init__(detail, errors=errors, **extras)
 
     @classmethod
     def field(cls, field: str, message: str, rule: str | None = None) -> ValidationFailed:
-        error = {"field": field, "message": message, "type": "rule" if rule else "value"}
-        if rule:
-            error["rule"] = rule
-        return cls(f"{field}: {message}", [error])
+        return cls(f"{field}: {message}", [field_error(field, message, rule)])
+
+    @classmethod
+    def naming(cls, summary: str, errors: list[FieldError]) -> ValidationFailed:
+        """``summary: field, field...``, each bad field named once."""
+        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+        return cls(f"{summary}: {fields}", errors)
+
+    @classmethod
+    def nothing_to_change(cls) -> ValidationFailed:
+        """An update with no field set."""
+        return cls("Nothing to change.", [field_error("", "empty body")])
+
+
+class FieldErrors:
+    """Every bad field of a request, collected so that one 422 names them all.
+
+    With ``law``, a message breaking a rule cites it: ``message (law, rule)``.
+    """
+
+    def __init__(self, law: str | None = None) -> None:
+        self.items: list[FieldError] = []
+        self._law = law
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[FieldError]:
+        return iter(self.items)
+
+    def add(
+        self,
+        field: str,
+        message: str,
+        rule: str | None = None,
+        *,
+        type: str | None = None,
+        **extra: str,
+    ) -> None:
+        if rule and self._law:
+            message = f"{message} ({self._law}, {rule})"
+        self.items.append(field_error(field, message, rule, type=type, **extra))
+
+    def extend(self, errors: Iterable[FieldError]) -> None:
+        self.items.extend(errors)
+
+    def raise_if_any(self, summary: str) -> None:
+        """422 ``summary: field, field...`` when any field is bad."""
+        if self.items:
+            raise ValidationFailed.naming(summary, self.items)
 
 
 class ServiceUnavailable(AppError):
@@ -188,37 +267,14 @@ def _database_error(_eh: Any, _request: Request, exc: Exception) -> Problem | No
         logger.info("value out of the database's range: %s", type(exc).__name__)
         return ValidationFailed(
             "A value in the request is out of the range the database stores.",
-            [
-                {
-                    "field": "request",
-                    "message": "a number or text out of range",
-                    "type": "out_of_range",
-                }
-            ],
+            [field_error("request", "a number or text out of range", type="out_of_range")],
         )
     return None
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    """``("body", "victim", "sex")`` -> ``victim.sex``; a bare ``("body",)`` stays ``body``."""
-    parts = [str(part) for part in loc]
-    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
-    return ".".join(parts)
-
-
 def _request_validation(_eh: Any, _request: Request, exc: RequestValidationError) -> Problem:
     # The submitted values are left out on purpose: they may hold personal data.
-    errors = [
-        {
-            "field": _field_name(tuple(err.get("loc", ()))),
-            "message": str(err.get("msg", "")),
-            "type": str(err.get("type", "")),
-        }
-        for err in exc.errors()
-    ]
-    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-    return ValidationFailed(f"Invalid request: {fields}", errors)
+    return ValidationFailed.naming("Invalid request", pydantic_errors(exc.errors()))
 
 
 # What each item of a 422's ``errors`` holds (ValidationFailed, _request_validation); it

@@ -77,7 +77,7 @@ from gtpptppo_api.action_plans.schemas import (
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.task_forces import service as task_forces
@@ -276,7 +276,7 @@ async def _outside_period(session: AsyncSession, plan: ActionPlan, first: int, l
     return sum([int(await session.scalar(query) or 0) for query in counts])
 
 
-def adoption_errors(plan: ActionPlan, activities: Sequence[Activity]) -> list[dict[str, str]]:
+def adoption_errors(plan: ActionPlan, activities: Sequence[Activity]) -> list[FieldError]:
     """Everything that stops a plan from being adopted (BAB V "PROGRAM DAN KEGIATAN").
 
     - The decree adopting it: number and date.
@@ -286,44 +286,36 @@ def adoption_errors(plan: ActionPlan, activities: Sequence[Activity]) -> list[di
     - Every program a-f (mirroring the six sub-task-forces) has at least one activity, or a
       recorded reason why it is out of scope for the region.
     """
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
     for name in ("number", "issued_on"):
         if getattr(plan, f"legal_basis_{name}") is None:
-            errors.append(
-                {
-                    "field": f"legal_basis.{name}",
-                    "message": "the decree adopting the plan is needed to adopt it",
-                    "type": "missing",
-                }
+            errors.add(
+                f"legal_basis.{name}",
+                "the decree adopting the plan is needed to adopt it",
+                type="missing",
             )
     for activity in activities:
         for element, reason in rules.missing_elements(activity):
-            errors.append(
-                {
-                    "field": f"activities.{activity.id}.{element.name}",
-                    "message": f"activity {activity.id}: {reason}; every activity names "
-                    f"'{element.label}' {cite(element.rule)}",
-                    "type": "rule",
-                    "rule": element.rule,
-                    "activity_id": str(activity.id),
-                    "element": element.name,
-                }
+            errors.add(
+                f"activities.{activity.id}.{element.name}",
+                f"activity {activity.id}: {reason}; every activity names "
+                f"'{element.label}' {cite(element.rule)}",
+                element.rule,
+                activity_id=str(activity.id),
+                element=element.name,
             )
     planned = {activity.program for activity in activities}
     excluded = {exclusion.program for exclusion in plan.exclusions}
     for program in PROGRAMS:
         if program.kind not in planned and program.kind not in excluded:
-            errors.append(
-                {
-                    "field": f"programs.{program.kind.value}",
-                    "message": f"program {program.letter} ({program.name}) has no activity "
-                    f"and no recorded reason why it is out of scope {cite(RULE)}",
-                    "type": "rule",
-                    "rule": RULE,
-                    "program": program.kind.value,
-                }
+            errors.add(
+                f"programs.{program.kind.value}",
+                f"program {program.letter} ({program.name}) has no activity "
+                f"and no recorded reason why it is out of scope {cite(RULE)}",
+                RULE,
+                program=program.kind.value,
             )
-    return errors
+    return errors.items
 
 
 async def _check_no_overlap(session: AsyncSession, plan: ActionPlan) -> None:

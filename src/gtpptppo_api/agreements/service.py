@@ -33,7 +33,7 @@ from gtpptppo_api.agreements.schemas import (
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.errors import FieldError, FieldErrors, NotFound, ValidationFailed, field_error
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
@@ -84,57 +84,42 @@ def is_international(party: PartyCreate) -> bool:
     return party.kind in INTERNATIONAL_PARTIES or party.country not in (None, INDONESIA)
 
 
-def _error(field: str, message: str, rule: str | None = None) -> dict[str, str]:
-    error = {"field": field, "message": message, "type": "rule" if rule else "value"}
-    if rule:
-        error["rule"] = rule
-    return error
-
-
 async def _check_party(
     session: AsyncSession, task_force: TaskForce, index: int, party: PartyCreate
-) -> tuple[list[dict[str, str]], str | None]:
+) -> tuple[FieldErrors, str | None]:
     """Errors of one party, and its name (a partner task force lends its own)."""
     field = f"parties.{index}"
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
     name = party.name
     if party.kind is PartyKind.task_force:
         if party.partner_task_force_id is None:
-            errors.append(
-                _error(f"{field}.partner_task_force_id", "required for a task force party")
-            )
+            errors.add(f"{field}.partner_task_force_id", "required for a task force party")
         elif party.partner_task_force_id == task_force.id:
-            errors.append(
-                _error(
-                    f"{field}.partner_task_force_id", "a task force cannot cooperate with itself"
-                )
+            errors.add(
+                f"{field}.partner_task_force_id", "a task force cannot cooperate with itself"
             )
         else:
             partner = await session.get(TaskForce, party.partner_task_force_id)
             if partner is None:
-                errors.append(
-                    _error(
-                        f"{field}.partner_task_force_id",
-                        f"no task force {party.partner_task_force_id}",
-                    )
+                errors.add(
+                    f"{field}.partner_task_force_id",
+                    f"no task force {party.partner_task_force_id}",
                 )
             else:
                 name = name or partner.name
     else:
         if party.partner_task_force_id is not None:
-            errors.append(
-                _error(f"{field}.partner_task_force_id", "only a task force party names one")
-            )
+            errors.add(f"{field}.partner_task_force_id", "only a task force party names one")
         if name is None:
-            errors.append(_error(f"{field}.name", "required"))
+            errors.add(f"{field}.name", "required")
     if party.kind is PartyKind.foreign_government and party.country in (None, INDONESIA):
-        errors.append(_error(f"{field}.country", "a foreign government names its country"))
+        errors.add(f"{field}.country", "a foreign government names its country")
     if party.kind is PartyKind.company:
         errors.extend(_check_screening(field, party.screening))
     return errors, name
 
 
-def _check_screening(field: str, screening: Screening | None) -> list[dict[str, str]]:
+def _check_screening(field: str, screening: Screening | None) -> list[FieldError]:
     """A company must attest the three points of 4.2.3 before an agreement is made.
 
     4.2.3: agreements are made with companies that do not breach the trafficking law or human
@@ -144,7 +129,7 @@ def _check_screening(field: str, screening: Screening | None) -> list[dict[str, 
     rule = "4.2.3"
     if screening is None:
         return [
-            _error(
+            field_error(
                 f"{field}.screening",
                 "a private-sector partner must carry the screening attestations: no harmful "
                 f"products, no child labour, no sexual exploitation ({REGULATION}, {rule})",
@@ -157,7 +142,7 @@ def _check_screening(field: str, screening: Screening | None) -> list[dict[str, 
         if not getattr(screening, name)
     ]
     return [
-        _error(
+        field_error(
             f"{field}.screening.{name}",
             f"the company has not attested {name.replace('_', ' ')}; no agreement can be "
             f"made with it ({REGULATION}, {rule})",
@@ -174,23 +159,21 @@ async def _validate(
 
     Every problem is reported at once (422 naming each field).
     """
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
     valid_from = body.valid_from or body.signed_on
     if body.valid_until is not None and body.valid_until < valid_from:
-        errors.append(_error("valid_until", f"must not be before valid_from ({valid_from})"))
+        errors.add("valid_until", f"must not be before valid_from ({valid_from})")
     region = task_force.region
     allowed = signing_authorities(region.level, region.kind, body.kind)
     if body.signing_authority not in allowed:
         rule = "4.2.1" if region.level is RegionLevel.national else "4.4.1 c"
         signers = " or ".join(sorted(a.value for a in allowed))
-        errors.append(
-            _error(
-                "signing_authority",
-                f"a {body.kind.value} of a {region.level.value} task force ({region.name}) is "
-                f"signed by the {signers}, not the {body.signing_authority.value} "
-                f"({REGULATION}, {rule})",
-                rule,
-            )
+        errors.add(
+            "signing_authority",
+            f"a {body.kind.value} of a {region.level.value} task force ({region.name}) is "
+            f"signed by the {signers}, not the {body.signing_authority.value} "
+            f"({REGULATION}, {rule})",
+            rule,
         )
     names: list[str | None] = []
     international = False
@@ -202,20 +185,16 @@ async def _validate(
             international = True
             if task_force.level is not RegionLevel.national:
                 field = "country" if party.kind not in INTERNATIONAL_PARTIES else "kind"
-                errors.append(
-                    _error(
-                        f"parties.{index}.{field}",
-                        "international cooperation is held only by the national task force "
-                        f"(GT-PPTPPO Pusat), not by a {task_force.level.value} one "
-                        f"({REGULATION}, 4.3)",
-                        "4.3",
-                    )
+                errors.add(
+                    f"parties.{index}.{field}",
+                    "international cooperation is held only by the national task force "
+                    f"(GT-PPTPPO Pusat), not by a {task_force.level.value} one "
+                    f"({REGULATION}, 4.3)",
+                    "4.3",
                 )
     if len(set(body.scope)) != len(body.scope):
-        errors.append(_error("scope", "each scope item may be listed once", "4.4.1 d"))
-    if errors:
-        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-        raise ValidationFailed(f"The agreement is not valid: {fields}", errors)
+        errors.add("scope", "each scope item may be listed once", "4.4.1 d")
+    errors.raise_if_any("The agreement is not valid")
     return international, names
 
 
@@ -405,9 +384,7 @@ async def update(
     _writable(task_force)
     changes = body.model_fields_set
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     for name in sorted(changes - NULLABLE):
         if getattr(body, name) is None:
             raise ValidationFailed.field(name, "must not be null")

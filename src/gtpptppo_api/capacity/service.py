@@ -26,7 +26,7 @@ from gtpptppo_api.capacity.schemas import (
     Participants,
 )
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.errors import FieldErrors, NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.task_forces import service as task_forces
@@ -40,43 +40,30 @@ def read(activity: CapacityActivity) -> CapacityActivityRead:
     return CapacityActivityRead.model_validate(activity)
 
 
-def _error(field: str, message: str, rule: str | None = None) -> dict[str, str]:
-    error = {"field": field, "message": message, "type": "rule" if rule else "value"}
-    if rule:
-        error["rule"] = rule
-    return error
-
-
 def _validate(body: CapacityActivityCreate) -> None:
     """Check a whole activity; every problem is reported at once.
 
     The topics are those 5.1.1 a-f and 5.1.2 a-f name; the lists are "not limited to", so
     ``other`` is allowed and then named in ``other_topic`` (and only then).
     """
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
     if body.topic is Topic.other and body.other_topic is None:
-        errors.append(
-            _error(
-                "other_topic",
-                f"name the topic when it is not one of 5.1.1 or 5.1.2 ({REGULATION}, 5.1.1)",
-                "5.1.1",
-            )
+        errors.add(
+            "other_topic",
+            f"name the topic when it is not one of 5.1.1 or 5.1.2 ({REGULATION}, 5.1.1)",
+            "5.1.1",
         )
     if body.topic is not Topic.other and body.other_topic is not None:
-        errors.append(_error("other_topic", "only given when topic is other"))
+        errors.add("other_topic", "only given when topic is other")
     if body.ended_on is not None and body.ended_on < body.started_on:
-        errors.append(_error("ended_on", f"must not be before started_on ({body.started_on})"))
+        errors.add("ended_on", f"must not be before started_on ({body.started_on})")
     seen: set[tuple[str, str]] = set()
     for index, row in enumerate(body.participants):
         key = (row.role.value, row.sex.value)
         if key in seen:
-            errors.append(
-                _error(f"participants.{index}", f"{row.role.value}/{row.sex.value} is listed twice")
-            )
+            errors.add(f"participants.{index}", f"{row.role.value}/{row.sex.value} is listed twice")
         seen.add(key)
-    if errors:
-        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-        raise ValidationFailed(f"The activity is not valid: {fields}", errors)
+    errors.raise_if_any("The activity is not valid")
 
 
 def _participants(rows: list[Participants]) -> list[ParticipantCount]:
@@ -173,9 +160,7 @@ async def update(
     _writable(activity.task_force)
     changes = body.model_fields_set
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     for name in sorted(changes - NULLABLE):
         if getattr(body, name) is None:
             raise ValidationFailed.field(name, "must not be null")

@@ -62,9 +62,13 @@ from gtpptppo_api.errors import (
     BadRequest,
     Conflict,
     ContentTooLarge,
+    FieldError,
+    FieldErrors,
     Forbidden,
     NotFound,
     ValidationFailed,
+    field_error,
+    pydantic_errors,
 )
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
@@ -91,22 +95,6 @@ def age_group(age: int) -> AgeGroup:
 # --- validation and preparation ---------------------------------------------------------
 
 
-def _field(loc: Sequence[int | str]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
-def pydantic_errors(error: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    """The item's problems, naming each field; the submitted values are never echoed."""
-    return [
-        {
-            "field": prefix + _field(e["loc"]) if e["loc"] else prefix.rstrip(".") or "item",
-            "message": e["msg"],
-            "type": e["type"],
-        }
-        for e in error.errors(include_input=False, include_url=False)
-    ]
-
-
 @dataclass
 class Prepared:
     """A valid item turned into the rows to store."""
@@ -117,19 +105,22 @@ class Prepared:
     exploitation: list[str]
     services: list[dict[str, Any]]
     personal: Personal | None
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def item_errors(error: ValidationError) -> list[FieldError]:
+    """The item's problems, naming each field; the submitted values are never echoed."""
+    return pydantic_errors(error.errors(include_input=False, include_url=False))
 
 
 def semantic_errors(
     body: CaseFields, centre: ServiceCentre, known: set[str], now: datetime
-) -> list[dict[str, str]]:
+) -> FieldErrors:
     """Rules beyond the field types: regions exist and lie where they must, dates are real
     (none after ``now``'s day in the time zone of the region the case is registered in)."""
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
+    bad = errors.add
     day = clock.local_date(now, body.registered_region_code)
-
-    def bad(name: str, message: str) -> None:
-        errors.append({"field": name, "message": message, "type": "value"})
 
     if body.registered_region_code not in known:
         bad("registered_region_code", "unknown region code")
@@ -424,18 +415,16 @@ async def _check_items(
         except ValidationError as error:
             results.append(
                 ItemResult(
-                    index=index, external_ref=ref, outcome="invalid", errors=pydantic_errors(error)
+                    index=index, external_ref=ref, outcome="invalid", errors=item_errors(error)
                 )
             )
             continue
         errors = semantic_errors(body, centre, known, now)
         if body.external_ref in seen:
-            errors.append(
-                {"field": "external_ref", "message": "repeated in this batch", "type": "value"}
-            )
+            errors.add("external_ref", "repeated in this batch")
         if errors:
             results.append(
-                ItemResult(index=index, external_ref=ref, outcome="invalid", errors=errors)
+                ItemResult(index=index, external_ref=ref, outcome="invalid", errors=errors.items)
             )
             continue
         seen.add(body.external_ref)
@@ -526,16 +515,9 @@ async def upsert_one(
             {**put.model_dump(exclude={"external_ref"}), "external_ref": external_ref}
         )
     except ValidationError as error:
-        errors = pydantic_errors(error)
-        raise ValidationFailed(
-            "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
-        ) from error
+        raise ValidationFailed.naming("Invalid case", item_errors(error)) from error
     known = await _known_regions(session, _codes(body))
-    errors = semantic_errors(body, centre, known, clock.now())
-    if errors:
-        raise ValidationFailed(
-            "Invalid case: " + ", ".join(dict.fromkeys(e["field"] for e in errors)), errors
-        )
+    semantic_errors(body, centre, known, clock.now()).raise_if_any("Invalid case")
     item = prepare(0, external_ref, body, centre, keyring)
     cells = CellChanges()
     try:
@@ -731,7 +713,7 @@ async def read_case(
         if not reason or not reason.strip():
             raise BadRequest(
                 "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
-                errors=[{"field": "X-Access-Reason", "message": "required", "type": "missing"}],
+                errors=[field_error("X-Access-Reason", "required", type="missing")],
             )
         if case.personal_ciphertext is not None and case.personal_key_id is not None:
             result.personal = Personal(

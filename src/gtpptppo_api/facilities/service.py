@@ -16,7 +16,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
+from gtpptppo_api.errors import Conflict, FieldErrors, NotFound, ValidationFailed, field_error
 from gtpptppo_api.facilities import checklist
 from gtpptppo_api.facilities.models import (
     FacilityInventory,
@@ -84,34 +84,22 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
     special rooms at hospitals and police belong to the integrated service centre's list
     (5.2 Pusat Pelayanan Terpadu).
     """
-    errors: list[dict[str, str]] = []
+    errors = FieldErrors()
     seen = set()
     for index, assessment in enumerate(items):
         field = f"items.{index}.item"
         entry = checklist.BY_ITEM[assessment.item]
         if assessment.item in seen:
-            errors.append(
-                {
-                    "field": field,
-                    "message": f"{assessment.item.value} is listed twice",
-                    "type": "value",
-                }
-            )
+            errors.add(field, f"{assessment.item.value} is listed twice")
         seen.add(assessment.item)
         if not checklist.applies(entry, owner):
-            errors.append(
-                {
-                    "field": field,
-                    "message": f"{assessment.item.value} ({entry.label}) is a facility of an "
-                    f"integrated service centre, not of a secretariat "
-                    f"({REGULATION}, {entry.section})",
-                    "type": "rule",
-                    "rule": "5.2",
-                }
+            errors.add(
+                field,
+                f"{assessment.item.value} ({entry.label}) is a facility of an integrated "
+                f"service centre, not of a secretariat ({REGULATION}, {entry.section})",
+                "5.2",
             )
-    if errors:
-        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
-        raise ValidationFailed(f"The inventory is not valid: {fields}", errors)
+    errors.raise_if_any("The inventory is not valid")
 
 
 def _visible_clause(caller: Caller) -> ColumnElement[bool]:
@@ -170,7 +158,7 @@ async def create(
         raise ValidationFailed(
             "Name exactly one owner: task_force_id (its secretariat) or service_centre_id.",
             [
-                {"field": field, "message": "give exactly one of the two", "type": "value"}
+                field_error(field, "give exactly one of the two")
                 for field in ("task_force_id", "service_centre_id")
             ],
         )
@@ -244,9 +232,7 @@ async def update(
         _writable(task_force)
     changes = body.model_fields_set
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     for name in ("assessed_on", "items"):
         if name in changes and getattr(body, name) is None:
             raise ValidationFailed.field(name, "must not be null")

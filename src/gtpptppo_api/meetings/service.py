@@ -18,7 +18,7 @@ from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.compliance import service as compliance
 from gtpptppo_api.compliance.schemas import DashboardRow
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.errors import FieldErrors, NotFound, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.meetings.models import (
@@ -96,28 +96,9 @@ def read(meeting: Meeting) -> MeetingRead:
     return MeetingRead.model_validate(meeting)
 
 
-class _Errors:
-    """Collects every broken rule of a request so that one answer names them all."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str, rule: str | None = None) -> None:
-        error = {"field": field, "message": message, "type": "rule" if rule else "value"}
-        if rule:
-            error["rule"] = rule
-            error["message"] = f"{message} ({LAW}, {rule})"
-        self.items.append(error)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            fields = ", ".join(dict.fromkeys(e["field"] for e in self.items))
-            raise ValidationFailed(f"The meeting breaks the rules: {fields}", self.items)
-
-
 async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCreate) -> None:
     """Every rule a meeting record must meet (3.1.1–3.1.3, 3.2)."""
-    errors = _Errors()
+    errors = FieldErrors(law=LAW)
     level = task_force.level
     held_on = draft.held_on
     established = task_force.established_decree
@@ -247,11 +228,11 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                     f"task force {task_force.id} has no action-plan activity "
                     f"{action.action_plan_activity_id}",
                 )
-    errors.raise_if_any()
+    errors.raise_if_any("The meeting breaks the rules")
 
 
 async def _check_lower_levels(
-    session: AsyncSession, task_force: TaskForce, draft: MeetingCreate, errors: _Errors
+    session: AsyncSession, task_force: TaskForce, draft: MeetingCreate, errors: FieldErrors
 ) -> None:
     """Coordination and special meetings take in the task forces below (3.1.x c 1, d 2)."""
     field = "attending_task_force_ids"
@@ -350,9 +331,7 @@ async def update(
     _writable(meeting.task_force)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     for name in ("kind", "held_on", "agenda", "attendee_member_ids", "attending_task_force_ids"):
         if name in changes and changes[name] is None:
             raise ValidationFailed.field(name, "must not be null")

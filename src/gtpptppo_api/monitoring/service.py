@@ -215,9 +215,7 @@ async def update(
     _writable(visit.monitor)
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     for name, value in changes.items():
         if value is None:
             raise ValidationFailed.field(name, "must not be null")

@@ -16,7 +16,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gtpptppo_api.jobs import service as jobs
 from gtpptppo_api.jobs.models import Job, JobStatus
 from gtpptppo_api.kit import clock
@@ -592,7 +592,7 @@ async def submit_narrative(
     if empty:
         raise ValidationFailed(
             "A sub-task-force report states its activities, obstacles and recommendations.",
-            [{"field": name, "message": "must not be empty", "type": "missing"} for name in empty],
+            [field_error(name, "must not be empty", type="missing") for name in empty],
         )
     before = narrative_read(narrative)
     narrative.state = NarrativeState.submitted

@@ -296,9 +296,7 @@ async def update(
         raise Conflict("A dissolved task force is kept as history and cannot be edited.")
     changes = body.model_dump(exclude_unset=True)
     if not changes:
-        raise ValidationFailed(
-            "Nothing to change.", [{"field": "", "message": "empty body", "type": "value"}]
-        )
+        raise ValidationFailed.nothing_to_change()
     before = read(task_force)
     if (body.status is None) != (body.dissolved_on is None):
         field = "dissolved_on" if body.dissolved_on is None else "status"
