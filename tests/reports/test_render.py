@@ -20,7 +20,8 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from gtpptppo_api.reports.render import number, percent, render
+from gtpptppo_api.kit.indonesian import number, percent
+from gtpptppo_api.reports.render import render
 
 YEARS = [2007, 2008, 2009, 2010, 2011]
 # Tabel 1: Korban Tindak Pidana Perdagangan Orang Menurut Jenis Kelamin dan Tahun Kejadian.

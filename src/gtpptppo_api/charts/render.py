@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from datetime import date
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from gtpptppo_api.charts.service import Structure
+from gtpptppo_api.kit.indonesian import long_date
 from gtpptppo_api.kit.pdf import html_to_pdf
-from gtpptppo_api.reports.render import MONTHS
+from gtpptppo_api.kit.templates import environment
 
 BOX_W = 200
 GAP = 20
@@ -46,10 +44,6 @@ class Box:
 
 def _wrap(text: str, width: int = CHARS) -> list[str]:
     return textwrap.wrap(text, width=width) or [""]
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def layout(structure: Structure) -> dict[str, object]:
@@ -115,17 +109,7 @@ def layout(structure: Structure) -> dict[str, object]:
     }
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("gtpptppo_api.charts", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "svg", "j2"), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-ENVIRONMENT = _environment()
+ENVIRONMENT = environment("gtpptppo_api.charts")
 
 
 def render_svg(structure: Structure, *, standalone: bool = True) -> str:

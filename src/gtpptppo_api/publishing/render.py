@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from gtpptppo_api.reports.render import LABELS, label, number, percent, when
+from gtpptppo_api.kit.indonesian import number, percent, when
+from gtpptppo_api.kit.templates import environment
+from gtpptppo_api.reports.render import LABELS, label
 
 HIDDEN = "×"  # a suppressed cell
 
@@ -49,28 +49,19 @@ def day(value: Any) -> str:
     return text.rsplit(" ", 2)[0] if text.endswith("UTC") else text
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("gtpptppo_api.publishing", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        label=public_label,
-        number=number,
-        percent=percent,
-        when=when,
-        day=day,
-        count=count,
-        period=period,
-    )
-    env.globals.update(HIDDEN=HIDDEN, KINDS=LABELS["kind"])
-    return env
-
-
-ENVIRONMENT = _environment()
+ENVIRONMENT = environment(
+    "gtpptppo_api.publishing",
+    filters={
+        "label": public_label,
+        "number": number,
+        "percent": percent,
+        "when": when,
+        "day": day,
+        "count": count,
+        "period": period,
+    },
+    globals={"HIDDEN": HIDDEN, "KINDS": LABELS["kind"]},
+)
 
 
 def page(template: str, **context: Any) -> str:

@@ -24,12 +24,11 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
+from gtpptppo_api.kit.indonesian import decimal, number, percent, when
 from gtpptppo_api.kit.pdf import html_to_pdf
+from gtpptppo_api.kit.templates import environment
 
 Format = Literal["html", "pdf", "json", "csv"]
 
@@ -320,20 +319,6 @@ KEY_LABELS: dict[str, str] = {
     "level": "Tingkat",
 }
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 # Table 1 of the regulation, in its order: adult female, adult male, child female, child male.
 TABLE_1_ROWS = (("adult", "female"), ("adult", "male"), ("child", "female"), ("child", "male"))
@@ -346,36 +331,6 @@ def label(value: Any, table: str) -> str:
     if value is None:
         return UNKNOWN
     return LABELS[table].get(str(value), str(value))
-
-
-def number(value: Any) -> str:
-    """An integer the Indonesian way, with a dot between thousands (1.156), as the regulation
-    prints."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def decimal(value: float, places: int = 2) -> str:
-    """A decimal number the Indonesian way: 1.234,5."""
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def percent(rate: float) -> str:
-    """A rate in [0, 1] as a percentage with one decimal (5,7%)."""
-    return decimal(rate * 100, 1) + "%"
-
-
-def when(value: Any) -> str:
-    """An ISO 8601 timestamp as an Indonesian date and time in UTC (29 November 2026 20.00 UTC)."""
-    if value is None:
-        return "–"
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment:%H.%M} UTC"
 
 
 def key_label(key: Any) -> str:
@@ -678,31 +633,22 @@ def chart(table: VictimsTable) -> dict[str, Any]:
     }
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("gtpptppo_api.reports", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        label=label,
-        number=number,
-        percent=percent,
-        when=when,
-        key_label=key_label,
-        section_value=section_value,
-        scalar_items=scalar_items,
-        nested_items=nested_items,
-        columns=columns,
-    )
-    env.globals.update(yearly_rows=yearly_rows, is_yearly=is_yearly)
-    env.tests.update(scalar=is_scalar, numeric=is_numeric, records=is_records)
-    return env
-
-
-ENVIRONMENT = _environment()
+ENVIRONMENT = environment(
+    "gtpptppo_api.reports",
+    filters={
+        "label": label,
+        "number": number,
+        "percent": percent,
+        "when": when,
+        "key_label": key_label,
+        "section_value": section_value,
+        "scalar_items": scalar_items,
+        "nested_items": nested_items,
+        "columns": columns,
+    },
+    globals={"yearly_rows": yearly_rows, "is_yearly": is_yearly},
+    tests={"scalar": is_scalar, "numeric": is_numeric, "records": is_records},
+)
 
 
 def render_html(document: Mapping[str, Any]) -> str:
