@@ -55,9 +55,6 @@ if TYPE_CHECKING:
 
 API_PREFIX = "/api/v1"
 
-# The collector's thresholds while the app serves (Python's default: 700, 10, 10).
-GC_THRESHOLDS = (20_000, 10, 10)
-
 DESCRIPTION = """
 The shared record and reporting backbone of Indonesia's task forces for the prevention and
 handling of trafficking in persons (Gugus Tugas PP-TPPO), after Permen PPPA No. 10/2012.
@@ -91,19 +88,12 @@ def create_app(
         # What start-up built (routes, models, the engine, the broker) lives as long as the
         # process: kept out of the collector's reach, a full collection then scans only what
         # requests leave behind (pauses of 100+ ms otherwise, seen as a latency tail).
+        # (The collector's thresholds are the process's: `gtpptppo serve` sets them.)
         gc.collect()
         gc.freeze()
-        # And the collector runs less often: objects alive while a request is in flight (a
-        # push's items, its rows) otherwise go through the young generations into the old
-        # one within a few requests, and each process paused for a full collection every
-        # ~3 s under load (15-25 ms of CPU each, every request in flight waiting). What
-        # requests leave behind is freed by reference counting; only cycles wait longer.
-        thresholds = gc.get_threshold()
-        gc.set_threshold(*GC_THRESHOLDS)
         try:
             yield
         finally:
-            gc.set_threshold(*thresholds)
             gc.unfreeze()
             await asyncio.to_thread(jobs_broker.stop)
             await engine.dispose()

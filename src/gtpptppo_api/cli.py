@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 DEFAULT_SPEC = Path("openapi/openapi.json")
 
+# The collector's thresholds while `gtpptppo serve` serves (Python's default: 700, 10, 10).
+GC_THRESHOLDS = (20_000, 10, 10)
+
 
 def _migrate(_args: argparse.Namespace) -> int:
     from gtpptppo_api.db.migrate import upgrade
@@ -32,6 +36,24 @@ def _migrate(_args: argparse.Namespace) -> int:
     upgrade(get_settings().database_url)
     print("database migrated to the latest revision", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def serving_collector() -> Iterator[None]:
+    """The garbage collector tuned for serving, the process's thresholds back after.
+
+    Objects alive while a request is in flight (a push's items, its rows) otherwise go
+    through the young generations into the old one within a few requests, and each process
+    paused for a full collection every ~3 s under load (15-25 ms of CPU each, every request
+    in flight waiting). What requests leave behind is freed by reference counting; only
+    cycles wait longer. A setting of the serving process, not of the app.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -47,14 +69,15 @@ def _serve(args: argparse.Namespace) -> int:
     # Embedded mode: a restore refuses the database while this process lives.
     held = hold_serving(settings.sqlite_path) if settings.sqlite_path else None
     upgrade(settings.database_url)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        proxy_headers=True,
-        log_config=None,  # logging is ours (logs.configure): JSON lines or console
-        access_log=False,  # one line per request is ours, with the route and the caller
-    )
+    with serving_collector():
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_config=None,  # logging is ours (logs.configure): JSON lines or console
+            access_log=False,  # one line per request is ours, with the route and the caller
+        )
     if held is not None:
         held.close()
     return 0
