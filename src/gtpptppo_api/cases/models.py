@@ -100,8 +100,9 @@ def bit(member: enum.Enum) -> int:
 # A case without a NIK is a victim of its own (``victim_key`` is ``case:<id>``): only cases
 # with a NIK need de-duplicating, and this partial index holds just what that needs.
 NIK_CASES = "nik_index IS NOT NULL"
-# The others are counted: this partial index is ordered like the report's finest cell (year,
-# age group, sex, region) and holds the bit sets, so the count reads it alone, in order.
+# The others are counted: this partial index is ordered like the report's finest cell (year
+# of the incident basis, age group, sex, region) and holds the bit sets, so the count reads
+# it alone, in order.
 PLAIN_CASES = "nik_index IS NULL"
 PLAIN_CELLS_INDEX = "ix_victim_case_plain_cells"
 # The cases whose victim key another case has too (``victim_shared``): few, the only ones
@@ -123,7 +124,7 @@ class Case(Base):
         Index("ix_victim_case_centre_id", "service_centre_id", "id"),
         Index(
             "ix_victim_case_nik_cells",
-            "identified_year",
+            "incident_basis_year",
             "registered_region_code",
             "age_group",
             "sex",
@@ -145,7 +146,7 @@ class Case(Base):
         ),
         Index(
             PLAIN_CELLS_INDEX,
-            "identified_year",
+            "incident_basis_year",
             "age_group",
             "sex",
             "registered_region_code",
@@ -175,6 +176,13 @@ class Case(Base):
     identified_on: Mapped[date] = mapped_column()
     identified_year: Mapped[int] = mapped_column()
     identified_month: Mapped[str] = mapped_column(String(7))  # "2024-03", for exports
+    # When the trafficking took place (Table 1 "Tahun Kejadian"), where the centre knows it:
+    # the day, or the year alone. ``incident_year`` is the day's year when the day is known.
+    incident_on: Mapped[date | None] = mapped_column()
+    incident_year: Mapped[int | None] = mapped_column()
+    # The year the case counts in on the incident basis: the incident year, or the
+    # identification year where the incident year is unknown (Table 1 of the reports).
+    incident_basis_year: Mapped[int] = mapped_column()
     sex: Mapped[Sex] = mapped_column(_enum(Sex, 8))
     age_at_identification: Mapped[int] = mapped_column()
     age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, 8))
@@ -206,15 +214,13 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CaseCell(Base):
+class _Cell:
     """Cases per finest cell of the victim statistics (Table 1: region, year, age group, sex).
 
     Kept by every write of cases, in its transaction (``cases.cells``), so that statistics
     read cells, not every case of their scope. ``single``: the cell's cases that are a victim
     of their own (``victim_shared`` false); the shared ones are de-duplicated apart.
     """
-
-    __tablename__ = "victim_case_cell"
 
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
@@ -224,6 +230,19 @@ class CaseCell(Base):
     single: Mapped[int] = mapped_column(Integer)
     # the sum of the record keys of the ``single`` cases (the cell key, before the modulo)
     single_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class CaseCell(_Cell, Base):
+    """The cells by the year of identification (``identified_year``)."""
+
+    __tablename__ = "victim_case_cell"
+
+
+class IncidentCell(_Cell, Base):
+    """The cells by the year of the incident (``incident_basis_year``: Tahun Kejadian, or
+    the identification year where it is unknown)."""
+
+    __tablename__ = "victim_case_incident_cell"
 
 
 class CaseExploitation(Base):

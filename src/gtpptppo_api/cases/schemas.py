@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
 from pydantic import Field, field_validator, model_validator
@@ -103,6 +103,16 @@ class CaseFields(Schema):
     origin_region_code: RegionCode | None = None
     destination: Destination | None = None
     identified_on: date
+    incident_on: date | None = Field(
+        default=None,
+        description='When the trafficking took place (Table 1 "Tahun Kejadian"), if known; '
+        "on or before identified_on.",
+    )
+    incident_year: Annotated[int | None, Field(ge=1900, le=2200)] = Field(
+        default=None,
+        description="The year of the incident when its day is not known (or the year of "
+        "incident_on, which it must then equal).",
+    )
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
     services: Annotated[list[ServiceReceived], Field(max_length=50)] = []
@@ -116,6 +126,15 @@ class CaseFields(Schema):
         if len(set(value)) != len(value):
             raise ValueError("each exploitation type once")
         return sorted(value)
+
+    def incident_year_known(self) -> int | None:
+        """The incident's year, from its day or as given; None where unknown."""
+        return self.incident_on.year if self.incident_on is not None else self.incident_year
+
+    # Optional fields added after cases were first stored: left out of a case's content
+    # (``cases.service.content_of``) while unset, so a client that does not send them
+    # pushes the same content as before and its cases stay unchanged.
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("incident_on", "incident_year")
 
 
 class CaseIn(CaseFields):
@@ -138,6 +157,8 @@ class CaseRead(Schema):
     origin_region_code: str | None
     destination: Destination | None
     identified_on: date
+    incident_on: date | None = None
+    incident_year: int | None = None
     victim: dict[str, Any]
     age_group: AgeGroup
     exploitation_types: list[ExploitationType]

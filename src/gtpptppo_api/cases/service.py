@@ -32,7 +32,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges, cell_of
+from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
@@ -148,6 +148,12 @@ def semantic_errors(
         bad("destination.region_code", "unknown region code")
     if body.identified_on > day:
         bad("identified_on", "is in the future")
+    if body.incident_on is not None and body.incident_on > body.identified_on:
+        bad("incident_on", "is after identified_on")
+    if body.incident_on is not None and body.incident_year not in (None, body.incident_on.year):
+        bad("incident_year", "differs from the year of incident_on")
+    elif body.incident_year is not None and body.incident_year > body.identified_on.year:
+        bad("incident_year", "is after the year of identified_on")
     for i, service in enumerate(body.services):
         if service.started_on < body.identified_on:
             bad(f"services.{i}.started_on", "precedes identified_on")
@@ -159,8 +165,10 @@ def semantic_errors(
 
 
 def content_of(body: CaseFields) -> bytes:
-    """The case's content in a canonical form (the model fixes the field order)."""
-    return body.model_dump_json(exclude={"external_ref"}).encode()
+    """The case's content in a canonical form (the model fixes the field order); the fields
+    added later are left out while unset, so a case pushed as before is unchanged."""
+    unset = {name for name in body.LATER_FIELDS if getattr(body, name) in (None, [])}
+    return body.model_dump_json(exclude={"external_ref", *unset}).encode()
 
 
 def prepare(
@@ -172,6 +180,7 @@ def prepare(
 ) -> Prepared:
     destination = body.destination
     nik = body.personal.nik if body.personal else None
+    incident_year = body.incident_year_known()
     values: dict[str, Any] = {
         "service_centre_id": centre.id,
         "external_ref": external_ref,
@@ -182,6 +191,9 @@ def prepare(
         "identified_on": body.identified_on,
         "identified_year": body.identified_on.year,
         "identified_month": body.identified_on.strftime("%Y-%m"),
+        "incident_on": body.incident_on,
+        "incident_year": incident_year,
+        "incident_basis_year": incident_year or body.identified_on.year,
         "sex": body.victim.sex,
         "age_at_identification": body.victim.age_at_identification,
         "age_group": age_group(body.victim.age_at_identification),
@@ -312,7 +324,7 @@ async def _mark_shared(
                 .returning(_CASE.c.record_key, *CELL_COLUMNS)
             )
             for row in marked:
-                cells.now_shared(cell_of(row), row.record_key)
+                cells.now_shared(row, row.record_key)
 
 
 async def _store(
@@ -364,7 +376,7 @@ async def _store(
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
                 item.values["record_key"] = record_key()
-                cells.add(cell_of(item.values), item.values["record_key"], shared=False)
+                cells.add(item.values, item.values["record_key"], shared=False)
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
@@ -373,8 +385,8 @@ async def _store(
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
                 # the update keeps the case's victim_shared and its record key
-                cells.remove(cell_of(row), row.record_key, shared=row.victim_shared)
-                cells.add(cell_of(item.values), row.record_key, shared=row.victim_shared)
+                cells.remove(row, row.record_key, shared=row.victim_shared)
+                cells.add(item.values, row.record_key, shared=row.victim_shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await insert_rows(session, _CASE, [i.values for i in new])
@@ -621,6 +633,8 @@ READ_COLUMNS = (
     _CASE.c.destination_region_code,
     _CASE.c.destination_country,
     _CASE.c.identified_on,
+    _CASE.c.incident_on,
+    _CASE.c.incident_year,
     _CASE.c.sex,
     _CASE.c.age_at_identification,
     _CASE.c.nationality,
@@ -652,6 +666,8 @@ def read_row(row: Sequence[Any]) -> CaseRead:
         destination_region_code,
         destination_country,
         identified_on,
+        incident_on,
+        incident_year,
         sex,
         age_at_identification,
         nationality,
@@ -676,6 +692,8 @@ def read_row(row: Sequence[Any]) -> CaseRead:
             "origin_region_code": origin_region_code,
             "destination": destination,
             "identified_on": identified_on,
+            "incident_on": incident_on,
+            "incident_year": incident_year,
             "victim": {
                 "sex": sex,
                 "age_at_identification": age_at_identification,

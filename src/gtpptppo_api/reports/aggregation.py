@@ -73,6 +73,12 @@ def _key_label(member: enum.Enum) -> str:
     return f"key_{_counted_label(member)}"
 
 
+def _in_period(root: str, first: int, last: int) -> list[Any]:
+    """The cases of the subtree whose incident falls in the years (Table 1 "Tahun Kejadian"),
+    by the identification year where the incident year is unknown."""
+    return statistics.case_filters(root, first, last, year=Case.incident_basis_year)
+
+
 def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     """The cases without a NIK (each a victim of its own) counted per finest cell by full
     region code, with a count per service and per exploitation type from the bit sets.
@@ -81,7 +87,7 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     its order, so the database reads that index alone and needs no sort.
     """
     cell: tuple[Any, ...] = (
-        Case.identified_year.label("year"),
+        Case.incident_basis_year.label("year"),
         Case.age_group,
         Case.sex,
         Case.registered_region_code.label("region"),
@@ -102,13 +108,17 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
                 for member, mask in COUNTED_MEMBERS
             ],
         )
-        .where(*statistics.case_filters(root, years[0], years[-1]), Case.nik_index.is_(None))
+        .where(*_in_period(root, years[0], years[-1]), Case.nik_index.is_(None))
         .group_by(*cell)
     )
 
 
 async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
     """The victim statistics over the subtree: Table 1 cells, and by region, service, type.
+
+    Cases count in the year of the incident (Table 1 "Tahun Kejadian"), or of their
+    identification where the incident year is unknown (``incident_year_unknown`` of them):
+    the analysts' statistics with ``year_basis=incident``, cell for cell.
 
     A victim is counted once per cell of the finest grain (year x age group x sex x region
     below ``root``): the same NIK in the same year is one victim (``victim_key``); Table 1,
@@ -125,8 +135,8 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     """
     first, last = years[0], years[-1]
     region = statistics.region_key(root).label("region")
-    finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
-    where = statistics.case_filters(root, first, last)
+    finest = (Case.incident_basis_year.label("year"), Case.age_group, Case.sex, region)
+    where = _in_period(root, first, last)
     scan = plain_cells_query(root, years)
     keys = statistics.victim_keys_query()
     # per finest cell and victim: its cases, and its record key (a shared victim's from
@@ -239,6 +249,13 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     result["total"] = total
     result["total_key"] = sum(key for _, key in cells.values())
     result["merged_records"] = records - total
+    result["year_basis"] = "incident"
+    result["incident_year_unknown"] = int(
+        await session.scalar(
+            select(func.count()).where(*where, Case.incident_year.is_(None)).select_from(Case)
+        )
+        or 0
+    )
     return result
 
 
