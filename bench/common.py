@@ -125,6 +125,7 @@ async def fill_cases(engine: AsyncEngine, centre_id: int, count: int, seed: int 
                         "status": "open",
                         "exploitation_types": ["forced_labour"],
                         "services": [],
+                        "transit": [],
                         "exploitation_mask": FORCED_LABOUR,
                         "service_mask": 0,
                         "personal_key_id": None,

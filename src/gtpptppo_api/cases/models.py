@@ -191,6 +191,9 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 8))
     exploitation_types: Mapped[list[str]] = mapped_column(JSONType)
     services: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # The places the victim was moved through, in order, as sent: each a region of Indonesia
+    # or a country (``victim_case_transit`` holds them by province and country, to count).
+    transit: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     # The exploitation types and the services received as bit sets (``mask``), so that the
     # report counts them in the same scan as Table 1; the child rows below keep the detail.
     exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -256,6 +259,24 @@ class CaseExploitation(Base):
     exploitation_type: Mapped[ExploitationType] = mapped_column(
         _enum(ExploitationType), primary_key=True
     )
+
+
+class TransitKind(enum.StrEnum):
+    region = "region"  # a province of Indonesia the victim was moved through
+    country = "country"  # a country (``ID`` for a point inside Indonesia)
+
+
+class CaseTransit(Base):
+    """A place a case's victim was moved through, as statistics count it (route mapping,
+    Permen PPPA 10/2012 §2.x.4 c 6): its province and its country, once each per case."""
+
+    __tablename__ = "victim_case_transit"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[TransitKind] = mapped_column(_enum(TransitKind, 8), primary_key=True)
+    value: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
 class CaseService(Base):

@@ -35,7 +35,8 @@ def iso_country(value: str) -> str:
 
 
 class Destination(Schema):
-    """Where the victim was taken: a region of Indonesia or another country (ISO 3166)."""
+    """Where the victim was taken (or moved through): a region of Indonesia or another
+    country (ISO 3166)."""
 
     region_code: RegionCode | None = None
     country: Annotated[str | None, Field(min_length=2, max_length=2, examples=["MY"])] = None
@@ -116,6 +117,14 @@ class CaseFields(Schema):
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
     services: Annotated[list[ServiceReceived], Field(max_length=50)] = []
+    transit: Annotated[
+        list[Destination],
+        Field(
+            max_length=20,
+            description="The places the victim was moved through between origin and "
+            "destination, in order: each a region_code or a country.",
+        ),
+    ] = []
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     personal: Personal | None = None
@@ -134,7 +143,7 @@ class CaseFields(Schema):
     # Optional fields added after cases were first stored: left out of a case's content
     # (``cases.service.content_of``) while unset, so a client that does not send them
     # pushes the same content as before and its cases stay unchanged.
-    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("incident_on", "incident_year")
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("incident_on", "incident_year", "transit")
 
 
 class CaseIn(CaseFields):
@@ -163,6 +172,7 @@ class CaseRead(Schema):
     age_group: AgeGroup
     exploitation_types: list[ExploitationType]
     services: list[ServiceReceived]
+    transit: list[Destination] = []
     legal_stage: LegalStage
     status: CaseStatus
     version: int

@@ -39,9 +39,11 @@ from gtpptppo_api.cases.models import (
     CaseExploitation,
     CaseService,
     CaseStatus,
+    CaseTransit,
     ExploitationType,
     ServiceType,
     Sex,
+    TransitKind,
     mask,
 )
 from gtpptppo_api.cases.schemas import (
@@ -78,7 +80,9 @@ MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
 # needs none of the ORM's work (entities, their compile state, an identity map).
-_CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
+_CASE, _EXPLOITATION, _SERVICE, _TRANSIT = map(
+    table_of, (Case, CaseExploitation, CaseService, CaseTransit)
+)
 # The latest calendar day anywhere in Indonesia (WIT, UTC+9): "not in the future" there.
 INDONESIA_EAST = timedelta(hours=9)
 
@@ -121,6 +125,7 @@ class Prepared:
     values: dict[str, Any]
     exploitation: list[str]
     services: list[dict[str, Any]]
+    transit: list[tuple[str, str]]
     personal: Personal | None
     errors: list[dict[str, str]] = field(default_factory=list)
 
@@ -146,6 +151,9 @@ def semantic_errors(
     destination = body.destination.region_code if body.destination else None
     if destination is not None and destination not in known:
         bad("destination.region_code", "unknown region code")
+    for i, point in enumerate(body.transit):
+        if point.region_code is not None and point.region_code not in known:
+            bad(f"transit.{i}.region_code", "unknown region code")
     if body.identified_on > day:
         bad("identified_on", "is in the future")
     if body.incident_on is not None and body.incident_on > body.identified_on:
@@ -202,6 +210,7 @@ def prepare(
         "status": body.status,
         "exploitation_types": [t.value for t in body.exploitation_types],
         "services": [s.model_dump(mode="json") for s in body.services],
+        "transit": [p.model_dump(mode="json", exclude_none=True) for p in body.transit],
         "exploitation_mask": mask(body.exploitation_types, ExploitationType),
         "service_mask": mask([s.type for s in body.services], ServiceType),
         "nik_index": keyring.blind_index(nik) if nik else None,
@@ -216,8 +225,20 @@ def prepare(
             {"service_type": s.type, "started_on": s.started_on, "ended_on": s.ended_on}
             for s in body.services
         ],
+        transit=transit_rows(body),
         personal=body.personal,
     )
+
+
+def transit_rows(body: CaseFields) -> list[tuple[str, str]]:
+    """The case's transit points as counted: each point's country (``ID`` inside Indonesia)
+    and, inside Indonesia, its province; each once."""
+    rows: dict[tuple[str, str], None] = {}
+    for point in body.transit:
+        if point.region_code is not None:
+            rows[(TransitKind.region.value, point.region_code[:2])] = None
+        rows[(TransitKind.country.value, point.country or regions.NATIONAL)] = None
+    return list(rows)
 
 
 def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
@@ -256,9 +277,10 @@ async def _known_regions(session: AsyncSession, codes: Iterable[str] | None = No
 
 def _codes(body: CaseFields) -> list[str]:
     destination = body.destination.region_code if body.destination else None
+    transit = [point.region_code for point in body.transit]
     return [
         code
-        for code in (body.registered_region_code, body.origin_region_code, destination)
+        for code in (body.registered_region_code, body.origin_region_code, destination, *transit)
         if code is not None
     ]
 
@@ -404,6 +426,7 @@ async def _store(
             ids = [i.values["id"] for i in changed]
             await session.execute(delete(CaseExploitation).where(CaseExploitation.case_id.in_(ids)))
             await session.execute(delete(CaseService).where(CaseService.case_id.in_(ids)))
+            await session.execute(delete(CaseTransit).where(CaseTransit.case_id.in_(ids)))
         touched = new + changed
         exploitation = [
             {"case_id": i.values["id"], "exploitation_type": t}
@@ -413,6 +436,12 @@ async def _store(
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
         await insert_rows(session, _EXPLOITATION, exploitation)
         await insert_rows(session, _SERVICE, services)
+        transit = [
+            {"case_id": i.values["id"], "kind": kind, "value": value}
+            for i in touched
+            for kind, value in i.transit
+        ]
+        await insert_rows(session, _TRANSIT, transit)
         await _mark_shared(session, touched, cells)
     return outcomes
 
@@ -641,6 +670,7 @@ READ_COLUMNS = (
     _CASE.c.age_group,
     _CASE.c.exploitation_types,
     _CASE.c.services,
+    _CASE.c.transit,
     _CASE.c.legal_stage,
     _CASE.c.status,
     _CASE.c.version,
@@ -674,6 +704,7 @@ def read_row(row: Sequence[Any]) -> CaseRead:
         age_group,
         exploitation_types,
         services,
+        transit,
         legal_stage,
         status,
         version,
@@ -702,6 +733,7 @@ def read_row(row: Sequence[Any]) -> CaseRead:
             "age_group": age_group,
             "exploitation_types": exploitation_types,
             "services": services,
+            "transit": transit,
             "legal_stage": legal_stage,
             "status": status,
             "version": version,

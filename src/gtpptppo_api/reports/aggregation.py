@@ -259,6 +259,44 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     return result
 
 
+# The tables of law enforcement and of the routes (§2.x.2, §2.x.4 c 6 h-i): the statistics
+# group, and the field that names its rows.
+ROUTE_TABLES = (
+    ("by_legal_stage", "legal_stage", "legal_stage"),
+    ("by_origin_region", "origin_region", "region_code"),
+    ("by_transit_region", "transit_region", "region_code"),
+    ("by_transit_country", "transit_country", "country"),
+    ("by_destination_region", "destination_region", "region_code"),
+    ("by_destination_country", "destination_country", "country"),
+)
+
+
+async def routes(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
+    """Victims by legal stage, and by the provinces and countries of origin, transit and
+    destination (monitoring of law enforcement and the mapping of routes, Permen PPPA
+    10/2012 §2.x.2, §2.x.4 c 6 h-i), counted as the statistics count them with
+    ``year_basis=incident``; a victim counts once per value, null where it is unknown."""
+    provinces = select(Region.code, Region.name).where(
+        Region.parent_code == regions_service.NATIONAL
+    )
+    names = {code: name for code, name in await session.execute(provinces)}
+    result: dict[str, Any] = {}
+    for table, group, field in ROUTE_TABLES:
+        counted = await statistics.count_victims(
+            session, root, [group], years[0], years[-1], basis="incident"
+        )
+        rows = []
+        for (value,), (_, victims_, _key) in sorted(
+            counted.items(), key=lambda item: (item[0][0] is None, str(item[0][0]))
+        ):
+            row: dict[str, Any] = {field: value}
+            if field == "region_code":
+                row["region_name"] = names.get(value) if value is not None else None
+            rows.append({**row, "count": victims_})
+        result[table] = rows
+    return result
+
+
 async def narratives(
     session: AsyncSession, task_force_id: int, kind: str, year: int
 ) -> list[dict[str, Any]]:
@@ -432,5 +470,8 @@ async def figures(session: AsyncSession, report: Report, task_force: TaskForce) 
         "narratives": await narratives(session, task_force.id, report.kind, report.year),
         "completeness": children,
         "reconciliation": reconciliation(children["rows"], victim_figures["by_region"]),
-        "sections": await sections(session, task_force.id, years),
+        "sections": {
+            **await sections(session, task_force.id, years),
+            "routes": await routes(session, task_force.region_code, years),
+        },
     }

@@ -26,8 +26,11 @@ async def victim_statistics(
     group_by: Annotated[
         list[str] | None,
         Query(
-            description="Any of year, age_group, sex, region, exploitation_type, service "
-            "(comma-separated or repeated)."
+            description="Any of year, age_group, sex, region, exploitation_type, service, "
+            "legal_stage, origin_region, transit_region, transit_country, destination_region, "
+            "destination_country (comma-separated or repeated). The *_region groups are by "
+            "province; a domestic destination or transit point is the country ID; a case "
+            "without an origin or destination counts under null."
         ),
     ] = None,
     year_basis: Annotated[

@@ -16,8 +16,9 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, func, select, true
+from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
@@ -27,17 +28,40 @@ from gtpptppo_api.cases.models import (
     Case,
     CaseExploitation,
     CaseService,
+    CaseTransit,
     ExploitationType,
+    LegalStage,
     ServiceType,
     Sex,
+    TransitKind,
 )
+from gtpptppo_api.cases.schemas import COUNTRIES
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.disclosure.control import EXACT, Control
 from gtpptppo_api.errors import Forbidden, ValidationFailed
 from gtpptppo_api.regions import service as regions
 
-GROUPS = ("year", "age_group", "sex", "region", "exploitation_type", "service")
-MULTI_VALUED = frozenset({"exploitation_type", "service"})
+GROUPS = (
+    "year",
+    "age_group",
+    "sex",
+    "region",
+    "exploitation_type",
+    "service",
+    # monitoring of law enforcement and the mapping of routes (§2.x.2, §2.x.4 c 6 h-i)
+    "legal_stage",
+    "origin_region",
+    "transit_region",
+    "transit_country",
+    "destination_region",
+    "destination_country",
+)
+MULTI_VALUED = frozenset({"exploitation_type", "service", "transit_region", "transit_country"})
+# Groups of a value a case may lack (no origin or destination recorded): ``None`` is one of
+# their values, "unknown".
+OPTIONAL = frozenset({"origin_region", "destination_region", "destination_country"})
+# The transit points as counted, one alias per group (a table may group by both).
+TRANSIT = {kind: aliased(CaseTransit, name=f"transit_{kind.value}") for kind in TransitKind}
 # A perturbed table lists every combination of its groups (an absent one would say "none"):
 # past this many cells, the request is refused.
 MAX_PERTURBED_CELLS = 20_000
@@ -104,6 +128,10 @@ def case_filters(
     return clauses
 
 
+def _province(column: Any) -> Any:
+    return func.substr(column, 1, 2)
+
+
 def _columns(root: str, basis: str) -> dict[str, Any]:
     return {
         "year": year_column(basis),
@@ -112,6 +140,17 @@ def _columns(root: str, basis: str) -> dict[str, Any]:
         "region": region_key(root),
         "exploitation_type": CaseExploitation.exploitation_type,
         "service": CaseService.service_type,
+        "legal_stage": Case.legal_stage,
+        # places by province, wherever the scope: routes cross it
+        "origin_region": _province(Case.origin_region_code),
+        "transit_region": TRANSIT[TransitKind.region].value,
+        "transit_country": TRANSIT[TransitKind.country].value,
+        "destination_region": _province(Case.destination_region_code),
+        # a destination inside Indonesia is the country ID
+        "destination_country": case(
+            (Case.destination_country.is_not(None), Case.destination_country),
+            (Case.destination_region_code.is_not(None), regions.NATIONAL),
+        ),
     }
 
 
@@ -132,6 +171,9 @@ def _grouped(
         query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
     if "service" in groups:
         query = query.join(CaseService, CaseService.case_id == Case.id)
+    for kind, point in TRANSIT.items():
+        if f"transit_{kind.value}" in groups:
+            query = query.join(point, and_(point.case_id == Case.id, point.kind == kind))
     query = query.where(*case_filters(root, from_year, to_year, year=year_column(basis)))
     if labelled or by:
         query = query.group_by(*labelled, *by)
@@ -270,6 +312,19 @@ async def _count(
     return result
 
 
+async def count_victims(
+    session: AsyncSession,
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
+) -> dict[tuple[Any, ...], Counted]:
+    """Per group (a tuple of its values): records, victims and the victims' key sum, as the
+    statistics count them (for the reports)."""
+    return await _count(session, root, groups, from_year, to_year, basis)
+
+
 async def _domain(
     session: AsyncSession,
     root: str,
@@ -297,11 +352,18 @@ async def _domain(
     if group == "region":
         below = [region.code for region in await regions.children(session, root)]
         return sorted(below if root == regions.NATIONAL else {root, *below})
+    unknown = [None] if group in OPTIONAL else []
+    if group in ("origin_region", "transit_region", "destination_region"):
+        provinces = await regions.children(session, regions.NATIONAL)
+        return [*sorted(province.code for province in provinces), *unknown]
+    if group in ("transit_country", "destination_country"):
+        return [*sorted(COUNTRIES), *unknown]
     members: dict[str, type[enum.Enum]] = {
         "age_group": AgeGroup,
         "sex": Sex,
         "exploitation_type": ExploitationType,
         "service": ServiceType,
+        "legal_stage": LegalStage,
     }
     return sorted(member.value for member in members[group])
 
@@ -358,7 +420,7 @@ async def victim_statistics(
     records, victims, key = whole.get((), (0, 0, 0))
     cells = [
         {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
-        for cell in (every if perturbed else sorted(counted))
+        for cell in (every if perturbed else sorted(counted, key=_unknown_last))
         for found in [counted.get(cell, (0, 0, 0))]
     ]
     if not perturbed:
@@ -384,6 +446,11 @@ async def victim_statistics(
         "merged_records": None,
         "disclosure_control": control.describe(),
     }
+
+
+def _unknown_last(cell: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A cell's sort key: its values in order, an unknown (``None``) after the known ones."""
+    return tuple((value is None, "" if value is None else value) for value in cell)
 
 
 def _plain(value: Any) -> Any:
