@@ -200,6 +200,10 @@ class Case(Base):
     service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     personal_key_id: Mapped[str | None] = mapped_column(String(32))
     personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The witnesses (saksi), encrypted as the personal fields are, under their own
+    # associated data (``cases.service._seal``); none: both null.
+    witnesses_key_id: Mapped[str | None] = mapped_column(String(32))
+    witnesses_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     nik_index: Mapped[str | None] = mapped_column(String(64))
     victim_key: Mapped[str] = mapped_column(String(80))
     # Another case has the same ``victim_key`` (the same NIK in the same year): only these

@@ -94,6 +94,15 @@ class Personal(Schema):
         return digits
 
 
+class Witness(Personal):
+    """A witness of the case (saksi), a protected person of the regulation: encrypted at
+    rest and shown as the victim's personal fields are."""
+
+    relation: Annotated[
+        str | None, Field(max_length=100, description="To the victim, e.g. ibu, tetangga.")
+    ] = None
+
+
 ExternalRef = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^/\s]+$")]
 
 
@@ -128,6 +137,10 @@ class CaseFields(Schema):
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     personal: Personal | None = None
+    witnesses: Annotated[
+        list[Witness],
+        Field(max_length=20, description="The case's witnesses (saksi): encrypted at rest."),
+    ] = []
 
     @field_validator("exploitation_types")
     @classmethod
@@ -143,7 +156,12 @@ class CaseFields(Schema):
     # Optional fields added after cases were first stored: left out of a case's content
     # (``cases.service.content_of``) while unset, so a client that does not send them
     # pushes the same content as before and its cases stay unchanged.
-    LATER_FIELDS: ClassVar[tuple[str, ...]] = ("incident_on", "incident_year", "transit")
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = (
+        "incident_on",
+        "incident_year",
+        "transit",
+        "witnesses",
+    )
 
 
 class CaseIn(CaseFields):
@@ -179,6 +197,9 @@ class CaseRead(Schema):
     created_at: datetime
     updated_at: datetime
     personal: Personal | None = Field(
+        default=None, description="Only with ?include=personal, for those allowed."
+    )
+    witnesses: list[Witness] | None = Field(
         default=None, description="Only with ?include=personal, for those allowed."
     )
     likely_duplicates: list[uuid.UUID] | None = Field(

@@ -55,6 +55,7 @@ from gtpptppo_api.cases.schemas import (
     ItemResult,
     Outcome,
     Personal,
+    Witness,
 )
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among, insert_rows
@@ -127,6 +128,7 @@ class Prepared:
     services: list[dict[str, Any]]
     transit: list[tuple[str, str]]
     personal: Personal | None
+    witnesses: list[Witness]
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -227,6 +229,7 @@ def prepare(
         ],
         transit=transit_rows(body),
         personal=body.personal,
+        witnesses=body.witnesses,
     )
 
 
@@ -241,8 +244,15 @@ def transit_rows(body: CaseFields) -> list[tuple[str, str]]:
     return list(rows)
 
 
+def witnesses_data(case_id: uuid.UUID) -> str:
+    """The associated data of a case's witnesses: its id, and what the ciphertext is, so
+    that neither theirs nor the victim's can stand for the other."""
+    return f"{case_id}:witnesses"
+
+
 def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
-    """Bind the id into the row: encrypt the personal fields with it as associated data."""
+    """Bind the id into the row: encrypt the personal fields and the witnesses (saksi,
+    protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data."""
     values = item.values
     values["id"] = case_id
     personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
@@ -252,6 +262,13 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
         )
     else:
         values["personal_key_id"] = values["personal_ciphertext"] = None
+    if item.witnesses:
+        witnesses = [w.model_dump(exclude_none=True) for w in item.witnesses]
+        values["witnesses_key_id"], values["witnesses_ciphertext"] = keyring.encrypt(
+            {"witnesses": witnesses}, witnesses_data(case_id)
+        )
+    else:
+        values["witnesses_key_id"] = values["witnesses_ciphertext"] = None
     values["victim_key"] = _victim_key(item) or f"case:{case_id}"
 
 
@@ -791,6 +808,7 @@ async def read_case(
             )
         else:
             result.personal = Personal()
+        result.witnesses = _witnesses(case, keyring)
         await audit.record(
             session,
             caller,
@@ -801,6 +819,15 @@ async def read_case(
         )
     result.likely_duplicates = await likely_duplicates(session, caller, case)
     return result
+
+
+def _witnesses(case: Case, keyring: Keyring) -> list[Witness]:
+    if case.witnesses_ciphertext is None or case.witnesses_key_id is None:
+        return []
+    found = keyring.decrypt(
+        case.witnesses_key_id, case.witnesses_ciphertext, witnesses_data(case.id)
+    )
+    return [Witness(**witness) for witness in found["witnesses"]]
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
