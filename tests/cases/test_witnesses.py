@@ -37,20 +37,22 @@ async def _read(client, case_id: str, headers: dict[str, str], reason: str | Non
 
 async def test_witnesses_are_shown_only_with_the_personal_fields(client, auth, national):
     """Permen PPPA 10/2012 §5.1.2 (saksi, definition h): a case records its witnesses, read
-    as the victim's personal fields are: with a reason, by the owning centre or the national
-    admin, each read audited."""
+    as the victim's personal fields are: with a reason, by the owning centre, the
+    secretariats of its region or the national admin, each read audited."""
     case_id, centre_headers = await _case_with_witnesses(client, auth, national)
     plain = await client.get(f"/cases/{case_id}", headers=national)
     assert plain.json()["witnesses"] is None
     assert "Siti" not in plain.text
 
     problem(await _read(client, case_id, national), 400)
-    for headers in (centre_headers, national):
+    secretariat = await auth("task_force_admin", "33.02")
+    for headers in (centre_headers, national, secretariat):
         read = await _read(client, case_id, headers, "pendampingan saksi di pengadilan")
         assert read.status_code == 200, read.text
         assert read.json()["witnesses"] == WITNESSES
-    for headers in (await auth("task_force_admin", "33.02"), await auth("reporter", "33")):
+    for headers in (await auth("reporter", "33.02"), await auth("reporter", "33")):
         problem(await _read(client, case_id, headers, "ingin tahu"), 403)
+    problem(await _read(client, case_id, await auth("task_force_admin", "35"), "x"), 404)
 
     events = (
         await client.get(
@@ -61,7 +63,7 @@ async def test_witnesses_are_shown_only_with_the_personal_fields(client, auth, n
     ).json()["items"]
     assert [e["reason"] for e in events if e["action"] == "read_personal"] == [
         "pendampingan saksi di pengadilan"
-    ] * 2
+    ] * 3
     assert "Siti" not in repr(events)
     listed = await client.get("/cases", headers=national)
     assert "Siti" not in listed.text

@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
     ),
     "cases:write": frozenset({Role.service_centre, Role.national_admin}),
+    # Likely duplicates resolved as one victim by the secretariats, the clearing house of
+    # victim data (2.1.4 C, 2.2.4 d, 2.3.4 (7)).
+    "cases:link": frozenset({Role.national_admin, Role.task_force_admin}),
     # De-identified aggregates and exports.
     "statistics:read": frozenset(
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
@@ -162,6 +165,7 @@ ServiceCentreReader = Annotated[Caller, Depends(require("service_centres:read"))
 ServiceCentreWriter = Annotated[Caller, Depends(require("service_centres:write"))]
 CaseReader = Annotated[Caller, Depends(require("cases:read"))]
 CaseWriter = Annotated[Caller, Depends(require("cases:write"))]
+CaseLinker = Annotated[Caller, Depends(require("cases:link"))]
 StatisticsReader = Annotated[Caller, Depends(require("statistics:read"))]
 # Exports stream their rows: one session for the caller and the rows (see above).
 ExportReader = Annotated[Caller, Depends(require_streaming("exports:read"))]

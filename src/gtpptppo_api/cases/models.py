@@ -297,6 +297,44 @@ class CaseService(Base):
     ended_on: Mapped[date | None] = mapped_column()
 
 
+class VictimLink(Base):
+    """Two case records a secretariat found to be one victim (Permen PPPA 10/2012 §2.1.4 C,
+    §2.2.4 d, §2.3.4 (7): the secretariat as the clearing house of victim data).
+
+    A link joins the two cases' victims as the push keys them (``natural``: the NIK and
+    identification year, or the case alone), so a later case of the same NIK and year joins
+    the linked victim too. Reversible: an unlink keeps the row, with who and why.
+    """
+
+    __tablename__ = "victim_link"
+    __table_args__ = (Index("ix_victim_link_keys", "case_key", "other_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("victim_case.id", ondelete="CASCADE"))
+    other_case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE")
+    )
+    # the cases' natural victim keys when linked (never shown: they hold the NIK's index)
+    case_key: Mapped[str] = mapped_column(String(80))
+    other_key: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(500))
+    linked_by: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unlinked_by: Mapped[str | None] = mapped_column(String(200))
+    unlinked_at: Mapped[datetime | None] = mapped_column()
+    unlink_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class VictimKeyAlias(Base):
+    """A natural victim key that links made part of a larger victim: its cases are counted
+    under ``victim_key`` (``link:...``), which every case of the linked victim carries."""
+
+    __tablename__ = "victim_key_alias"
+
+    natural_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    victim_key: Mapped[str] = mapped_column(String(80), index=True)
+
+
 class IdempotencyRecord(Base):
     """The first answer to a request sent with an ``Idempotency-Key``, replayed on retries."""
 

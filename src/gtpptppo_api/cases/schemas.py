@@ -208,6 +208,27 @@ class CaseRead(Schema):
     )
 
 
+class VictimLinkCreate(Schema):
+    """Link a case to another as the same victim (a likely duplicate resolved)."""
+
+    other_case_id: uuid.UUID
+    reason: Annotated[str, Field(min_length=1, max_length=500, description="Why: audited.")]
+
+
+class VictimLinkRead(Schema):
+    """Two cases a secretariat linked as one victim; ``unlinked_*`` once undone."""
+
+    id: int
+    case_id: uuid.UUID
+    other_case_id: uuid.UUID
+    reason: str
+    linked_by: str
+    linked_at: datetime
+    unlinked_by: str | None = None
+    unlinked_at: datetime | None = None
+    unlink_reason: str | None = None
+
+
 Outcome = Literal["created", "updated", "unchanged", "invalid"]
 
 

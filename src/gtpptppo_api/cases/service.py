@@ -32,6 +32,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases import links
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
@@ -87,7 +88,7 @@ _CASE, _EXPLOITATION, _SERVICE, _TRANSIT = map(
 # The latest calendar day anywhere in Indonesia (WIT, UTC+9): "not in the future" there.
 INDONESIA_EAST = timedelta(hours=9)
 
-PERSONAL_READERS = frozenset({Role.national_admin, Role.service_centre})
+PERSONAL_READERS = frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre})
 
 
 def today() -> date:
@@ -250,9 +251,11 @@ def witnesses_data(case_id: uuid.UUID) -> str:
     return f"{case_id}:witnesses"
 
 
-def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
+def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[str, str]) -> bool:
     """Bind the id into the row: encrypt the personal fields and the witnesses (saksi,
-    protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data."""
+    protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data; key its
+    victim, as a secretariat's links (``aliases``) make it. Whether it is of a linked
+    victim."""
     values = item.values
     values["id"] = case_id
     personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
@@ -269,7 +272,9 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
         )
     else:
         values["witnesses_key_id"] = values["witnesses_ciphertext"] = None
-    values["victim_key"] = _victim_key(item) or f"case:{case_id}"
+    natural = _victim_key(item) or f"case:{case_id}"
+    key = values["victim_key"] = aliases.get(natural, natural)
+    return key != natural
 
 
 def _victim_key(item: Prepared) -> str | None:
@@ -310,13 +315,14 @@ async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int)
     return centre
 
 
-async def _lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
+async def lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
     """Take the victims' keys for this transaction, one transaction at a time per key.
 
     So that two centres pushing the same victim at once cannot both miss the other's case
-    when marking shared keys (``_mark_shared``). PostgreSQL: advisory locks, taken in one
-    order (sorted) so that two pushes never wait on each other crosswise; released at
-    commit. SQLite runs one writing transaction at a time anyway.
+    when marking shared keys (``_mark_shared``), nor a push and a secretariat's link
+    (``cases.links``) each the other's keys. PostgreSQL: advisory locks, taken in one order
+    (sorted) so that two pushes never wait on each other crosswise; released at commit.
+    SQLite runs one writing transaction at a time anyway.
     """
     ordered = sorted(set(keys))
     if not ordered or session.get_bind().dialect.name != "postgresql":
@@ -379,7 +385,7 @@ async def _store(
     now = utcnow()
     dialect = session.get_bind().dialect.name
     await give_way()
-    await _lock_victims(session, filter(None, map(_victim_key, items)))
+    await lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         await give_way()
@@ -405,27 +411,35 @@ async def _store(
             )
         ).all()
         existing = {row.external_ref: row for row in rows}
+        aliases = await links.aliases(
+            session,
+            [*filter(None, map(_victim_key, chunk)), *(f"case:{row.id}" for row in rows)],
+        )
         new: list[Prepared] = []
         changed: list[Prepared] = []
         async for item in in_turns(chunk):
             row = existing.get(item.external_ref)
             if row is None:
-                _seal(item, uuid.uuid4(), keyring)
+                linked = _seal(item, uuid.uuid4(), keyring, aliases)
                 item.values.update(version=1, created_at=now, updated_at=now)
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
                 item.values["record_key"] = record_key()
-                cells.add(item.values, item.values["record_key"], shared=False)
+                # a case of a linked victim is counted with its other cases: shared
+                item.values["victim_shared"] = linked
+                cells.add(item.values, item.values["record_key"], shared=linked)
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
-                _seal(item, row.id, keyring)
+                linked = _seal(item, row.id, keyring, aliases)
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
-                # the update keeps the case's victim_shared and its record key
+                # the update keeps the case's record key, and its victim_shared unless it
+                # is now of a linked victim
+                shared = item.values["victim_shared"] = row.victim_shared or linked
                 cells.remove(row, row.record_key, shared=row.victim_shared)
-                cells.add(item.values, row.record_key, shared=row.victim_shared)
+                cells.add(item.values, row.record_key, shared=shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await insert_rows(session, _CASE, [i.values for i in new])
@@ -775,9 +789,13 @@ async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID)
 
 
 def may_read_personal(caller: Caller, case: Case) -> bool:
-    """Personal fields: the owning centre and the national admin only (DESIGN "Security")."""
+    """Personal fields: the owning centre, the national admin, and the secretariat of a
+    region holding the case (the clearing house of victim data, Permen PPPA 10/2012
+    §2.1.4 C, §2.2.4 d, §2.3.4 (7)); always with a reason, audited."""
     if caller.role is Role.national_admin:
         return True
+    if caller.role is Role.task_force_admin:
+        return caller.covers(case.registered_region_code)
     return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id
 
 
@@ -795,7 +813,8 @@ async def read_case(
     if include_personal:
         if not may_read_personal(caller, case):
             raise Forbidden(
-                "Personal fields are shown only to the owning centre and national admins."
+                "Personal fields are shown only to the owning centre, the secretariats of "
+                "its region and national admins."
             )
         if not reason or not reason.strip():
             raise BadRequest(

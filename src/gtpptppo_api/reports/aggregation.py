@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -113,6 +113,25 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     )
 
 
+def _deduplicated(root: str, where: list[Any]) -> Any:
+    """The cases counted by victim: those with a NIK (from their partial index), and those
+    without one that a secretariat linked to another (shared: from theirs)."""
+    columns = (
+        Case.incident_basis_year.label("year"),
+        Case.age_group,
+        Case.sex,
+        statistics.region_key(root).label("region"),
+        Case.victim_key,
+        Case.record_key,
+        Case.exploitation_mask,
+        Case.service_mask,
+    )
+    return union_all(
+        select(*columns).where(*where, Case.nik_index.is_not(None)),
+        select(*columns).where(*where, Case.nik_index.is_(None), Case.victim_shared == true()),
+    ).subquery("deduplicated")
+
+
 async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
     """The victim statistics over the subtree: Table 1 cells, and by region, service, type.
 
@@ -132,24 +151,28 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     bit sets. Only the cases with a NIK are de-duplicated, by two queries that read the
     partial index ``ix_victim_case_nik_cells``: distinct victims (and records) per finest
     cell, and distinct victims per service and per type over the whole subtree.
+
+    A case without a NIK that a secretariat linked to another (``cases.links``: shared) is
+    not a victim of its own: the few such cases are taken out of the plain counts and
+    de-duplicated with the cases with a NIK.
     """
     first, last = years[0], years[-1]
-    region = statistics.region_key(root).label("region")
-    finest = (Case.incident_basis_year.label("year"), Case.age_group, Case.sex, region)
     where = _in_period(root, first, last)
     scan = plain_cells_query(root, years)
+    linked_plain = scan.where(Case.victim_shared == true())
     keys = statistics.victim_keys_query()
+    rows = _deduplicated(root, where)
+    finest = [rows.c[name] for name in ("year", "age_group", "sex", "region")]
     # per finest cell and victim: its cases, and its record key (a shared victim's from
     # ``victim_keys_query``: the same in every cell and every query)
     per_victim = (
         select(
             *finest,
-            Case.victim_key,
+            rows.c.victim_key,
             func.count().label("records"),
-            func.min(Case.record_key).label("own_key"),
+            func.min(rows.c.record_key).label("own_key"),
         )
-        .where(*where, Case.nik_index.is_not(None))
-        .group_by(*finest, Case.victim_key)
+        .group_by(*finest, rows.c.victim_key)
         .subquery("per_victim")
     )
     victim_key = func.coalesce(keys.c.record_key, per_victim.c.own_key)
@@ -168,15 +191,16 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     # type, and its key
     per_nik_victim = (
         select(
-            Case.victim_key,
-            func.min(Case.record_key).label("own_key"),
+            rows.c.victim_key,
+            func.min(rows.c.record_key).label("own_key"),
             *[
-                func.max(case((_has(mask, member), 1), else_=0)).label(_counted_label(member))
+                func.max(case((_has(rows.c[mask.key], member), 1), else_=0)).label(
+                    _counted_label(member)
+                )
                 for member, mask in COUNTED_MEMBERS
             ],
         )
-        .where(*where, Case.nik_index.is_not(None))
-        .group_by(Case.victim_key)
+        .group_by(rows.c.victim_key)
         .subquery("per_nik_victim")
     )
     nik_key = func.coalesce(keys.c.record_key, per_nik_victim.c.own_key)
@@ -211,6 +235,13 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
         records += row.records
         for name in counted:
             counted[name] += int(getattr(row, name))
+    for row in await session.execute(linked_plain):
+        found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), below(row.region))]
+        found[0] -= row.records
+        found[1] -= int(row.key)
+        records -= row.records
+        for name in counted:
+            counted[name] -= int(getattr(row, name))
     for row in await session.execute(nik_cells):
         found = finest_cells[(row.year, _plain(row.age_group), _plain(row.sex), row.region)]
         found[0] += row.victims
