@@ -90,6 +90,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "monitoring:read": _STAFF,
     "monitoring:write": _ADMINS,
     "compliance:read": _STAFF_AND_ANALYSTS,
+    "coordination:read": _STAFF | {"service_centre"},
+    "coordination:request": frozenset({"service_centre", "national_admin"}),
     "partners:read": _STAFF,
     "partners:write": _ADMINS,
 }
@@ -372,6 +374,25 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("PATCH", "/service-centres/{centre_id}"): Operation(
         "service_centres:write",
         with_body(ids(centre_id="centre_id"), lambda _w, s: {"address": f"Jl. {PLACE[s]}"}),
+    ),
+    ("POST", "/service-centres/{centre_id}/coordination-requests"): Operation(
+        "coordination:request",
+        with_body(
+            ids(centre_id="centre_id"),
+            lambda _w, _s: {"topics": ["case_conference"], "subject": "Gelar kasus"},
+        ),
+    ),
+    ("GET", "/service-centres/{centre_id}/coordination-requests"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
+    ),
+    ("GET", "/service-centres/{centre_id}/meetings"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
+    ),
+    ("GET", "/service-centres/{centre_id}/meetings/{meeting_id}"): Operation(
+        "coordination:read", ids(centre_id="centre_id", meeting_id="centre_meeting.id")
+    ),
+    ("GET", "/service-centres/{centre_id}/monitoring-findings"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
     ),
     ("PUT", "/service-centres/{centre_id}/cases/{external_ref}"): Operation(
         "cases:write", _put_case

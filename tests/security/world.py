@@ -203,6 +203,16 @@ async def build_world(
             client, national, tf, "plenary", "2024-06-10", ids["daily_chair"]
         )
         ids["centre_id"] = await world.fresh_centre(side)
+        ids["centre_meeting"] = await hold(
+            client,
+            national,
+            tf,
+            "service_centre",
+            "2024-06-12",
+            None,
+            service_centre_id=ids["centre_id"],
+            centre_topics=["case_conference"],
+        )
         ids["case"] = await _put_case(world, side)
         ids["other_case"] = await _put_case(world, side, number=2)
         # Banyumas monitors its own sub-task-force; Central Java monitors Banyumas.

@@ -120,6 +120,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     # Community partners (5.7): their contact person is personal data, shown only to the
     # secretariats (see partners.service.CONTACT_ROLES), so not for analysts.
+    # A service centre's coordination with its task force (3.2): the centre asks for one
+    # and reads its meetings and the monitoring findings about itself; the chain reads them.
+    "coordination:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
+    ),
+    "coordination:request": frozenset({Role.service_centre, Role.national_admin}),
     "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
 }
@@ -185,5 +191,7 @@ ComplianceReader = Annotated[Caller, Depends(require("compliance:read"))]
 ReportReader = Annotated[Caller, Depends(require("reports:read"))]
 ReportWriter = Annotated[Caller, Depends(require("reports:write"))]
 NarrativeWriter = Annotated[Caller, Depends(require("narratives:write"))]
+CoordinationReader = Annotated[Caller, Depends(require("coordination:read"))]
+CoordinationRequester = Annotated[Caller, Depends(require("coordination:request"))]
 PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]

@@ -20,6 +20,7 @@ from gtpptppo_api.compliance.schemas import DashboardRow
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
+from gtpptppo_api.meetings import centres
 from gtpptppo_api.meetings.models import (
     FollowUpAction,
     FollowUpStatus,
@@ -325,6 +326,7 @@ async def create(session: AsyncSession, caller: Caller, body: MeetingCreate) -> 
     _apply(meeting, body)
     session.add(meeting)
     await session.flush()
+    await centres.answer(session, meeting, body.coordination_request_id)
     await audit.record(
         session,
         caller,
