@@ -31,7 +31,13 @@ from gtpptppo_api.meetings.models import (
 )
 from gtpptppo_api.meetings.schemas import MeetingCreate, MeetingRead, MeetingUpdate
 from gtpptppo_api.members.models import MemberRole, Membership
-from gtpptppo_api.monitoring.models import ChecklistIndicator, MonitoringVisit, VisitKind
+from gtpptppo_api.monitoring.models import (
+    ChecklistIndicator,
+    MonitoringVisit,
+    MonitorKind,
+    SubjectKind,
+    VisitKind,
+)
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
@@ -484,10 +490,15 @@ async def report_section(
         )
     ).one()
     in_year = MonitoringVisit.visited_on.between(first, last)
+    # the visits the task force made itself (not those of the head of its region)
+    own_visits = (
+        MonitoringVisit.monitor_task_force_id == task_force.id,
+        MonitoringVisit.monitor_kind == MonitorKind.task_force,
+    )
     made = (
         await session.execute(
             select(MonitoringVisit.kind, MonitoringVisit.subject_kind, func.count())
-            .where(MonitoringVisit.monitor_task_force_id == task_force.id, in_year)
+            .where(*own_visits, in_year)
             .group_by(MonitoringVisit.kind, MonitoringVisit.subject_kind)
         )
     ).all()
@@ -496,6 +507,7 @@ async def report_section(
             await session.execute(
                 select(MonitoringVisit.kind, func.count())
                 .where(
+                    MonitoringVisit.subject_kind == SubjectKind.task_force,
                     MonitoringVisit.subject_task_force_id == task_force.id,
                     in_year,
                 )
@@ -512,7 +524,7 @@ async def report_section(
                 func.avg(ChecklistIndicator.score),
             )
             .join(MonitoringVisit, MonitoringVisit.id == ChecklistIndicator.visit_id)
-            .where(MonitoringVisit.monitor_task_force_id == task_force.id, in_year)
+            .where(*own_visits, in_year)
             .group_by(ChecklistIndicator.area)
             .order_by(ChecklistIndicator.area)
         )

@@ -197,6 +197,7 @@ LABELS: dict[str, dict[str, str]] = {
         "international_donor": "Lembaga donor internasional",
         "sub_task_forces": "Rapat tiap Sub GT-PPTPPO",
         "annual_report": "Laporan tahunan disampaikan",
+        "head_of_region": "Pemantauan oleh kepala daerah (Gubernur, Bupati/Walikota)",
         "met": "Terpenuhi",
         "missed": "Tidak terpenuhi",
         "due": "Dalam tenggat waktu",
