@@ -32,10 +32,10 @@ N = int(os.environ.get("BENCH_REPORT_ROWS", "1000000"))
 FIRST = 2015
 
 MAIN_QUERY = """
-SELECT identified_year, age_group, sex, count(DISTINCT victim_key)
+SELECT incident_basis_year, age_group, sex, count(DISTINCT victim_key)
 FROM victim_case
-WHERE identified_year BETWEEN :first AND :last
-GROUP BY identified_year, age_group, sex
+WHERE incident_basis_year BETWEEN :first AND :last
+GROUP BY incident_basis_year, age_group, sex
 """
 
 

@@ -90,6 +90,8 @@ async def fill(engine: Any, regencies: list[str]) -> int:
                         "identified_on": date(year, 3, 1),
                         "identified_year": year,
                         "identified_month": f"{year}-03",
+                        "incident_basis_year": year,
+                        "transit": [],
                         "sex": rng.choice(["female", "male"]),
                         "age_at_identification": age,
                         "age_group": "child" if age < 18 else "adult",

@@ -34,6 +34,7 @@ from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.no_store import NoStoreMiddleware
 from gtpptppo_api.kit.openapi import add_schemas, operation_id
+from gtpptppo_api.meetings.centre_router import router as centre_coordination_router
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
@@ -145,6 +146,7 @@ def create_app(
         capacity_router,
         facilities_router,
         meetings_router,
+        centre_coordination_router,
         monitoring_router,
         compliance_router,
         audit_router,

@@ -262,15 +262,19 @@ async def _cells(rebuild: bool) -> list[str]:
     from gtpptppo_api.cases import cells
 
     async with _transaction() as session:
-        found = await cells.differences(session)
+        found = [
+            (cell, basis, stored, counted)
+            for basis in cells.BASES
+            for cell, stored, counted in await cells.differences(session, basis)
+        ]
         if rebuild:
             after = {"cells": await cells.rebuild(session), "corrected": len(found)}
             session.add(_command_event("cells rebuild", "rebuild", "victim_case_cell", "*", after))
     return [
-        f"{region} {year} {age.value} {sex.value}: stored {stored[0]} cases "
+        f"[{basis}] {region} {year} {age.value} {sex.value}: stored {stored[0]} cases "
         f"({stored[1]} single), counted {counted[0]} ({counted[1]} single); "
         f"record key sums {stored[2]}, {counted[2]}"
-        for (region, year, age, sex), stored, counted in found
+        for (region, year, age, sex), basis, stored, counted in found
     ]
 
 

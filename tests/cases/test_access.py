@@ -76,19 +76,25 @@ async def test_personal_fields_need_a_reason_and_are_audited(client, national, w
     assert "Ani" not in repr(events)
 
 
-async def test_only_owner_and_national_admin_read_personal_fields(client, auth, world):
+async def test_only_owner_secretariats_and_national_admin_read_personal_fields(client, auth, world):
+    """Permen PPPA 10/2012 §2.1.4 C, §2.2.4 d, §2.3.4 (7): the secretariats of the case's
+    region (the clearing house of victim data) read identities too, with a reason; a
+    reporter does not."""
     case_id = world["33.02"]["case"]
     reason = {"X-Access-Reason": "checking"}
-    for headers in (
-        await auth("task_force_admin", "33.02"),
-        await auth("reporter", "33"),
-    ):
+    for headers in (await auth("reporter", "33.02"), await auth("reporter", "33")):
         problem(
             await client.get(
                 f"/cases/{case_id}", params={"include": "personal"}, headers={**headers, **reason}
             ),
             403,
         )
+    for headers in (await auth("task_force_admin", "33.02"), await auth("task_force_admin", "33")):
+        read = await client.get(
+            f"/cases/{case_id}", params={"include": "personal"}, headers={**headers, **reason}
+        )
+        assert read.status_code == 200, read.text
+        assert read.json()["personal"] == PERSONAL
     problem(await client.get("/cases", headers=await auth("analyst")), 403)
 
 

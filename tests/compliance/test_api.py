@@ -17,7 +17,15 @@ from tests.helpers import create_task_force, decree, head_authority, problem
 from tests.meetings.support import appoint, day, hold, sub_task_forces, visit
 
 Y = 2025
-RULES = ("plenary", "sub_task_forces", "coordination", "monitoring", "evaluation", "annual_report")
+RULES = (
+    "plenary",
+    "sub_task_forces",
+    "coordination",
+    "monitoring",
+    "evaluation",
+    "annual_report",
+    "head_of_region",
+)
 
 
 def statuses(compliance):
@@ -195,6 +203,7 @@ async def diy(client, national, auth):
     monitoring      met (181, 364) met (150, 320)     missed (100)
     evaluation      met (200)      met (330)          missed
     annual_report   missed (none)  met (submitted)    missed (a draft)
+    head_of_region  missed (none)  met (100, 250)     missed (none)
 
     34.02, 34.03 and 34.04 have formed no task force. Banyumas (33.02) is outside.
     """
@@ -260,6 +269,19 @@ async def diy(client, national, auth):
         day(Y, 100),
     )
 
+    # 3.3.1 e 3 a: the Bupati of Kulon Progo monitors its task force in each half, recorded
+    # by its secretariat
+    for n in (100, 250):
+        await visit(
+            client,
+            await auth("task_force_admin", "34.01"),
+            kulon_progo,
+            "task_force",
+            kulon_progo["id"],
+            day(Y, n),
+            monitor_kind="head_of_region",
+        )
+
     # 3.3.3, Lampiran V: each secretariat opens and submits its own annual report.
     kulon_progo_report = await open_annual_report(
         client, await auth("task_force_admin", "34.01"), kulon_progo["id"], Y
@@ -285,6 +307,7 @@ EXPECTED = {
         "monitoring": "met",
         "evaluation": "met",
         "annual_report": "missed",
+        "head_of_region": "missed",
     },
     "34.01": dict.fromkeys(RULES, "met"),
     "34.71": {
@@ -294,6 +317,7 @@ EXPECTED = {
         "monitoring": "missed",
         "evaluation": "missed",
         "annual_report": "missed",
+        "head_of_region": "missed",
     },
 }
 
@@ -321,6 +345,7 @@ async def test_dashboard_of_a_small_province_counted_by_hand(client, national, d
         "monitoring": 2,
         "evaluation": 2,
         "annual_report": 1,
+        "head_of_region": 1,
     }
     assert shares[None]["met"] == 1
     assert all(share["total"] == 3 for share in board["shares"])

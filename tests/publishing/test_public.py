@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 import xml.etree.ElementTree as ET
@@ -425,3 +426,44 @@ async def test_a_process_serves_a_page_it_read_for_a_few_seconds(
         later = time.monotonic() + 31
         monkeypatch.setattr(site_module.time, "monotonic", lambda: later)
         problem(await site.get(path), 404)
+
+
+async def test_a_crowd_of_readers_reads_a_page_once():
+    """Twenty readers arriving at once for a page the process does not hold: one of them
+    reads it, the others are given what it read; once its time is up, one reads it again
+    while the others are still served the page held; a failed read lets each waiting
+    reader read for itself. (The requests' own sessions are what production has and the
+    test's shared session cannot: the cache is driven directly.)"""
+    recent = site_module.RecentPages(30)
+    reads = []
+
+    async def read():
+        reads.append(1)
+        await asyncio.sleep(0.02)
+        return site_module.service.Page(f'"{len(reads)}"', b"%PDF" + bytes(len(reads)))
+
+    pages = await asyncio.gather(*(recent.get((7, True), read) for _ in range(20)))
+    assert len(reads) == 1
+    assert {page.etag for page in pages} == {'"1"'}
+
+    expiry, page = recent.pages[(7, True)]
+    recent.pages[(7, True)] = (expiry - 31, page)  # its time is up
+    pages = await asyncio.gather(*(recent.get((7, True), read) for _ in range(20)))
+    assert len(reads) == 2
+    assert {page.etag for page in pages} == {'"1"', '"2"'}  # the old one meanwhile
+    assert (await recent.get((7, True), read)).etag == '"2"'
+
+    failures = []
+
+    async def failing():
+        failures.append(1)
+        await asyncio.sleep(0.02)
+        if len(failures) == 1:
+            raise RuntimeError("database gone")
+        return site_module.service.Page('"9"', b"x")
+
+    results = await asyncio.gather(
+        *(recent.get((8, False), failing) for _ in range(5)), return_exceptions=True
+    )
+    assert sum(isinstance(r, RuntimeError) for r in results) == 1
+    assert [r.etag for r in results if not isinstance(r, Exception)] == ['"9"'] * 4

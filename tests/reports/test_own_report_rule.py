@@ -67,7 +67,14 @@ def test_the_share_meeting_every_rule_counts_the_task_force_by_its_other_rules()
     own annual report, where the dashboard (judging the unsubmitted report) counts it not."""
     rules = [
         {"rule": name, "met": True}
-        for name in ("plenary", "sub_task_forces", "coordination", "monitoring", "evaluation")
+        for name in (
+            "plenary",
+            "sub_task_forces",
+            "coordination",
+            "monitoring",
+            "evaluation",
+            "head_of_region",
+        )
     ]
     own = {"met_all": False, "rules": [*rules, {"rule": RULE, "met": False}]}
     shares = [

@@ -72,6 +72,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "service_centres:write": _ADMINS,
     "cases:read": _STAFF | {"service_centre"},
     "cases:write": frozenset({"service_centre", "national_admin"}),
+    "cases:link": _ADMINS,
     "statistics:read": _STAFF_AND_ANALYSTS,
     "exports:read": frozenset({"national_admin", "analyst"}),
     "reports:read": _STAFF,
@@ -90,6 +91,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "monitoring:read": _STAFF,
     "monitoring:write": _ADMINS,
     "compliance:read": _STAFF_AND_ANALYSTS,
+    "coordination:read": _STAFF | {"service_centre"},
+    "coordination:request": frozenset({"service_centre", "national_admin"}),
     "partners:read": _STAFF,
     "partners:write": _ADMINS,
 }
@@ -373,12 +376,50 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "service_centres:write",
         with_body(ids(centre_id="centre_id"), lambda _w, s: {"address": f"Jl. {PLACE[s]}"}),
     ),
+    ("POST", "/service-centres/{centre_id}/coordination-requests"): Operation(
+        "coordination:request",
+        with_body(
+            ids(centre_id="centre_id"),
+            lambda _w, _s: {"topics": ["case_conference"], "subject": "Gelar kasus"},
+        ),
+    ),
+    ("GET", "/service-centres/{centre_id}/coordination-requests"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
+    ),
+    ("GET", "/service-centres/{centre_id}/meetings"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
+    ),
+    ("GET", "/service-centres/{centre_id}/meetings/{meeting_id}"): Operation(
+        "coordination:read", ids(centre_id="centre_id", meeting_id="centre_meeting.id")
+    ),
+    ("GET", "/service-centres/{centre_id}/monitoring-findings"): Operation(
+        "coordination:read", ids(centre_id="centre_id")
+    ),
     ("PUT", "/service-centres/{centre_id}/cases/{external_ref}"): Operation(
         "cases:write", _put_case
     ),
     ("POST", "/service-centres/{centre_id}/cases:batch"): Operation("cases:write", _batch),
     ("GET", "/cases"): Operation("cases:read", REGION_QUERY, listing=True),
     ("GET", "/cases/{case_id}"): Operation("cases:read", ids(case_id="case.id")),
+    # linked once (then one victim already: 409, on the merits), listed, unlinked once
+    # (then not linked: 409)
+    ("POST", "/cases/{case_id}/links"): Operation(
+        "cases:link",
+        with_body(
+            ids(case_id="case.id"),
+            lambda w, s: {"other_case_id": w[s]["other_case"]["id"], "reason": "sama"},
+        ),
+        served=frozenset({409}),
+    ),
+    ("GET", "/cases/{case_id}/links"): Operation("cases:link", ids(case_id="case.id")),
+    ("DELETE", "/cases/{case_id}/links/{other_case_id}"): Operation(
+        "cases:link",
+        with_params(
+            ids(case_id="case.id", other_case_id="other_case.id"),
+            lambda _w, _s: {"reason": "berbeda"},
+        ),
+        served=frozenset({409}),
+    ),
     ("GET", "/statistics/victims"): Operation(
         "statistics:read",
         query(lambda _w, s: {"region_code": REGION[s], "group_by": "year,sex,age_group"}),

@@ -203,7 +203,18 @@ async def build_world(
             client, national, tf, "plenary", "2024-06-10", ids["daily_chair"]
         )
         ids["centre_id"] = await world.fresh_centre(side)
+        ids["centre_meeting"] = await hold(
+            client,
+            national,
+            tf,
+            "service_centre",
+            "2024-06-12",
+            None,
+            service_centre_id=ids["centre_id"],
+            centre_topics=["case_conference"],
+        )
         ids["case"] = await _put_case(world, side)
+        ids["other_case"] = await _put_case(world, side, number=2)
         # Banyumas monitors its own sub-task-force; Central Java monitors Banyumas.
         ids["monitor"] = tf
         ids["visit"] = await world.post(
@@ -260,17 +271,16 @@ async def build_world(
     return world
 
 
-async def _put_case(world: World, side: str) -> Json:
-    ref = f"{PLACE[side]}-1"
-    body = case_body(
-        ref,
-        region=REGION[side],
-        personal={
-            "name": f"Rahasia {PLACE[side]}",
-            "nik": "3302014501900001",
-            "phone": "081234567890",
-        },
-    )
+async def _put_case(world: World, side: str, number: int = 1) -> Json:
+    """The side's case (``number`` 1: with the planted personal fields; 2: a record of
+    another victim, without a NIK, for a secretariat to link to it)."""
+    ref = f"{PLACE[side]}-{number}"
+    personal = {
+        "name": f"Rahasia {PLACE[side]}",
+        "nik": "3302014501900001",
+        "phone": "081234567890",
+    }
+    body = case_body(ref, region=REGION[side], personal=personal if number == 1 else None)
     centre_id = world[side]["centre_id"]
     response = await world.client.put(
         f"/service-centres/{centre_id}/cases/{ref}", json=body, headers=world.national

@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
     ),
     "cases:write": frozenset({Role.service_centre, Role.national_admin}),
+    # Likely duplicates resolved as one victim by the secretariats, the clearing house of
+    # victim data (2.1.4 C, 2.2.4 d, 2.3.4 (7)).
+    "cases:link": frozenset({Role.national_admin, Role.task_force_admin}),
     # De-identified aggregates and exports.
     "statistics:read": frozenset(
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
@@ -117,6 +120,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     # Community partners (5.7): their contact person is personal data, shown only to the
     # secretariats (see partners.service.CONTACT_ROLES), so not for analysts.
+    # A service centre's coordination with its task force (3.2): the centre asks for one
+    # and reads its meetings and the monitoring findings about itself; the chain reads them.
+    "coordination:read": frozenset(
+        {Role.national_admin, Role.task_force_admin, Role.reporter, Role.service_centre}
+    ),
+    "coordination:request": frozenset({Role.service_centre, Role.national_admin}),
     "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
 }
@@ -162,6 +171,7 @@ ServiceCentreReader = Annotated[Caller, Depends(require("service_centres:read"))
 ServiceCentreWriter = Annotated[Caller, Depends(require("service_centres:write"))]
 CaseReader = Annotated[Caller, Depends(require("cases:read"))]
 CaseWriter = Annotated[Caller, Depends(require("cases:write"))]
+CaseLinker = Annotated[Caller, Depends(require("cases:link"))]
 StatisticsReader = Annotated[Caller, Depends(require("statistics:read"))]
 # Exports stream their rows: one session for the caller and the rows (see above).
 ExportReader = Annotated[Caller, Depends(require_streaming("exports:read"))]
@@ -181,5 +191,7 @@ ComplianceReader = Annotated[Caller, Depends(require("compliance:read"))]
 ReportReader = Annotated[Caller, Depends(require("reports:read"))]
 ReportWriter = Annotated[Caller, Depends(require("reports:write"))]
 NarrativeWriter = Annotated[Caller, Depends(require("narratives:write"))]
+CoordinationReader = Annotated[Caller, Depends(require("coordination:read"))]
+CoordinationRequester = Annotated[Caller, Depends(require("coordination:request"))]
 PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]

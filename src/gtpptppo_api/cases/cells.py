@@ -1,4 +1,7 @@
-"""The cases per statistics cell (``CaseCell``), kept by every write of cases.
+"""The cases per statistics cell, kept by every write of cases: by the year of
+identification (``CaseCell``) and by the year of the incident (``IncidentCell``, Table 1's
+"Tahun Kejadian", the identification year where the incident year is unknown). A case is in
+one cell of each.
 
 A push gathers what it changes per cell (``CellChanges``) while it writes its cases, and
 applies it once, at the end of its transaction, in the cells' order: two pushes that touch
@@ -14,37 +17,38 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gtpptppo_api.cases.models import AgeGroup, Case, CaseCell, Sex
+from gtpptppo_api.cases.models import AgeGroup, Case, CaseCell, IncidentCell, Sex
 from gtpptppo_api.db.base import table_of
 
-CellKey = tuple[str, int, AgeGroup, Sex]
+# The cells' tables by year basis, in the order their rows are locked.
+BASES: dict[str, Any] = {"identified": CaseCell, "incident": IncidentCell}
+YEAR_COLUMNS = {"identified": "identified_year", "incident": "incident_basis_year"}
+# (region, year, age group, sex, year basis)
+CellKey = tuple[str, int, AgeGroup, Sex, str]
 
 _cases = table_of(Case)
-# A case's cell, as columns to select or return.
+# A case's cells, as columns to select or return.
 CELL_COLUMNS = (
     _cases.c.registered_region_code,
     _cases.c.identified_year,
+    _cases.c.incident_basis_year,
     _cases.c.age_group,
     _cases.c.sex,
 )
 
 
-def cell_of(values: Any) -> CellKey:
-    """The cell of a case: a row or a mapping with the case's columns."""
-    if isinstance(values, dict):
-        return (
-            values["registered_region_code"],
-            values["identified_year"],
-            values["age_group"],
-            values["sex"],
-        )
-    return (values.registered_region_code, values.identified_year, values.age_group, values.sex)
+def cells_of(values: Any) -> list[CellKey]:
+    """The cells of a case, one per year basis: a row or a mapping with the case's columns."""
+    get = values.__getitem__ if isinstance(values, dict) else partial(getattr, values)
+    region, age_group, sex = get("registered_region_code"), get("age_group"), get("sex")
+    return [(region, get(year), age_group, sex, basis) for basis, year in YEAR_COLUMNS.items()]
 
 
 @dataclass
@@ -56,22 +60,26 @@ class CellChanges:
     single: Counter[CellKey] = field(default_factory=Counter)
     single_key: Counter[CellKey] = field(default_factory=Counter)
 
-    def add(self, cell: CellKey, key: int, *, shared: bool) -> None:
-        self.records[cell] += 1
-        if not shared:
-            self.single[cell] += 1
-            self.single_key[cell] += key
+    def add(self, case: Any, key: int, *, shared: bool) -> None:
+        """A case (a row or a mapping of its columns) enters its cells."""
+        for cell in cells_of(case):
+            self.records[cell] += 1
+            if not shared:
+                self.single[cell] += 1
+                self.single_key[cell] += key
 
-    def remove(self, cell: CellKey, key: int, *, shared: bool) -> None:
-        self.records[cell] -= 1
-        if not shared:
+    def remove(self, case: Any, key: int, *, shared: bool) -> None:
+        for cell in cells_of(case):
+            self.records[cell] -= 1
+            if not shared:
+                self.single[cell] -= 1
+                self.single_key[cell] -= key
+
+    def now_shared(self, case: Any, key: int) -> None:
+        """A case whose victim has just got another case."""
+        for cell in cells_of(case):
             self.single[cell] -= 1
             self.single_key[cell] -= key
-
-    def now_shared(self, cell: CellKey, key: int) -> None:
-        """A case of ``cell`` whose victim has just got another case."""
-        self.single[cell] -= 1
-        self.single_key[cell] -= key
 
     async def apply(self, session: AsyncSession) -> None:
         touched = self.records.keys() | self.single.keys() | self.single_key.keys()
@@ -80,10 +88,17 @@ class CellChanges:
             for cell in touched
             if self.records[cell] or self.single[cell] or self.single_key[cell]
         )
+        for basis in BASES:
+            await self._apply(session, basis, [cell for cell in cells if cell[4] == basis])
+        self.records.clear()
+        self.single.clear()
+        self.single_key.clear()
+
+    async def _apply(self, session: AsyncSession, basis: str, cells: list[CellKey]) -> None:
         if not cells:
             return
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        table = table_of(CaseCell)
+        table = table_of(BASES[basis])
         statement = dialect.insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=["region_code", "year", "age_group", "sex"],
@@ -106,32 +121,37 @@ class CellChanges:
                     "single_key": self.single_key[cell],
                 }
                 for cell in cells
-                for region, year, age_group, sex in [cell]
+                for region, year, age_group, sex, _ in [cell]
             ],
         )
-        self.records.clear()
-        self.single.clear()
-        self.single_key.clear()
 
 
 Counts = tuple[int, int, int]  # (records, single, single_key)
 NONE: Counts = (0, 0, 0)
 
 
-def _counted() -> Any:
-    """The cells as the cases give them: a GROUP BY over the cases."""
+def _counted(basis: str) -> Any:
+    """The cells of a year basis as the cases give them: a GROUP BY over the cases."""
+    columns = (
+        _cases.c.registered_region_code,
+        _cases.c[YEAR_COLUMNS[basis]],
+        _cases.c.age_group,
+        _cases.c.sex,
+    )
     return select(
-        *CELL_COLUMNS,
+        *columns,
         func.count(),
         func.sum(case((_cases.c.victim_shared.is_(True), 0), else_=1)),
         func.sum(case((_cases.c.victim_shared.is_(True), 0), else_=_cases.c.record_key)),
-    ).group_by(*CELL_COLUMNS)
+    ).group_by(*columns)
 
 
-async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Counts]]:
-    """Each cell whose stored counts differ from the cases': (cell, stored, counted), in
-    the cells' order; a cell missing on one side counts (0, 0, 0) there."""
-    cells = table_of(CaseCell)
+async def differences(
+    session: AsyncSession, basis: str = "identified"
+) -> list[tuple[tuple[Any, ...], Counts, Counts]]:
+    """Each cell of a year basis whose stored counts differ from the cases': (cell, stored,
+    counted), in the cells' order; a cell missing on one side counts (0, 0, 0) there."""
+    cells = table_of(BASES[basis])
     stored_query = select(
         cells.c.region_code,
         cells.c.year,
@@ -147,7 +167,7 @@ async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Coun
     }
     counted: dict[Any, Counts] = {
         tuple(row[:4]): (row[4], int(row[5]), int(row[6]))
-        for row in await session.execute(_counted())
+        for row in await session.execute(_counted(basis))
     }
     return [
         (cell, stored.get(cell, NONE), counted.get(cell, NONE))
@@ -157,20 +177,26 @@ async def differences(session: AsyncSession) -> list[tuple[CellKey, Counts, Coun
 
 
 async def rebuild(session: AsyncSession) -> int:
-    """Count every cell again from the cases, in the session's transaction; the cells.
+    """Count every cell again from the cases, in the session's transaction; the cells (of
+    both year bases).
 
     On PostgreSQL the cells are locked first (pushes apply their changes to them at the end
     of their transactions): a push not yet committed then waits, and adds its own changes on
     top of counts that do not hold its cases yet.
     """
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("LOCK TABLE victim_case_cell IN EXCLUSIVE MODE"))
-    cells = table_of(CaseCell)
-    await session.execute(delete(cells))
-    await session.execute(
-        insert(cells).from_select(
-            ["region_code", "year", "age_group", "sex", "records", "single", "single_key"],
-            _counted(),
+        await session.execute(
+            text("LOCK TABLE victim_case_cell, victim_case_incident_cell IN EXCLUSIVE MODE")
         )
-    )
-    return int(await session.scalar(select(func.count()).select_from(cells)) or 0)
+    total = 0
+    for basis, model in BASES.items():
+        cells = table_of(model)
+        await session.execute(delete(cells))
+        await session.execute(
+            insert(cells).from_select(
+                ["region_code", "year", "age_group", "sex", "records", "single", "single_key"],
+                _counted(basis),
+            )
+        )
+        total += int(await session.scalar(select(func.count()).select_from(cells)) or 0)
+    return total

@@ -133,7 +133,7 @@ class Case(Base):
         ),
         Index(
             PLAIN_CELLS_INDEX,
-            "identified_year",
+            "incident_basis_year",
             "age_group",
             "sex",
             "registered_region_code",
@@ -163,6 +163,13 @@ class Case(Base):
     identified_on: Mapped[date] = mapped_column()
     identified_year: Mapped[int] = mapped_column()
     identified_month: Mapped[str] = mapped_column(String(7))  # "2024-03", for exports
+    # When the trafficking took place (Table 1 "Tahun Kejadian"), where the centre knows it:
+    # the day, or the year alone. ``incident_year`` is the day's year when the day is known.
+    incident_on: Mapped[date | None] = mapped_column()
+    incident_year: Mapped[int | None] = mapped_column()
+    # The year the case counts in on the incident basis: the incident year, or the
+    # identification year where the incident year is unknown (Table 1 of the reports).
+    incident_basis_year: Mapped[int] = mapped_column()
     sex: Mapped[Sex] = mapped_column(_enum(Sex, 8))
     age_at_identification: Mapped[int] = mapped_column()
     age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, 8))
@@ -171,12 +178,19 @@ class Case(Base):
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 8))
     exploitation_types: Mapped[list[str]] = mapped_column(JSONType)
     services: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # The places the victim was moved through, in order, as sent: each a region of Indonesia
+    # or a country (``victim_case_transit`` holds them by province and country, to count).
+    transit: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     # The exploitation types and the services received as bit sets (``mask``), so that the
     # report counts them in the same scan as Table 1; the child rows below keep the detail.
     exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     personal_key_id: Mapped[str | None] = mapped_column(String(32))
     personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The witnesses (saksi), encrypted as the personal fields are, under their own
+    # associated data (``cases.service._seal``); none: both null.
+    witnesses_key_id: Mapped[str | None] = mapped_column(String(32))
+    witnesses_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     nik_index: Mapped[str | None] = mapped_column(String(64))
     victim_key: Mapped[str] = mapped_column(String(80))
     # Another case has the same ``victim_key`` (the same NIK in the same year): only these
@@ -194,15 +208,13 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CaseCell(Base):
+class _Cell:
     """Cases per finest cell of the victim statistics (Table 1: region, year, age group, sex).
 
     Kept by every write of cases, in its transaction (``cases.cells``), so that statistics
     read cells, not every case of their scope. ``single``: the cell's cases that are a victim
     of their own (``victim_shared`` false); the shared ones are de-duplicated apart.
     """
-
-    __tablename__ = "victim_case_cell"
 
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
@@ -212,6 +224,19 @@ class CaseCell(Base):
     single: Mapped[int] = mapped_column(Integer)
     # the sum of the record keys of the ``single`` cases (the cell key, before the modulo)
     single_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class CaseCell(_Cell, Base):
+    """The cells by the year of identification (``identified_year``)."""
+
+    __tablename__ = "victim_case_cell"
+
+
+class IncidentCell(_Cell, Base):
+    """The cells by the year of the incident (``incident_basis_year``: Tahun Kejadian, or
+    the identification year where it is unknown)."""
+
+    __tablename__ = "victim_case_incident_cell"
 
 
 class CaseExploitation(Base):
@@ -227,6 +252,24 @@ class CaseExploitation(Base):
     )
 
 
+class TransitKind(enum.StrEnum):
+    region = "region"  # a province of Indonesia the victim was moved through
+    country = "country"  # a country (``ID`` for a point inside Indonesia)
+
+
+class CaseTransit(Base):
+    """A place a case's victim was moved through, as statistics count it (route mapping,
+    Permen PPPA 10/2012 §2.x.4 c 6): its province and its country, once each per case."""
+
+    __tablename__ = "victim_case_transit"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[TransitKind] = mapped_column(_enum(TransitKind, 8), primary_key=True)
+    value: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
 class CaseService(Base):
     """One service received, with its dates (5.1.2)."""
 
@@ -239,6 +282,44 @@ class CaseService(Base):
     service_type: Mapped[ServiceType] = mapped_column(_enum(ServiceType))
     started_on: Mapped[date] = mapped_column()
     ended_on: Mapped[date | None] = mapped_column()
+
+
+class VictimLink(Base):
+    """Two case records a secretariat found to be one victim (Permen PPPA 10/2012 §2.1.4 C,
+    §2.2.4 d, §2.3.4 (7): the secretariat as the clearing house of victim data).
+
+    A link joins the two cases' victims as the push keys them (``natural``: the NIK and
+    identification year, or the case alone), so a later case of the same NIK and year joins
+    the linked victim too. Reversible: an unlink keeps the row, with who and why.
+    """
+
+    __tablename__ = "victim_link"
+    __table_args__ = (Index("ix_victim_link_keys", "case_key", "other_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("victim_case.id", ondelete="CASCADE"))
+    other_case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE")
+    )
+    # the cases' natural victim keys when linked (never shown: they hold the NIK's index)
+    case_key: Mapped[str] = mapped_column(String(80))
+    other_key: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(500))
+    linked_by: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unlinked_by: Mapped[str | None] = mapped_column(String(200))
+    unlinked_at: Mapped[datetime | None] = mapped_column()
+    unlink_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class VictimKeyAlias(Base):
+    """A natural victim key that links made part of a larger victim: its cases are counted
+    under ``victim_key`` (``link:...``), which every case of the linked victim carries."""
+
+    __tablename__ = "victim_key_alias"
+
+    natural_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    victim_key: Mapped[str] = mapped_column(String(80), index=True)
 
 
 class IdempotencyRecord(Base):

@@ -7,14 +7,23 @@ import pydantic_core
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from gtpptppo_api.auth.deps import CaseReader, CaseWriter
+from gtpptppo_api.auth.deps import CaseLinker, CaseReader, CaseWriter
 from gtpptppo_api.cases import idempotency, service
+from gtpptppo_api.cases import links as victim_links
 from gtpptppo_api.cases.models import AgeGroup, CaseStatus, ExploitationType, ServiceType, Sex
-from gtpptppo_api.cases.schemas import BatchResult, CaseIn, CasePut, CaseRead, ItemResult
+from gtpptppo_api.cases.schemas import (
+    BatchResult,
+    CaseIn,
+    CasePut,
+    CaseRead,
+    ItemResult,
+    VictimLinkCreate,
+    VictimLinkRead,
+)
 from gtpptppo_api.db.session import SessionDep, without_transaction
 from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
 from gtpptppo_api.kit.crypto import Keyring
-from gtpptppo_api.kit.openapi import ID, links, schema_ref
+from gtpptppo_api.kit.openapi import ID, links, path, schema_ref
 from gtpptppo_api.kit.pagination import CursorPage, paginate
 
 router = APIRouter(tags=["cases"])
@@ -214,3 +223,47 @@ async def get_case(
         reason=x_access_reason,
         keyring=keyring(request),
     )
+
+
+@router.post(
+    "/cases/{case_id}/links",
+    status_code=201,
+    responses={
+        201: links(
+            list_case_links={"case_id": path("case_id")},
+            get_case={"case_id": path("case_id")},
+        )
+    },
+)
+async def link_case(
+    case_id: uuid.UUID, body: VictimLinkCreate, session: SessionDep, caller: CaseLinker
+) -> VictimLinkRead:
+    """Link two cases of the caller's region as one victim (a likely duplicate resolved by
+    the secretariat, Permen PPPA 10/2012 §2.1.4 C, §2.2.4 d, §2.3.4 (7)); audited.
+
+    From then on the statistics count the two cases' victims once, as they count the cases
+    of one NIK in one year; 409 when they are one victim already.
+    """
+    return await victim_links.link(session, caller, case_id, body.other_case_id, body.reason)
+
+
+@router.get("/cases/{case_id}/links")
+async def list_case_links(
+    case_id: uuid.UUID, session: SessionDep, caller: CaseLinker
+) -> list[VictimLinkRead]:
+    """The links the case is part of, made or undone, oldest first."""
+    case = await service.get_visible(session, caller, case_id)
+    return await victim_links.links_of(session, case)
+
+
+@router.delete("/cases/{case_id}/links/{other_case_id}")
+async def unlink_case(
+    case_id: uuid.UUID,
+    other_case_id: uuid.UUID,
+    session: SessionDep,
+    caller: CaseLinker,
+    reason: Annotated[str, Query(min_length=1, max_length=500, description="Why: audited.")],
+) -> VictimLinkRead:
+    """Undo a link: the victim splits again along the links that remain; the link is kept,
+    with who undid it and why. 409 when the two cases are not linked."""
+    return await victim_links.unlink(session, caller, case_id, other_case_id, reason)

@@ -4,7 +4,7 @@ import re
 import unicodedata
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pycountry
 from pydantic import AfterValidator, Field, field_validator, model_validator
@@ -50,7 +50,8 @@ def iso_country(value: str) -> str:
 
 
 class Destination(Schema):
-    """Where the victim was taken: a region of Indonesia or another country (ISO 3166)."""
+    """Where the victim was taken (or moved through): a region of Indonesia or another
+    country (ISO 3166)."""
 
     region_code: RegionCode | None = None
     country: Annotated[str | None, Field(min_length=2, max_length=2, examples=["MY"])] = None
@@ -111,6 +112,15 @@ class Personal(Schema):
         return None if value is None else nik_digits(value)
 
 
+class Witness(Personal):
+    """A witness of the case (saksi), a protected person of the regulation: encrypted at
+    rest and shown as the victim's personal fields are."""
+
+    relation: Annotated[
+        str | None, Field(max_length=100, description="To the victim, e.g. ibu, tetangga.")
+    ] = None
+
+
 def printable_ref(value: str) -> str:
     """A reference is printable text: no control or format character, no lone surrogate,
     and no U+FFFD, which is what a server makes of bytes that were not UTF-8 in a path."""
@@ -133,12 +143,34 @@ class CaseFields(Schema):
     origin_region_code: RegionCode | None = None
     destination: Destination | None = None
     identified_on: Day
+    incident_on: Day | None = Field(
+        default=None,
+        description='When the trafficking took place (Table 1 "Tahun Kejadian"), if known; '
+        "on or before identified_on.",
+    )
+    incident_year: Annotated[int | None, Field(ge=1900, le=2200)] = Field(
+        default=None,
+        description="The year of the incident when its day is not known (or the year of "
+        "incident_on, which it must then equal).",
+    )
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
     services: Annotated[list[ServiceReceivedIn], Field(max_length=50)] = []
+    transit: Annotated[
+        list[Destination],
+        Field(
+            max_length=20,
+            description="The places the victim was moved through between origin and "
+            "destination, in order: each a region_code or a country.",
+        ),
+    ] = []
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     personal: Personal | None = None
+    witnesses: Annotated[
+        list[Witness],
+        Field(max_length=20, description="The case's witnesses (saksi): encrypted at rest."),
+    ] = []
 
     @field_validator("exploitation_types")
     @classmethod
@@ -146,6 +178,20 @@ class CaseFields(Schema):
         if len(set(value)) != len(value):
             raise ValueError("each exploitation type once")
         return sorted(value)
+
+    def incident_year_known(self) -> int | None:
+        """The incident's year, from its day or as given; None where unknown."""
+        return self.incident_on.year if self.incident_on is not None else self.incident_year
+
+    # Optional fields added after cases were first stored: left out of a case's content
+    # (``cases.service.content_of``) while unset, so a client that does not send them
+    # pushes the same content as before and its cases stay unchanged.
+    LATER_FIELDS: ClassVar[tuple[str, ...]] = (
+        "incident_on",
+        "incident_year",
+        "transit",
+        "witnesses",
+    )
 
 
 class CaseIn(CaseFields):
@@ -168,10 +214,13 @@ class CaseRead(Schema):
     origin_region_code: str | None
     destination: Destination | None
     identified_on: date
+    incident_on: date | None = None
+    incident_year: int | None = None
     victim: dict[str, Any]
     age_group: AgeGroup
     exploitation_types: list[ExploitationType]
     services: list[ServiceReceived]
+    transit: list[Destination] = []
     legal_stage: LegalStage
     status: CaseStatus
     version: int
@@ -180,10 +229,34 @@ class CaseRead(Schema):
     personal: Personal | None = Field(
         default=None, description="Only with ?include=personal, for those allowed."
     )
+    witnesses: list[Witness] | None = Field(
+        default=None, description="Only with ?include=personal, for those allowed."
+    )
     likely_duplicates: list[uuid.UUID] | None = Field(
         default=None,
         description="Other cases with the same NIK identified the same year (authorised callers).",
     )
+
+
+class VictimLinkCreate(Schema):
+    """Link a case to another as the same victim (a likely duplicate resolved)."""
+
+    other_case_id: uuid.UUID
+    reason: Annotated[str, Field(min_length=1, max_length=500, description="Why: audited.")]
+
+
+class VictimLinkRead(Schema):
+    """Two cases a secretariat linked as one victim; ``unlinked_*`` once undone."""
+
+    id: int
+    case_id: uuid.UUID
+    other_case_id: uuid.UUID
+    reason: str
+    linked_by: str
+    linked_at: datetime
+    unlinked_by: str | None = None
+    unlinked_at: datetime | None = None
+    unlink_reason: str | None = None
 
 
 Outcome = Literal["created", "updated", "unchanged", "invalid"]

@@ -32,16 +32,19 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges, cell_of
+from gtpptppo_api.cases import links
+from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
     CaseExploitation,
     CaseService,
     CaseStatus,
+    CaseTransit,
     ExploitationType,
     ServiceType,
     Sex,
+    TransitKind,
     mask,
 )
 from gtpptppo_api.cases.schemas import (
@@ -53,6 +56,7 @@ from gtpptppo_api.cases.schemas import (
     ItemResult,
     Outcome,
     Personal,
+    Witness,
 )
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among, insert_rows
@@ -83,9 +87,11 @@ MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
 # needs none of the ORM's work (entities, their compile state, an identity map).
-_CASE, _EXPLOITATION, _SERVICE = map(table_of, (Case, CaseExploitation, CaseService))
+_CASE, _EXPLOITATION, _SERVICE, _TRANSIT = map(
+    table_of, (Case, CaseExploitation, CaseService, CaseTransit)
+)
 
-PERSONAL_READERS = frozenset({Role.national_admin, Role.service_centre})
+PERSONAL_READERS = frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre})
 
 
 def age_group(age: int) -> AgeGroup:
@@ -104,7 +110,9 @@ class Prepared:
     values: dict[str, Any]
     exploitation: list[str]
     services: list[dict[str, Any]]
+    transit: list[tuple[str, str]]
     personal: Personal | None
+    witnesses: list[Witness]
     errors: list[FieldError] = field(default_factory=list)
 
 
@@ -134,8 +142,17 @@ def semantic_errors(
     destination = body.destination.region_code if body.destination else None
     if destination is not None and destination not in known:
         bad("destination.region_code", "unknown region code")
+    for i, point in enumerate(body.transit):
+        if point.region_code is not None and point.region_code not in known:
+            bad(f"transit.{i}.region_code", "unknown region code")
     if body.identified_on > day:
         bad("identified_on", "is in the future")
+    if body.incident_on is not None and body.incident_on > body.identified_on:
+        bad("incident_on", "is after identified_on")
+    if body.incident_on is not None and body.incident_year not in (None, body.incident_on.year):
+        bad("incident_year", "differs from the year of incident_on")
+    elif body.incident_year is not None and body.incident_year > body.identified_on.year:
+        bad("incident_year", "is after the year of identified_on")
     for i, service in enumerate(body.services):
         if service.started_on < body.identified_on:
             bad(f"services.{i}.started_on", "precedes identified_on")
@@ -147,8 +164,10 @@ def semantic_errors(
 
 
 def content_of(body: CaseFields) -> bytes:
-    """The case's content in a canonical form (the model fixes the field order)."""
-    return body.model_dump_json(exclude={"external_ref"}).encode()
+    """The case's content in a canonical form (the model fixes the field order); the fields
+    added later are left out while unset, so a case pushed as before is unchanged."""
+    unset = {name for name in body.LATER_FIELDS if getattr(body, name) in (None, [])}
+    return body.model_dump_json(exclude={"external_ref", *unset}).encode()
 
 
 def prepare(
@@ -160,6 +179,7 @@ def prepare(
 ) -> Prepared:
     destination = body.destination
     nik = body.personal.nik if body.personal else None
+    incident_year = body.incident_year_known()
     values: dict[str, Any] = {
         "service_centre_id": centre.id,
         "external_ref": external_ref,
@@ -170,6 +190,9 @@ def prepare(
         "identified_on": body.identified_on,
         "identified_year": body.identified_on.year,
         "identified_month": body.identified_on.strftime("%Y-%m"),
+        "incident_on": body.incident_on,
+        "incident_year": incident_year,
+        "incident_basis_year": incident_year or body.identified_on.year,
         "sex": body.victim.sex,
         "age_at_identification": body.victim.age_at_identification,
         "age_group": age_group(body.victim.age_at_identification),
@@ -178,6 +201,7 @@ def prepare(
         "status": body.status,
         "exploitation_types": [t.value for t in body.exploitation_types],
         "services": [s.model_dump(mode="json") for s in body.services],
+        "transit": [p.model_dump(mode="json", exclude_none=True) for p in body.transit],
         "exploitation_mask": mask(body.exploitation_types, ExploitationType),
         "service_mask": mask([s.type for s in body.services], ServiceType),
         "nik_index": keyring.blind_index(nik) if nik else None,
@@ -192,12 +216,34 @@ def prepare(
             {"service_type": s.type, "started_on": s.started_on, "ended_on": s.ended_on}
             for s in body.services
         ],
+        transit=transit_rows(body),
         personal=body.personal,
+        witnesses=body.witnesses,
     )
 
 
-def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
-    """Bind the id into the row: encrypt the personal fields with it as associated data."""
+def transit_rows(body: CaseFields) -> list[tuple[str, str]]:
+    """The case's transit points as counted: each point's country (``ID`` inside Indonesia)
+    and, inside Indonesia, its province; each once."""
+    rows: dict[tuple[str, str], None] = {}
+    for point in body.transit:
+        if point.region_code is not None:
+            rows[(TransitKind.region.value, point.region_code[:2])] = None
+        rows[(TransitKind.country.value, point.country or regions.NATIONAL)] = None
+    return list(rows)
+
+
+def witnesses_data(case_id: uuid.UUID) -> str:
+    """The associated data of a case's witnesses: its id, and what the ciphertext is, so
+    that neither theirs nor the victim's can stand for the other."""
+    return f"{case_id}:witnesses"
+
+
+def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[str, str]) -> bool:
+    """Bind the id into the row: encrypt the personal fields and the witnesses (saksi,
+    protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data; key its
+    victim, as a secretariat's links (``aliases``) make it. Whether it is of a linked
+    victim."""
     values = item.values
     values["id"] = case_id
     personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
@@ -207,7 +253,16 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring) -> None:
         )
     else:
         values["personal_key_id"] = values["personal_ciphertext"] = None
-    values["victim_key"] = _victim_key(item) or f"case:{case_id}"
+    if item.witnesses:
+        witnesses = [w.model_dump(exclude_none=True) for w in item.witnesses]
+        values["witnesses_key_id"], values["witnesses_ciphertext"] = keyring.encrypt(
+            {"witnesses": witnesses}, witnesses_data(case_id)
+        )
+    else:
+        values["witnesses_key_id"] = values["witnesses_ciphertext"] = None
+    natural = _victim_key(item) or f"case:{case_id}"
+    key = values["victim_key"] = aliases.get(natural, natural)
+    return key != natural
 
 
 def _victim_key(item: Prepared) -> str | None:
@@ -232,9 +287,10 @@ async def _known_regions(session: AsyncSession, codes: Iterable[str] | None = No
 
 def _codes(body: CaseFields) -> list[str]:
     destination = body.destination.region_code if body.destination else None
+    transit = [point.region_code for point in body.transit]
     return [
         code
-        for code in (body.registered_region_code, body.origin_region_code, destination)
+        for code in (body.registered_region_code, body.origin_region_code, destination, *transit)
         if code is not None
     ]
 
@@ -247,13 +303,14 @@ async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int)
     return centre
 
 
-async def _lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
+async def lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
     """Take the victims' keys for this transaction, one transaction at a time per key.
 
     So that two centres pushing the same victim at once cannot both miss the other's case
-    when marking shared keys (``_mark_shared``). PostgreSQL: advisory locks, taken in one
-    order (sorted) so that two pushes never wait on each other crosswise; released at
-    commit. SQLite runs one writing transaction at a time anyway.
+    when marking shared keys (``_mark_shared``), nor a push and a secretariat's link
+    (``cases.links``) each the other's keys. PostgreSQL: advisory locks, taken in one order
+    (sorted) so that two pushes never wait on each other crosswise; released at commit.
+    SQLite runs one writing transaction at a time anyway.
     """
     ordered = sorted(set(keys))
     if not ordered or session.get_bind().dialect.name != "postgresql":
@@ -300,7 +357,7 @@ async def _mark_shared(
                 .returning(_CASE.c.record_key, *CELL_COLUMNS)
             )
             for row in marked:
-                cells.now_shared(cell_of(row), row.record_key)
+                cells.now_shared(row, row.record_key)
 
 
 async def _store(
@@ -316,7 +373,7 @@ async def _store(
     now = utcnow()
     dialect = session.get_bind().dialect.name
     await give_way()
-    await _lock_victims(session, filter(None, map(_victim_key, items)))
+    await lock_victims(session, filter(None, map(_victim_key, items)))
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         await give_way()
@@ -342,27 +399,35 @@ async def _store(
             )
         ).all()
         existing = {row.external_ref: row for row in rows}
+        aliases = await links.aliases(
+            session,
+            [*filter(None, map(_victim_key, chunk)), *(f"case:{row.id}" for row in rows)],
+        )
         new: list[Prepared] = []
         changed: list[Prepared] = []
         async for item in in_turns(chunk):
             row = existing.get(item.external_ref)
             if row is None:
-                _seal(item, uuid.uuid4(), keyring)
+                linked = _seal(item, uuid.uuid4(), keyring, aliases)
                 item.values.update(version=1, created_at=now, updated_at=now)
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
                 item.values["record_key"] = record_key()
-                cells.add(cell_of(item.values), item.values["record_key"], shared=False)
+                # a case of a linked victim is counted with its other cases: shared
+                item.values["victim_shared"] = linked
+                cells.add(item.values, item.values["record_key"], shared=linked)
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
-                _seal(item, row.id, keyring)
+                linked = _seal(item, row.id, keyring, aliases)
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
-                # the update keeps the case's victim_shared and its record key
-                cells.remove(cell_of(row), row.record_key, shared=row.victim_shared)
-                cells.add(cell_of(item.values), row.record_key, shared=row.victim_shared)
+                # the update keeps the case's record key, and its victim_shared unless it
+                # is now of a linked victim
+                shared = item.values["victim_shared"] = row.victim_shared or linked
+                cells.remove(row, row.record_key, shared=row.victim_shared)
+                cells.add(item.values, row.record_key, shared=shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await insert_rows(session, _CASE, [i.values for i in new])
@@ -380,6 +445,7 @@ async def _store(
             ids = [i.values["id"] for i in changed]
             await session.execute(delete(CaseExploitation).where(CaseExploitation.case_id.in_(ids)))
             await session.execute(delete(CaseService).where(CaseService.case_id.in_(ids)))
+            await session.execute(delete(CaseTransit).where(CaseTransit.case_id.in_(ids)))
         touched = new + changed
         exploitation = [
             {"case_id": i.values["id"], "exploitation_type": t}
@@ -389,6 +455,12 @@ async def _store(
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
         await insert_rows(session, _EXPLOITATION, exploitation)
         await insert_rows(session, _SERVICE, services)
+        transit = [
+            {"case_id": i.values["id"], "kind": kind, "value": value}
+            for i in touched
+            for kind, value in i.transit
+        ]
+        await insert_rows(session, _TRANSIT, transit)
         await _mark_shared(session, touched, cells)
     return outcomes
 
@@ -600,12 +672,15 @@ READ_NAMES = (
     "destination_region_code",
     "destination_country",
     "identified_on",
+    "incident_on",
+    "incident_year",
     "sex",
     "age_at_identification",
     "nationality",
     "age_group",
     "exploitation_types",
     "services",
+    "transit",
     "legal_stage",
     "status",
     "version",
@@ -649,10 +724,13 @@ async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID)
 
 
 def may_read_personal(caller: Caller, case: Case) -> bool:
-    """Personal fields: the owning centre and the national admin only
-    (docs/architecture.md, "Access and disclosure")."""
+    """Personal fields: the owning centre, the national admin, and the secretariat of a
+    region holding the case (the clearing house of victim data, Permen PPPA 10/2012
+    §2.1.4 C, §2.2.4 d, §2.3.4 (7)); always with a reason, audited."""
     if caller.role is Role.national_admin:
         return True
+    if caller.role is Role.task_force_admin:
+        return caller.covers(case.registered_region_code)
     return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id
 
 
@@ -670,7 +748,8 @@ async def read_case(
     if include_personal:
         if not may_read_personal(caller, case):
             raise Forbidden(
-                "Personal fields are shown only to the owning centre and national admins."
+                "Personal fields are shown only to the owning centre, the secretariats of "
+                "its region and national admins."
             )
         if not reason or not reason.strip():
             raise BadRequest(
@@ -683,6 +762,7 @@ async def read_case(
             )
         else:
             result.personal = Personal()
+        result.witnesses = _witnesses(case, keyring)
         await audit.record(
             session,
             caller,
@@ -693,6 +773,15 @@ async def read_case(
         )
     result.likely_duplicates = await likely_duplicates(session, caller, case)
     return result
+
+
+def _witnesses(case: Case, keyring: Keyring) -> list[Witness]:
+    if case.witnesses_ciphertext is None or case.witnesses_key_id is None:
+        return []
+    found = keyring.decrypt(
+        case.witnesses_key_id, case.witnesses_ciphertext, witnesses_data(case.id)
+    )
+    return [Witness(**witness) for witness in found["witnesses"]]
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:

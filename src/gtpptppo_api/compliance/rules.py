@@ -73,6 +73,7 @@ class RuleName(enum.StrEnum):
     monitoring = "monitoring"
     evaluation = "evaluation"
     annual_report = "annual_report"
+    head_of_region = "head_of_region"
 
 
 # Calendar months in each block (see the module docstring); each divides 12.
@@ -87,6 +88,7 @@ SECTIONS: dict[RuleName, str] = {
     RuleName.monitoring: "3.3.1 d 1",
     RuleName.evaluation: "3.3.1 d 2",
     RuleName.annual_report: "3.3.3, Lampiran V",
+    RuleName.head_of_region: "3.3.1 d 1, 3.3.1 e 2 a, 3.3.1 e 3 a",
 }
 
 DESCRIPTIONS: dict[RuleName, str] = {
@@ -105,6 +107,11 @@ DESCRIPTIONS: dict[RuleName, str] = {
     RuleName.evaluation: "An evaluation at least once a year.",
     RuleName.annual_report: (
         "The annual report for the year submitted to the daily chair by its due date."
+    ),
+    RuleName.head_of_region: (
+        "A provincial or regency/city task force monitored by the head of its region (the "
+        "Governor, the Bupati/Walikota) at least once in each half of the year, as recorded "
+        "by its secretariat; none is asked of the national task force."
     ),
 }
 

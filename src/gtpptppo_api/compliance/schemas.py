@@ -74,6 +74,7 @@ class DashboardRow(Schema):
     monitoring: RuleStatus
     evaluation: RuleStatus
     annual_report: RuleStatus
+    head_of_region: RuleStatus
     met_all: bool
 
 

@@ -51,7 +51,7 @@ from gtpptppo_api.compliance.sql import day_number
 from gtpptppo_api.errors import NotFound, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
-from gtpptppo_api.monitoring.models import MonitoringVisit, VisitKind
+from gtpptppo_api.monitoring.models import MonitoringVisit, MonitorKind, SubjectKind, VisitKind
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports.models import Report, ReportKind, ReportTransition
@@ -126,11 +126,22 @@ async def evaluate(
         )
 
     def visits(kind: VisitKind) -> Select[date]:
+        """The visits the task force made itself."""
         return select(MonitoringVisit.visited_on).where(
             MonitoringVisit.monitor_task_force_id == task_force.id,
+            MonitoringVisit.monitor_kind == MonitorKind.task_force,
             MonitoringVisit.kind == kind,
             MonitoringVisit.visited_on.between(*in_span),
         )
+
+    # the monitorings of the task force by the head of its region (3.3.1 e 2 a, e 3 a)
+    by_head = select(MonitoringVisit.visited_on).where(
+        MonitoringVisit.monitor_kind == MonitorKind.head_of_region,
+        MonitoringVisit.subject_kind == SubjectKind.task_force,
+        MonitoringVisit.subject_task_force_id == task_force.id,
+        MonitoringVisit.kind == VisitKind.monitoring,
+        MonitoringVisit.visited_on.between(*in_span),
+    )
 
     plenary = rules.each_block(
         await _dates(session, meetings(MeetingKind.plenary)), span, rules.PLENARY_MONTHS
@@ -144,6 +155,11 @@ async def evaluate(
     )
     evaluation = rules.at_least_once(await _dates(session, visits(VisitKind.evaluation)), span)
     report = await _annual_report(session, task_force, year, today, report_due_on(year, report_due))
+    head = (
+        rules.each_block(await _dates(session, by_head), span, rules.MONITORING_MONTHS)
+        if task_force.level is not RegionLevel.national
+        else RuleResult(RuleStatus.met)
+    )
     results = [
         _rule(RuleName.plenary, plenary),
         units_rule,
@@ -151,6 +167,7 @@ async def evaluate(
         _rule(RuleName.monitoring, monitoring),
         _rule(RuleName.evaluation, evaluation),
         _rule(RuleName.annual_report, report),
+        _rule(RuleName.head_of_region, head),
     ]
     return TaskForceComplianceRead(
         task_force_id=task_force.id,
@@ -365,8 +382,28 @@ def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
                 visited.label("day"),
             )
             .join(periods, periods.c.task_force_id == MonitoringVisit.monitor_task_force_id)
-            .where(MonitoringVisit.kind == kind, _inside(periods, visited))
+            .where(
+                MonitoringVisit.monitor_kind == MonitorKind.task_force,
+                MonitoringVisit.kind == kind,
+                _inside(periods, visited),
+            )
         )
+
+    # the monitorings of each task force by the head of its region (3.3.1 e 2 a, e 3 a)
+    head_events = (
+        select(
+            MonitoringVisit.subject_task_force_id.label("task_force_id"),
+            literal_column("0", Integer).label("unit_id"),
+            visited.label("day"),
+        )
+        .join(periods, periods.c.task_force_id == MonitoringVisit.subject_task_force_id)
+        .where(
+            MonitoringVisit.monitor_kind == MonitorKind.head_of_region,
+            MonitoringVisit.subject_kind == SubjectKind.task_force,
+            MonitoringVisit.kind == VisitKind.monitoring,
+            _inside(periods, visited),
+        )
+    )
 
     def counted(events: AnySelect, name: str) -> Subquery:
         e = events.subquery(f"{name}_events")
@@ -399,6 +436,7 @@ def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
     monitoring = missed(
         _whole(periods), visit_events(VisitKind.monitoring), rules.MONITORING_MONTHS, "mon"
     )
+    head = missed(_whole(periods), head_events, rules.MONITORING_MONTHS, "head")
     coordination = counted(meeting_events(MeetingKind.coordination, zero), "coord")
     evaluation = counted(visit_events(VisitKind.evaluation), "eval")
     today_day = day_number(literal(today, Date))
@@ -440,6 +478,9 @@ def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
         RuleName.monitoring: block_status(monitoring),
         RuleName.evaluation: count_status(evaluation),
         RuleName.annual_report: report_status,
+        RuleName.head_of_region: case(
+            (periods.c.level == RegionLevel.national, "met"), else_=block_status(head)
+        ),
     }
     met_all = and_(*(status == "met" for status in statuses.values()))
     query = select(
@@ -451,7 +492,7 @@ def _rows(root: str, year: int, today: date, due_on: date) -> Subquery:
         *(status.label(name.value) for name, status in statuses.items()),
         case((met_all, 1), else_=0).label("met_all"),
     )
-    for q in (plenary, sub, monitoring, coordination, evaluation, report):
+    for q in (plenary, sub, monitoring, head, coordination, evaluation, report):
         query = query.outerjoin(q, q.c.task_force_id == periods.c.task_force_id)
     return query.subquery("compliance_rows")
 

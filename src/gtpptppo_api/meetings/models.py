@@ -138,3 +138,29 @@ class FollowUpAction(Base):
     action_plan_activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("action_plan_activity.id"), index=True
     )
+
+
+class RequestStatus(enum.StrEnum):
+    requested = "requested"  # diajukan
+    held = "held"  # koordinasi telah dilaksanakan (its meeting recorded)
+
+
+class CoordinationRequest(Base):
+    """A service centre asking its task force for a coordination: planning, a case
+    conference (gelar kasus) or problem solving (Permen PPPA 10/2012 §3.2: "atas inisiatif
+    masing-masing pihak"). Answered by the meeting the task force records for it."""
+
+    __tablename__ = "coordination_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_centre_id: Mapped[int] = mapped_column(ForeignKey("service_centre.id"), index=True)
+    task_force_id: Mapped[int] = mapped_column(ForeignKey("task_force.id"), index=True)
+    topics: Mapped[list[str]] = mapped_column(JSONType)
+    subject: Mapped[str] = mapped_column(String(2000))
+    proposed_on: Mapped[date | None] = mapped_column()
+    status: Mapped[RequestStatus] = mapped_column(
+        Enum(RequestStatus, native_enum=False, length=16), default=RequestStatus.requested
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

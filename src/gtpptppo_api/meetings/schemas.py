@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.kit.schemas import Day, Schema
-from gtpptppo_api.meetings.models import CentreTopic, FollowUpStatus, MeetingKind
+from gtpptppo_api.meetings.models import CentreTopic, FollowUpStatus, MeetingKind, RequestStatus
 
 Ids = Annotated[list[int], Field(max_length=500)]
 
@@ -73,6 +73,10 @@ class MeetingCreate(Schema):
     follow_up_actions: Annotated[list[FollowUpActionIn], Field(max_length=200)] = Field(
         default_factory=list
     )
+    coordination_request_id: int | None = Field(
+        default=None,
+        description="The centre's request this meeting answers (3.2); service_centre only.",
+    )
 
 
 class MeetingUpdate(Schema):
@@ -112,3 +116,24 @@ class MeetingRead(Schema):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class CoordinationRequestCreate(Schema):
+    """A centre asks its task force for a coordination (3.2)."""
+
+    topics: Annotated[list[CentreTopic], Field(min_length=1, max_length=3)]
+    subject: Annotated[str, Field(min_length=1, max_length=2000)]
+    proposed_on: date | None = None
+
+
+class CoordinationRequestRead(Schema):
+    id: int
+    service_centre_id: int
+    task_force_id: int
+    topics: list[CentreTopic]
+    subject: str
+    proposed_on: date | None
+    status: RequestStatus
+    meeting_id: int | None
+    requested_by: str
+    created_at: datetime

@@ -21,6 +21,7 @@ from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import FieldErrors, NotFound, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
+from gtpptppo_api.meetings import centres
 from gtpptppo_api.meetings.models import (
     FollowUpAction,
     FollowUpStatus,
@@ -31,7 +32,13 @@ from gtpptppo_api.meetings.models import (
 )
 from gtpptppo_api.meetings.schemas import MeetingCreate, MeetingRead, MeetingUpdate
 from gtpptppo_api.members.models import MemberRole, Membership
-from gtpptppo_api.monitoring.models import ChecklistIndicator, MonitoringVisit, VisitKind
+from gtpptppo_api.monitoring.models import (
+    ChecklistIndicator,
+    MonitoringVisit,
+    MonitorKind,
+    SubjectKind,
+    VisitKind,
+)
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
@@ -307,6 +314,7 @@ async def create(session: AsyncSession, caller: Caller, body: MeetingCreate) -> 
     _apply(meeting, body)
     session.add(meeting)
     await session.flush()
+    await centres.answer(session, meeting, body.coordination_request_id)
     await audit.record(
         session,
         caller,
@@ -462,10 +470,15 @@ async def report_section(
         )
     ).one()
     in_year = MonitoringVisit.visited_on.between(first, last)
+    # the visits the task force made itself (not those of the head of its region)
+    own_visits = (
+        MonitoringVisit.monitor_task_force_id == task_force.id,
+        MonitoringVisit.monitor_kind == MonitorKind.task_force,
+    )
     made = (
         await session.execute(
             select(MonitoringVisit.kind, MonitoringVisit.subject_kind, func.count())
-            .where(MonitoringVisit.monitor_task_force_id == task_force.id, in_year)
+            .where(*own_visits, in_year)
             .group_by(MonitoringVisit.kind, MonitoringVisit.subject_kind)
         )
     ).all()
@@ -474,6 +487,7 @@ async def report_section(
             await session.execute(
                 select(MonitoringVisit.kind, func.count())
                 .where(
+                    MonitoringVisit.subject_kind == SubjectKind.task_force,
                     MonitoringVisit.subject_task_force_id == task_force.id,
                     in_year,
                 )
@@ -490,7 +504,7 @@ async def report_section(
                 func.avg(ChecklistIndicator.score),
             )
             .join(MonitoringVisit, MonitoringVisit.id == ChecklistIndicator.visit_id)
-            .where(MonitoringVisit.monitor_task_force_id == task_force.id, in_year)
+            .where(*own_visits, in_year)
             .group_by(ChecklistIndicator.area)
             .order_by(ChecklistIndicator.area)
         )

@@ -19,12 +19,24 @@ class VisitKind(enum.StrEnum):
     evaluation = "evaluation"  # Evaluasi
 
 
+class MonitorKind(enum.StrEnum):
+    """Who monitors (3.3.1 c, e): the task force itself, or the head of its region (the
+    Governor for a province, the Bupati/Walikota for a regency/city), whose monitoring its
+    secretariat records: heads of region are not users."""
+
+    task_force = "task_force"  # GT-PPTPPO (pelaksana, 3.3.1 c)
+    head_of_region = "head_of_region"  # Gubernur, Bupati/Walikota (3.3.1 e 2 a-b, e 3 a)
+
+
 class SubjectKind(enum.StrEnum):
     """What is monitored, along the lines of Lampiran VI."""
 
     sub_task_force = "sub_task_force"  # Sub GT-PPTPPO
     task_force = "task_force"  # GT-PPTPPO of the level below
     service_centre = "service_centre"  # Pelayanan Terpadu (PPT)
+    # the Bupati/Walikota of a regency/city, monitored by the Governor (3.3.1 e 2 b); its id
+    # is the regency's task force
+    head_of_region = "head_of_region"
 
 
 class Method(enum.StrEnum):
@@ -61,6 +73,12 @@ class MonitoringVisit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[VisitKind] = mapped_column(Enum(VisitKind, native_enum=False, length=16))
     monitor_task_force_id: Mapped[int] = mapped_column(ForeignKey("task_force.id"))
+    # the task force itself, or the head of its region (recorded by its secretariat)
+    monitor_kind: Mapped[MonitorKind] = mapped_column(
+        Enum(MonitorKind, native_enum=False, length=16),
+        default=MonitorKind.task_force,
+        server_default=MonitorKind.task_force.value,
+    )
     subject_kind: Mapped[SubjectKind] = mapped_column(
         Enum(SubjectKind, native_enum=False, length=32)
     )
@@ -97,6 +115,7 @@ class MonitoringVisit(Base):
         ids = {
             SubjectKind.sub_task_force: self.subject_sub_task_force_id,
             SubjectKind.task_force: self.subject_task_force_id,
+            SubjectKind.head_of_region: self.subject_task_force_id,
             SubjectKind.service_centre: self.subject_service_centre_id,
         }
         subject_id = ids[self.subject_kind]

@@ -6,7 +6,13 @@ from typing import Annotated
 from pydantic import Field
 
 from gtpptppo_api.kit.schemas import Day, Schema
-from gtpptppo_api.monitoring.models import ChecklistArea, Method, SubjectKind, VisitKind
+from gtpptppo_api.monitoring.models import (
+    ChecklistArea,
+    Method,
+    MonitorKind,
+    SubjectKind,
+    VisitKind,
+)
 
 SCORE_SCALE = (
     "0 absent (tidak ada), 1 begun, 2 partly in place, 3 largely in place, "
@@ -35,7 +41,8 @@ class ChecklistIndicatorRead(Schema):
 
 
 class SubjectRef(Schema):
-    """What is monitored: a sub-task-force, a task force of the level below, or a centre."""
+    """What is monitored: a sub-task-force, a task force, a centre, or a head of region
+    (``head_of_region``: the Bupati/Walikota of the regency whose task force is ``id``)."""
 
     kind: SubjectKind
     id: int
@@ -61,6 +68,11 @@ Methods = Annotated[list[Method], Field(min_length=1, max_length=7)]
 class MonitoringVisitCreate(Schema):
     kind: VisitKind
     monitor_task_force_id: int = Field(description="The task force that monitors (pelaksana).")
+    monitor_kind: MonitorKind = Field(
+        default=MonitorKind.task_force,
+        description="head_of_region: the head of that task force's region monitored (the "
+        "Governor, the Bupati/Walikota, 3.3.1 e), recorded by its secretariat.",
+    )
     subject: SubjectRef
     visited_on: Day
     methods: Methods = Field(description="Methods used (3.3.1 a).")
@@ -83,6 +95,7 @@ class MonitoringVisitRead(Schema):
     id: int
     kind: VisitKind
     monitor_task_force_id: int
+    monitor_kind: MonitorKind
     subject: SubjectRead
     visited_on: date
     methods: list[Method]

@@ -21,6 +21,7 @@ from gtpptppo_api.monitoring.models import (
     ChecklistArea,
     ChecklistIndicator,
     MonitoringVisit,
+    MonitorKind,
     SubjectKind,
     VisitKind,
 )
@@ -79,6 +80,52 @@ def _refuse(monitor: TaskForce, what: str) -> ValidationFailed:
     )
 
 
+# What a head of region monitors (3.3.1 e): by the level of the region it heads.
+HEADS: dict[RegionLevel, tuple[str, str]] = {
+    RegionLevel.province: (
+        "3.3.1 e 2 a-b",
+        "the Governor monitors and evaluates the provincial task force and the Bupati/Walikota "
+        "of the province's regencies/cities",
+    ),
+    RegionLevel.regency: (
+        "3.3.1 e 3 a",
+        "the Bupati/Walikota monitors and evaluates the regency/city task force",
+    ),
+}
+
+
+async def _head_subject_region(
+    session: AsyncSession, caller: Caller, monitor: TaskForce, subject: SubjectRef
+) -> str:
+    """The region of what the head of ``monitor``'s region monitors (3.3.1 e)."""
+    if monitor.level not in HEADS:
+        raise ValidationFailed.field(
+            "monitor_kind",
+            f"no head of region monitors at the national level ({LAW}, 3.3.1 e 1)",
+            rule="3.3.1 e 1",
+        )
+    rule, allowed = HEADS[monitor.level]
+    refused = ValidationFailed.field(
+        "subject", f"not monitored by the head of region {monitor.region_code}: {allowed}", rule
+    )
+    if subject.kind is SubjectKind.task_force:
+        if subject.id != monitor.id:
+            raise refused
+        return monitor.region_code
+    if subject.kind is SubjectKind.head_of_region and monitor.level is RegionLevel.province:
+        other = await session.get(TaskForce, subject.id)
+        if other is None or not caller.covers(other.region_code):
+            raise ValidationFailed.field(
+                "subject.id", f"no task force {subject.id} in your jurisdiction"
+            )
+        if other.level is not RegionLevel.regency or other.region.parent_code != (
+            monitor.region_code
+        ):
+            raise refused
+        return other.region_code
+    raise refused
+
+
 async def _subject_region(
     session: AsyncSession, caller: Caller, monitor: TaskForce, subject: SubjectRef
 ) -> str:
@@ -86,6 +133,8 @@ async def _subject_region(
     missing = ValidationFailed.field(
         "subject.id", f"no {subject.kind.value} {subject.id} in your jurisdiction"
     )
+    if subject.kind is SubjectKind.head_of_region:
+        raise _refuse(monitor, "a head of region")
     if subject.kind is SubjectKind.sub_task_force:
         unit = await session.get(SubTaskForce, subject.id)
         if unit is None:
@@ -150,19 +199,25 @@ async def create(
     monitor = await task_forces.get_visible(session, caller, body.monitor_task_force_id)
     task_forces.ensure_own_level(caller, monitor.region_code, RECORDING_VISITS)
     _writable(monitor)
-    region_code = await _subject_region(session, caller, monitor, body.subject)
+    if body.monitor_kind is MonitorKind.head_of_region:
+        region_code = await _head_subject_region(session, caller, monitor, body.subject)
+    else:
+        region_code = await _subject_region(session, caller, monitor, body.subject)
     _check_checklist(body.indicators)
     _check_date(monitor, body.visited_on)
     visit = MonitoringVisit(
         kind=body.kind,
         monitor_task_force_id=monitor.id,
         monitor=monitor,
+        monitor_kind=body.monitor_kind,
         subject_kind=body.subject.kind,
         subject_sub_task_force_id=(
             body.subject.id if body.subject.kind is SubjectKind.sub_task_force else None
         ),
         subject_task_force_id=(
-            body.subject.id if body.subject.kind is SubjectKind.task_force else None
+            body.subject.id
+            if body.subject.kind in (SubjectKind.task_force, SubjectKind.head_of_region)
+            else None
         ),
         subject_service_centre_id=(
             body.subject.id if body.subject.kind is SubjectKind.service_centre else None
@@ -276,6 +331,7 @@ def list_query(
             column = {
                 SubjectKind.sub_task_force: MonitoringVisit.subject_sub_task_force_id,
                 SubjectKind.task_force: MonitoringVisit.subject_task_force_id,
+                SubjectKind.head_of_region: MonitoringVisit.subject_task_force_id,
                 SubjectKind.service_centre: MonitoringVisit.subject_service_centre_id,
             }[subject_kind]
             query = query.where(column == subject_id)

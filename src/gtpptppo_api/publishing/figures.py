@@ -52,6 +52,8 @@ def table_1(victims: Mapping[str, Any], years: list[int], control: Control) -> d
     total = control.value(int(victims["total"]), int(victims.get("total_key", 0)))
     return {
         "years": years,
+        # the year the cases count in (reports before the incident basis: identification)
+        "year_basis": victims.get("year_basis", "identified"),
         "rows": [
             {"age_group": age_group, "sex": sex, "counts": row}
             for (age_group, sex), row in zip(rows, counts, strict=True)

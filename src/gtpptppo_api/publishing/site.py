@@ -4,9 +4,11 @@ short public cache lifetime; ``If-None-Match`` answers 304."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -77,23 +79,49 @@ class RecentPages:
     Public pages are cached by everyone for ``MAX_AGE`` already, so a withdrawal or a new
     publication reaches readers within that anyway; this process-local memory is much
     shorter (``GTPPTPPO_PUBLIC_CACHE_SECONDS``), needs nothing shared between processes or
-    machines, and holds at most ``LIMIT`` pages.
+    machines, and holds at most ``LIMIT`` pages. When a page's time is up, one request reads
+    it again while the others are still served the page they had (and, for a page not held
+    yet, wait for that one read): a crowd of readers never reads it all at once.
     """
 
     LIMIT = 256
+    Key = tuple[int, bool]
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.pages: OrderedDict[tuple[int, bool], tuple[float, service.Page]] = OrderedDict()
+        self.pages: OrderedDict[RecentPages.Key, tuple[float, service.Page]] = OrderedDict()
+        self.reading: dict[RecentPages.Key, asyncio.Future[service.Page]] = {}
 
-    def get(self, key: tuple[int, bool]) -> service.Page | None:
-        found = self.pages.get(key)
-        if found is None or found[0] < time.monotonic():
-            return None
-        return found[1]
+    async def get(self, key: Key, read: Callable[[], Awaitable[service.Page]]) -> service.Page:
+        """The page of ``key``: held, or read once by ``read`` for every request waiting."""
+        held = self.pages.get(key)
+        if held is not None and (held[0] >= time.monotonic() or key in self.reading):
+            return held[1]
+        if key in self.reading:
+            waited = self.reading[key]
+            try:
+                return await asyncio.shield(waited)
+            except (Exception, asyncio.CancelledError):
+                if not waited.done() or not (waited.cancelled() or waited.exception()):
+                    raise  # this request itself was cancelled
+            return await read()  # the one read failed: this request reads for itself
+        future: asyncio.Future[service.Page] = asyncio.get_running_loop().create_future()
+        self.reading[key] = future
+        try:
+            page = await read()
+        except BaseException:
+            future.cancel()
+            raise
+        else:
+            future.set_result(page)
+            self._put(key, page)
+        finally:
+            del self.reading[key]
+        return page
 
-    def put(self, key: tuple[int, bool], page: service.Page) -> None:
+    def _put(self, key: Key, page: service.Page) -> None:
         if self.seconds <= 0 or page.content is None:
+            self.pages.pop(key, None)
             return
         self.pages[key] = (time.monotonic() + self.seconds, page)
         self.pages.move_to_end(key)
@@ -104,13 +132,14 @@ class RecentPages:
 async def _page(request: Request, session: SessionDep, report_id: int, pdf: bool) -> service.Page:
     recent: RecentPages = request.app.state.recent_public_pages
     tags = request.headers.get("if-none-match", "")
-    page = recent.get((report_id, pdf))
-    if page is None:
-        # read whole when it may be kept, so that the next readers get the bytes from here
-        page = await service.public_page(
-            session, report_id, pdf, _control(request), "" if recent.seconds > 0 else tags
+    if recent.seconds > 0:
+        # read whole, so that the next readers get the bytes from here
+        page = await recent.get(
+            (report_id, pdf),
+            lambda: service.public_page(session, report_id, pdf, _control(request), ""),
         )
-        recent.put((report_id, pdf), page)
+    else:
+        page = await service.public_page(session, report_id, pdf, _control(request), tags)
     if page.etag in [tag.strip() for tag in tags.split(",")]:
         return service.Page(page.etag, None)
     return page

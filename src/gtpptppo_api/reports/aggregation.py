@@ -74,6 +74,12 @@ def _key_label(member: enum.Enum) -> str:
     return f"key_{_counted_label(member)}"
 
 
+def _in_period(root: str, first: int, last: int) -> list[Any]:
+    """The cases of the subtree whose incident falls in the years (Table 1 "Tahun Kejadian"),
+    by the identification year where the incident year is unknown."""
+    return statistics.case_filters(root, first, last, year=Case.incident_basis_year)
+
+
 def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     """The cases that are each a victim of their own (``victim_shared`` false) counted per
     finest cell by full region code and per pair of bit sets (exploitation types, services),
@@ -83,7 +89,7 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     its order, so the database reads that index alone and needs no sort.
     """
     cell: tuple[Any, ...] = (
-        Case.identified_year.label("year"),
+        Case.incident_basis_year.label("year"),
         Case.age_group,
         Case.sex,
         Case.registered_region_code.label("region"),
@@ -92,13 +98,17 @@ def plain_cells_query(root: str, years: list[int]) -> Select[Any]:
     )
     return (
         select(*cell, func.count().label("records"), func.sum(Case.record_key).label("key"))
-        .where(*statistics.case_filters(root, years[0], years[-1]), Case.victim_shared == false())
+        .where(*_in_period(root, years[0], years[-1]), Case.victim_shared == false())
         .group_by(*cell)
     )
 
 
 async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
     """The victim statistics over the subtree: Table 1 cells, and by region, service, type.
+
+    Cases count in the year of the incident (Table 1 "Tahun Kejadian"), or of their
+    identification where the incident year is unknown (``incident_year_unknown`` of them):
+    the analysts' statistics with ``year_basis=incident``, cell for cell.
 
     A victim is counted once per cell of the finest grain (year x age group x sex x region
     below ``root``): the same NIK in the same year is one victim (``victim_key``); Table 1,
@@ -112,12 +122,14 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     pair of bit sets (rolled up in Python over those few groups). Only the few cases whose
     victim has another case (``victim_shared``) are de-duplicated, from their own partial
     index: distinct victims per finest cell, and per service and type over the subtree, each
-    with the victim's key (``statistics.victim_keys_query``).
+    with the victim's key (``statistics.victim_keys_query``). A case a secretariat linked
+    to another (``cases.links``) is shared, so it is de-duplicated with the others.
     """
     first, last = years[0], years[-1]
     region = statistics.region_key(root).label("region")
-    finest = (Case.identified_year.label("year"), Case.age_group, Case.sex, region)
-    shared = (*statistics.case_filters(root, first, last), Case.victim_shared == true())
+    finest = (Case.incident_basis_year.label("year"), Case.age_group, Case.sex, region)
+    where = _in_period(root, first, last)
+    shared = (*where, Case.victim_shared == true())
     keys = statistics.victim_keys_query()
     per_victim = (
         select(*finest, Case.victim_key, func.count().label("records"))
@@ -235,6 +247,51 @@ async def victims(session: AsyncSession, root: str, years: list[int]) -> dict[st
     result["total"] = total
     result["total_key"] = sum(key for _, key in cells.values())
     result["merged_records"] = records - total
+    result["year_basis"] = "incident"
+    result["incident_year_unknown"] = int(
+        await session.scalar(
+            select(func.count()).where(*where, Case.incident_year.is_(None)).select_from(Case)
+        )
+        or 0
+    )
+    return result
+
+
+# The tables of law enforcement and of the routes (§2.x.2, §2.x.4 c 6 h-i): the statistics
+# group, and the field that names its rows.
+ROUTE_TABLES = (
+    ("by_legal_stage", "legal_stage", "legal_stage"),
+    ("by_origin_region", "origin_region", "region_code"),
+    ("by_transit_region", "transit_region", "region_code"),
+    ("by_transit_country", "transit_country", "country"),
+    ("by_destination_region", "destination_region", "region_code"),
+    ("by_destination_country", "destination_country", "country"),
+)
+
+
+async def routes(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
+    """Victims by legal stage, and by the provinces and countries of origin, transit and
+    destination (monitoring of law enforcement and the mapping of routes, Permen PPPA
+    10/2012 §2.x.2, §2.x.4 c 6 h-i), counted as the statistics count them with
+    ``year_basis=incident``; a victim counts once per value, null where it is unknown."""
+    provinces = select(Region.code, Region.name).where(
+        Region.parent_code == regions_service.NATIONAL
+    )
+    names = {code: name for code, name in await session.execute(provinces)}
+    result: dict[str, Any] = {}
+    for table, group, field in ROUTE_TABLES:
+        counted = await statistics.count_victims(
+            session, root, [group], years[0], years[-1], basis="incident"
+        )
+        rows = []
+        for (value,), (_, victims_, _key) in sorted(
+            counted.items(), key=lambda item: (item[0][0] is None, str(item[0][0]))
+        ):
+            row: dict[str, Any] = {field: value}
+            if field == "region_code":
+                row["region_name"] = names.get(value) if value is not None else None
+            rows.append({**row, "count": victims_})
+        result[table] = rows
     return result
 
 
@@ -411,5 +468,8 @@ async def figures(session: AsyncSession, report: Report, task_force: TaskForce) 
         "narratives": await narratives(session, task_force.id, report.kind, report.year),
         "completeness": children,
         "reconciliation": reconciliation(children["rows"], victim_figures["by_region"]),
-        "sections": await sections(session, task_force.id, years),
+        "sections": {
+            **await sections(session, task_force.id, years),
+            "routes": await routes(session, task_force.region_code, years),
+        },
     }

@@ -73,6 +73,14 @@ LABELS: dict[str, dict[str, str]] = {
         "forced_criminality": "Dipaksa melakukan kejahatan",
         "other": "Lainnya",
     },
+    "legal_stage": {
+        "none": "Belum ada proses hukum",
+        "police_report": "Laporan polisi",
+        "investigation": "Penyidikan",
+        "prosecution": "Penuntutan",
+        "verdict": "Putusan",
+        "restitution": "Restitusi",
+    },
     "sub_task_force": {
         "prevention_child_participation": "Pencegahan dan Partisipasi Anak",
         "health_rehabilitation": "Rehabilitasi Kesehatan",
@@ -192,6 +200,7 @@ LABELS: dict[str, dict[str, str]] = {
         "international_donor": "Lembaga donor internasional",
         "sub_task_forces": "Rapat tiap Sub GT-PPTPPO",
         "annual_report": "Laporan tahunan disampaikan",
+        "head_of_region": "Pemantauan oleh kepala daerah (Gubernur, Bupati/Walikota)",
         "met": "Terpenuhi",
         "missed": "Tidak terpenuhi",
         "due": "Dalam tenggat waktu",
@@ -216,6 +225,7 @@ VALUE_LABELS: dict[str, str] = {
         "exploitation_type",
         "sub_task_force",
         "level",
+        "legal_stage",
     )
     for value, label in LABELS[table].items()
 }
@@ -317,6 +327,15 @@ KEY_LABELS: dict[str, str] = {
     "sub_task_forces": "Sub gugus tugas",
     "share": "Proporsi",
     "level": "Tingkat",
+    "routes": "Penegakan hukum dan rute perdagangan orang",
+    "by_legal_stage": "Menurut tahap proses hukum",
+    "legal_stage": "Tahap proses hukum",
+    "by_origin_region": "Menurut provinsi asal",
+    "by_transit_region": "Menurut provinsi transit",
+    "by_transit_country": "Menurut negara transit",
+    "by_destination_region": "Menurut provinsi tujuan",
+    "by_destination_country": "Menurut negara tujuan",
+    "country": "Negara",
 }
 
 

@@ -26,14 +26,30 @@ async def get_victim_statistics(
     group_by: Annotated[
         list[str] | None,
         Query(
-            description="Any of year, age_group, sex, region, exploitation_type, service "
-            "(comma-separated or repeated)."
+            description="Any of year, age_group, sex, region, exploitation_type, service, "
+            "legal_stage, origin_region, transit_region, transit_country, destination_region, "
+            "destination_country (comma-separated or repeated). The *_region groups are by "
+            "province; a domestic destination or transit point is the country ID; a case "
+            "without an origin or destination counts under null."
         ),
     ] = None,
+    year_basis: Annotated[
+        str,
+        Query(
+            description="The year a case counts in (year, from_year, to_year): "
+            "`identified` (its identification, the default) or `incident` (Table 1 "
+            '"Tahun Kejadian": the incident year, the identification year where unknown).',
+            examples=["incident"],
+        ),
+    ] = "identified",
 ) -> VictimStatistics:
     """Victims over the region's whole subtree; ``region`` groups by the level below it.
 
     Victims, not records: the same NIK identified in the same year counts once.
+
+    ``year_basis=incident`` counts each case in the year of the incident (Permen PPPA
+    10/2012 Table 1, "Tahun Kejadian"), or of its identification where the incident year is
+    unknown; the default, ``identified``, counts it in the year of its identification.
 
     For analysts every count is published by cell key perturbation (``disclosure_control``):
     the table lists every combination of its groups, each count is perturbed from its
@@ -50,5 +66,6 @@ async def get_victim_statistics(
         to_year=to_year,
         group_by=group_by or [],
         control=request.app.state.disclosure,
+        year_basis=year_basis,
     )
     return VictimStatistics(**result)

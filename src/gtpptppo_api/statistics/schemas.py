@@ -15,6 +15,10 @@ class VictimStatistics(Schema):
 
     region_code: str
     group_by: list[str]
+    year_basis: str = Field(
+        description="The year the cases count in: identified (of the identification) or "
+        "incident (of the incident; of the identification where that is unknown)."
+    )
     cells: list[dict[str, Any]]
     total: int | None = Field(
         description="Victims of the whole scope: a cell of its own (for analysts perturbed "

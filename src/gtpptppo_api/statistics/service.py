@@ -16,31 +16,65 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, func, select, true
+from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases.cells import BASES
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
-    CaseCell,
     CaseExploitation,
     CaseService,
+    CaseTransit,
     ExploitationType,
+    LegalStage,
     ServiceType,
     Sex,
+    TransitKind,
 )
+from gtpptppo_api.cases.schemas import COUNTRIES
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.disclosure.control import EXACT, Control
 from gtpptppo_api.errors import Forbidden, ValidationFailed
 from gtpptppo_api.regions import service as regions
 
-GROUPS = ("year", "age_group", "sex", "region", "exploitation_type", "service")
-MULTI_VALUED = frozenset({"exploitation_type", "service"})
+GROUPS = (
+    "year",
+    "age_group",
+    "sex",
+    "region",
+    "exploitation_type",
+    "service",
+    # monitoring of law enforcement and the mapping of routes (§2.x.2, §2.x.4 c 6 h-i)
+    "legal_stage",
+    "origin_region",
+    "transit_region",
+    "transit_country",
+    "destination_region",
+    "destination_country",
+)
+MULTI_VALUED = frozenset({"exploitation_type", "service", "transit_region", "transit_country"})
+# Groups of a value a case may lack (no origin or destination recorded): ``None`` is one of
+# their values, "unknown".
+OPTIONAL = frozenset({"origin_region", "destination_region", "destination_country"})
+# The transit points as counted, one alias per group (a table may group by both).
+TRANSIT = {kind: aliased(CaseTransit, name=f"transit_{kind.value}") for kind in TransitKind}
 # A perturbed table lists every combination of its groups (an absent one would say "none"):
 # past this many cells, the request is refused.
 MAX_PERTURBED_CELLS = 20_000
+# The year a case counts in: that of its identification (the default, as the statistics
+# always were), or that of the incident (Table 1 "Tahun Kejadian"), the identification year
+# where the incident year is unknown.
+YEAR_BASES = tuple(BASES)
+DEFAULT_YEAR_BASIS = "identified"
+
+
+def year_column(basis: str) -> Any:
+    """The case's year on a year basis."""
+    return Case.incident_basis_year if basis == "incident" else Case.identified_year
 
 
 def parse_group_by(values: Sequence[str]) -> list[str]:
@@ -94,14 +128,29 @@ def case_filters(
     return clauses
 
 
-def _columns(root: str) -> dict[str, Any]:
+def _province(column: Any) -> Any:
+    return func.substr(column, 1, 2)
+
+
+def _columns(root: str, basis: str) -> dict[str, Any]:
     return {
-        "year": Case.identified_year,
+        "year": year_column(basis),
         "age_group": Case.age_group,
         "sex": Case.sex,
         "region": region_key(root),
         "exploitation_type": CaseExploitation.exploitation_type,
         "service": CaseService.service_type,
+        "legal_stage": Case.legal_stage,
+        # places by province, wherever the scope: routes cross it
+        "origin_region": _province(Case.origin_region_code),
+        "transit_region": TRANSIT[TransitKind.region].value,
+        "transit_country": TRANSIT[TransitKind.country].value,
+        "destination_region": _province(Case.destination_region_code),
+        # a destination inside Indonesia is the country ID
+        "destination_country": case(
+            (Case.destination_country.is_not(None), Case.destination_country),
+            (Case.destination_region_code.is_not(None), regions.NATIONAL),
+        ),
     }
 
 
@@ -112,23 +161,31 @@ def _grouped(
     to_year: int | None,
     *counts: Any,
     by: Sequence[Any] = (),
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> Select[Any]:
     """Cases of the scope, grouped by ``groups`` (and the columns ``by``), with ``counts``."""
-    columns = _columns(root)
+    columns = _columns(root, basis)
     labelled = [columns[g].label(g) for g in groups]
     query = select(*labelled, *by, *counts).select_from(Case)
     if "exploitation_type" in groups:
         query = query.join(CaseExploitation, CaseExploitation.case_id == Case.id)
     if "service" in groups:
         query = query.join(CaseService, CaseService.case_id == Case.id)
-    query = query.where(*case_filters(root, from_year, to_year))
+    for kind, point in TRANSIT.items():
+        if f"transit_{kind.value}" in groups:
+            query = query.join(point, and_(point.case_id == Case.id, point.kind == kind))
+    query = query.where(*case_filters(root, from_year, to_year, year=year_column(basis)))
     if labelled or by:
         query = query.group_by(*labelled, *by)
     return query
 
 
 def records_query(
-    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> Select[Any]:
     """Per cell: its cases, those that are a victim of their own (key not shared), and the
     sum of those ones' record keys.
@@ -144,31 +201,39 @@ def records_query(
         func.count().label("records"),
         func.count().filter(single).label("single"),
         func.coalesce(func.sum(Case.record_key).filter(single), 0).label("single_key"),
+        basis=basis,
     )
 
 
-# What the cells of ``CaseCell`` hold: a grouping by these alone sums cells, not cases.
+# What the cells (``CaseCell``, ``IncidentCell``) hold: a grouping by these alone sums
+# cells, not cases.
 CELL_GROUPS = frozenset({"year", "age_group", "sex", "region"})
 
 
 def cells_query(
-    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> Select[Any]:
-    """``records_query`` from the cells: per group, the sums of its cells' counts."""
+    """``records_query`` from the cells of the year basis: per group, the sums of its cells'
+    counts."""
+    cell = BASES[basis]
     columns: dict[str, Any] = {
-        "year": CaseCell.year,
-        "age_group": CaseCell.age_group,
-        "sex": CaseCell.sex,
-        "region": region_key(root, CaseCell.region_code),
+        "year": cell.year,
+        "age_group": cell.age_group,
+        "sex": cell.sex,
+        "region": region_key(root, cell.region_code),
     }
     labelled = [columns[g].label(g) for g in groups]
-    records = func.coalesce(func.sum(CaseCell.records), 0)
+    records = func.coalesce(func.sum(cell.records), 0)
     query = select(
         *labelled,
         records.label("records"),
-        func.coalesce(func.sum(CaseCell.single), 0).label("single"),
-        func.coalesce(func.sum(CaseCell.single_key), 0).label("single_key"),
-    ).where(*case_filters(root, from_year, to_year, CaseCell.region_code, CaseCell.year))
+        func.coalesce(func.sum(cell.single), 0).label("single"),
+        func.coalesce(func.sum(cell.single_key), 0).label("single_key"),
+    ).where(*case_filters(root, from_year, to_year, cell.region_code, cell.year))
     if labelled:
         # a cell whose cases have all moved elsewhere stays, at zero: not a group
         query = query.group_by(*labelled).having(records > 0)
@@ -187,13 +252,17 @@ def victim_keys_query() -> Any:
 
 
 def shared_victims_query(
-    root: str, groups: Sequence[str], from_year: int | None, to_year: int | None
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> Select[Any]:
     """Per cell: the victims among the cases whose key is shared, each counted once, and
     the sum of their keys."""
     # ``= true``, the partial index's own condition, so that both databases take it
     per_victim = (
-        _grouped(root, groups, from_year, to_year, by=[Case.victim_key])
+        _grouped(root, groups, from_year, to_year, by=[Case.victim_key], basis=basis)
         .where(Case.victim_shared == true())
         .subquery("per_victim")
     )
@@ -216,10 +285,11 @@ async def _count(
     groups: Sequence[str],
     from_year: int | None,
     to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> dict[tuple[Any, ...], Counted]:
     """Per group (a tuple of its values): records, victims and the victims' key sum."""
     counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
-    rows = (await session.execute(counted(root, groups, from_year, to_year))).all()
+    rows = (await session.execute(counted(root, groups, from_year, to_year, basis))).all()
     result = {
         tuple(_plain(v) for v in row[: len(groups)]): (
             int(row.records),
@@ -233,7 +303,7 @@ async def _count(
     if any(records != single for records, single, _ in result.values()):
         async with by_index(session):  # the few shared cases, from their partial index
             shared_rows = await session.execute(
-                shared_victims_query(root, groups, from_year, to_year)
+                shared_victims_query(root, groups, from_year, to_year, basis)
             )
         for row in shared_rows:
             cell = tuple(_plain(v) for v in row[: len(groups)])
@@ -242,19 +312,36 @@ async def _count(
     return result
 
 
+async def count_victims(
+    session: AsyncSession,
+    root: str,
+    groups: Sequence[str],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
+) -> dict[tuple[Any, ...], Counted]:
+    """Per group (a tuple of its values): records, victims and the victims' key sum, as the
+    statistics count them (for the reports)."""
+    return await _count(session, root, groups, from_year, to_year, basis)
+
+
 async def _domain(
-    session: AsyncSession, root: str, group: str, from_year: int | None, to_year: int | None
+    session: AsyncSession,
+    root: str,
+    group: str,
+    from_year: int | None,
+    to_year: int | None,
+    basis: str = DEFAULT_YEAR_BASIS,
 ) -> list[Any]:
     """Every value a group can take in a perturbed table (present or not)."""
     if group == "year":
+        cell = BASES[basis]
         first, last = from_year, to_year
         if first is None or last is None:
             # the years the service holds anywhere: no scope's own first case shows
             low, high = (
                 await session.execute(
-                    select(func.min(CaseCell.year), func.max(CaseCell.year)).where(
-                        CaseCell.records > 0
-                    )
+                    select(func.min(cell.year), func.max(cell.year)).where(cell.records > 0)
                 )
             ).one()
             if low is None:
@@ -265,11 +352,18 @@ async def _domain(
     if group == "region":
         below = [region.code for region in await regions.children(session, root)]
         return sorted(below if root == regions.NATIONAL else {root, *below})
+    unknown = [None] if group in OPTIONAL else []
+    if group in ("origin_region", "transit_region", "destination_region"):
+        provinces = await regions.children(session, regions.NATIONAL)
+        return [*sorted(province.code for province in provinces), *unknown]
+    if group in ("transit_country", "destination_country"):
+        return [*sorted(COUNTRIES), *unknown]
     members: dict[str, type[enum.Enum]] = {
         "age_group": AgeGroup,
         "sex": Sex,
         "exploitation_type": ExploitationType,
         "service": ServiceType,
+        "legal_stage": LegalStage,
     }
     return sorted(member.value for member in members[group])
 
@@ -280,8 +374,9 @@ async def _every_cell(
     groups: Sequence[str],
     from_year: int | None,
     to_year: int | None,
+    basis: str,
 ) -> list[tuple[Any, ...]]:
-    domains = [await _domain(session, root, g, from_year, to_year) for g in groups]
+    domains = [await _domain(session, root, g, from_year, to_year, basis) for g in groups]
     size = 1
     for domain in domains:
         size *= len(domain)
@@ -303,21 +398,29 @@ async def victim_statistics(
     to_year: int | None,
     group_by: Sequence[str],
     control: Control,
+    year_basis: str = DEFAULT_YEAR_BASIS,
 ) -> dict[str, Any]:
-    """Counts of victims per cell and in total; for analysts, perturbed by cell key."""
+    """Counts of victims per cell and in total; for analysts, perturbed by cell key.
+
+    ``year_basis``: the year a case counts in, for ``year``, ``from_year`` and ``to_year``
+    (``YEAR_BASES``); each basis has its own maintained cells, perturbed the same way.
+    """
+    if year_basis not in YEAR_BASES:
+        raise ValidationFailed.field("year_basis", f"must be one of {', '.join(YEAR_BASES)}")
+    basis = year_basis
     root = await resolve_scope(session, caller, region_code)
     if from_year is not None and to_year is not None and from_year > to_year:
         raise ValidationFailed.field("to_year", "must not precede from_year")
     groups = parse_group_by(group_by)
     perturbed = caller.role is Role.analyst
-    every = await _every_cell(session, root, groups, from_year, to_year) if perturbed else []
-    counted = await _count(session, root, groups, from_year, to_year)
+    every = await _every_cell(session, root, groups, from_year, to_year, basis) if perturbed else []
+    counted = await _count(session, root, groups, from_year, to_year, basis)
     # The total is a cell of its own (the scope, ungrouped), as an ungrouped request gets it.
-    whole = counted if not groups else await _count(session, root, [], from_year, to_year)
+    whole = counted if not groups else await _count(session, root, [], from_year, to_year, basis)
     records, victims, key = whole.get((), (0, 0, 0))
     cells = [
         {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
-        for cell in (every if perturbed else sorted(counted))
+        for cell in (every if perturbed else sorted(counted, key=_unknown_last))
         for found in [counted.get(cell, (0, 0, 0))]
     ]
     if not perturbed:
@@ -326,6 +429,7 @@ async def victim_statistics(
         return {
             "region_code": root,
             "group_by": groups,
+            "year_basis": basis,
             "cells": cells,
             "total": victims,
             "suppressed_cells": 0,
@@ -335,12 +439,18 @@ async def victim_statistics(
     return {
         "region_code": root,
         "group_by": groups,
+        "year_basis": basis,
         "cells": cells,
         "suppressed_cells": control.perturb_cells(cells),
         "total": control.value(victims, key),
         "merged_records": None,
         "disclosure_control": control.describe(),
     }
+
+
+def _unknown_last(cell: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A cell's sort key: its values in order, an unknown (``None``) after the known ones."""
+    return tuple((value is None, "" if value is None else value) for value in cell)
 
 
 def _plain(value: Any) -> Any:
