@@ -4,7 +4,7 @@ narratives (Permen PPPA 10/2012 §3.3.3, Lampiran V)."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
@@ -94,6 +94,12 @@ class ReportTransition(Base):
     acting_member_id: Mapped[int | None] = mapped_column(ForeignKey("membership.id"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     comment: Mapped[str | None] = mapped_column(Text)
+    # who sent the report at this step and who received it (3.3.3 a-c, Lampiran V), and
+    # for a head of region's step, the letter's number and date
+    sender: Mapped[str | None] = mapped_column(String(200))
+    receiver: Mapped[str | None] = mapped_column(String(200))
+    letter_number: Mapped[str | None] = mapped_column(String(100))
+    letter_date: Mapped[date | None] = mapped_column()
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -108,6 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
         "receive": "Menerima",
         "return": "Mengembalikan untuk perbaikan",
         "comment": "Komentar",
+        "head_receive": "Diterima kepala daerah (Gubernur, Bupati/Walikota)",
+        "head_forward": "Dilaporkan kepala daerah ke tingkat di atasnya",
     },
     "level": {"national": "Pusat", "province": "Provinsi", "regency": "Kabupaten/Kota"},
     "role": {

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -55,6 +55,13 @@ class TransitionCreate(Schema):
         description="consolidate: the daily chair; forward: the chair (serving members).",
     )
     meeting_id: int | None = Field(default=None, description="discuss: the plenary meeting.")
+    letter_number: Annotated[str | None, Field(max_length=100)] = Field(
+        default=None,
+        description="head_receive, head_forward: the number of the letter (surat) of the step.",
+    )
+    letter_date: date | None = Field(
+        default=None, description="head_receive, head_forward: the letter's date."
+    )
 
 
 class TransitionRead(Schema):
@@ -68,6 +75,10 @@ class TransitionRead(Schema):
     acting_member_id: int | None
     meeting_id: int | None
     comment: str | None
+    sender: str | None = None
+    receiver: str | None = None
+    letter_number: str | None = None
+    letter_date: date | None = None
     occurred_at: datetime
 
 

@@ -23,7 +23,7 @@ from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.members.models import Membership
 from gtpptppo_api.regions import service as regions
-from gtpptppo_api.regions.models import Region
+from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports import aggregation
 from gtpptppo_api.reports.models import (
     NarrativeState,
@@ -34,7 +34,17 @@ from gtpptppo_api.reports.models import (
     ReportVersion,
     SubTaskForceReport,
 )
-from gtpptppo_api.reports.rules import FROZEN, STEPS, Action, Level
+from gtpptppo_api.reports.rules import (
+    FROZEN,
+    HEAD_ACTIONS,
+    HEAD_RULES,
+    NATIONAL_RULE,
+    PROVINCE_UP_RULE,
+    STEPS,
+    Action,
+    Level,
+    sender_and_receiver,
+)
 from gtpptppo_api.reports.schemas import (
     NarrativeCreate,
     NarrativeRead,
@@ -246,10 +256,8 @@ async def generate(session: AsyncSession, report_id: int) -> ReportVersion | Non
 
 
 def _parent_region(region_code: str) -> str:
-    """The region the report goes up to; the nation's report goes to the President, whose
-    receipt the national secretariat records."""
-    if region_code == "ID":
-        return "ID"
+    """The region whose secretariat receives the report: the province a regency's, the
+    nation a province's (the national report goes to the President: no one's)."""
     return "ID" if "." not in region_code else region_code.split(".")[0]
 
 
@@ -329,7 +337,12 @@ async def transition(
         if not body.comment:
             raise ValidationFailed.field("comment", "a comment needs its text")
         target = source
+    elif body.action in HEAD_ACTIONS:
+        await _check_head_step(session, caller, report, task_force, body)
+        target = source
     else:
+        if body.action in (Action.receive, Action.return_):
+            await _check_received_above(session, report, task_force)
         step = STEPS[body.action]
         if source not in step.sources:
             allowed = ", ".join(sorted(s.value for s in step.sources))
@@ -352,6 +365,7 @@ async def transition(
         target = step.target
         report.state = target
     current = await current_version(session, report)
+    people = sender_and_receiver(body.action, task_force.level)
     session.add(
         ReportTransition(
             report_id=report.id,
@@ -365,6 +379,10 @@ async def transition(
             acting_member_id=body.acting_member_id,
             meeting_id=body.meeting_id,
             comment=body.comment,
+            sender=people[0] if people else None,
+            receiver=people[1] if people else None,
+            letter_number=body.letter_number,
+            letter_date=body.letter_date,
         )
     )
     await session.flush()
@@ -377,6 +395,86 @@ async def transition(
         reason=body.comment[:500] if body.comment else None,
     )
     return report
+
+
+async def _since_forwarded(session: AsyncSession, report: Report) -> set[str]:
+    """The actions taken on the report since it was last forwarded."""
+    rows = (
+        await session.execute(
+            select(ReportTransition.action)
+            .where(ReportTransition.report_id == report.id)
+            .order_by(ReportTransition.id)
+        )
+    ).scalars()
+    taken: set[str] = set()
+    for action in rows:
+        taken = set() if action == Action.forward.value else taken | {action}
+    return taken
+
+
+async def _check_head_step(
+    session: AsyncSession,
+    caller: Caller,
+    report: Report,
+    task_force: TaskForce,
+    body: TransitionCreate,
+) -> None:
+    """A step of the head of the task force's region, recorded by its own secretariat: the
+    head receives the forwarded report, then reports on (3.3.3 b 4-5, c 4-5)."""
+    if task_force.level is RegionLevel.national:
+        raise Conflict(
+            f"No head of region takes the national report: the chair reports to the President "
+            f"(Permen PPPA 10/2012 {NATIONAL_RULE}).",
+            rule=NATIONAL_RULE,
+        )
+    rule = HEAD_RULES[(body.action, task_force.level)]
+    if report.state not in FROZEN:
+        raise Conflict(
+            f"'{body.action.value}' applies to a forwarded report; this one is "
+            f"{report.state.value} ({rule}).",
+            rule=rule,
+        )
+    check_level(caller, task_force, Level.own, rule)
+    for name in ("letter_number", "letter_date"):
+        if getattr(body, name) is None:
+            raise ValidationFailed.field(name, f"a head of region's step names its letter ({rule})")
+    assert body.letter_date is not None
+    if body.letter_date > date.today():
+        raise ValidationFailed.field("letter_date", "is in the future")
+    taken = await _since_forwarded(session, report)
+    if body.action.value in taken:
+        raise Conflict(f"'{body.action.value}' was recorded already ({rule}).", rule=rule)
+    if body.action is Action.head_forward and Action.head_receive.value not in taken:
+        raise Conflict(
+            f"The head of region reports on a report it received: record head_receive first "
+            f"({rule}).",
+            rule=rule,
+        )
+
+
+async def _check_received_above(
+    session: AsyncSession, report: Report, task_force: TaskForce
+) -> None:
+    """Who receives (or returns) a forwarded report: the provincial secretariat a regency's
+    report; the national level a province's, once the Governor has reported it on; no one
+    the national report, which goes to the President (3.3.3 a 4, b 5, c 4)."""
+    if task_force.level is RegionLevel.national:
+        raise Conflict(
+            "The national report goes to the President: no secretariat receives or returns it "
+            f"(Permen PPPA 10/2012 {NATIONAL_RULE}).",
+            rule=NATIONAL_RULE,
+        )
+    province_waiting = (
+        task_force.level is RegionLevel.province and report.state is ReportState.forwarded
+    )
+    if province_waiting and Action.head_forward.value not in await _since_forwarded(
+        session, report
+    ):
+        raise Conflict(
+            "A province's report reaches the national level through the Governor: record "
+            f"the Governor's head_forward first (Permen PPPA 10/2012 {PROVINCE_UP_RULE}).",
+            rule=PROVINCE_UP_RULE,
+        )
 
 
 async def _freeze(session: AsyncSession, report: Report) -> None:
@@ -484,6 +582,10 @@ async def document(
                 "actor_name": t.actor_name,
                 "actor_role": t.actor_role,
                 "comment": t.comment,
+                "sender": t.sender,
+                "receiver": t.receiver,
+                "letter_number": t.letter_number,
+                "letter_date": t.letter_date.isoformat() if t.letter_date else None,
                 "occurred_at": t.occurred_at.isoformat(),
             }
             for t in history
