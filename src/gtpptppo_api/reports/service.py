@@ -439,7 +439,7 @@ async def _check_head_step(
         if getattr(body, name) is None:
             raise ValidationFailed.field(name, f"a head of region's step names its letter ({rule})")
     assert body.letter_date is not None
-    if body.letter_date > date.today():
+    if body.letter_date > clock.today(task_force.region_code):
         raise ValidationFailed.field("letter_date", "is in the future")
     taken = await _since_forwarded(session, report)
     if body.action.value in taken:
