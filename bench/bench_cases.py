@@ -80,8 +80,13 @@ def raw_rows(
     for index, raw in enumerate(items):
         body = CaseIn.model_validate(raw)
         prepared = cases.prepare(index, body.external_ref, body, centre, ring)
-        cases._seal(prepared, uuid.uuid4(), ring)
-        prepared.values.update(version=1, created_at=cases.utcnow(), updated_at=cases.utcnow())
+        cases._seal(prepared, uuid.uuid4(), ring, {})
+        prepared.values.update(
+            version=1,
+            record_key=cases.record_key(),
+            created_at=cases.utcnow(),
+            updated_at=cases.utcnow(),
+        )
         cases_rows.append(prepared.values)
         exploitation += [
             {"case_id": prepared.values["id"], "exploitation_type": t}
