@@ -11,22 +11,12 @@ import pandas as pd
 from pycanon import anonymity
 
 from gtpptppo_api.disclosure.release import QUASI_IDENTIFIERS
+from gtpptppo_api.exports import service
 from tests.cases.helpers import case_body, create_centre
 from tests.helpers import problem
 
 K = 11
-COLUMNS = [
-    "year",
-    "region_code",
-    "age_group",
-    "sex",
-    "nationality",
-    "destination",
-    "exploitation_types",
-    "services",
-    "legal_stage",
-    "status",
-]
+COLUMNS = list(service.COLUMNS)
 RELEASED_QI = ["region_code" if q == "region" else q for q in QUASI_IDENTIFIERS]
 
 
