@@ -75,6 +75,7 @@ from gtpptppo_api.action_plans.schemas import (
     TimeFrame,
 )
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, FieldError, FieldErrors, NotFound, ValidationFailed
@@ -154,10 +155,7 @@ def read(plan: ActionPlan) -> ActionPlanRead:
 
 async def get_visible(session: AsyncSession, caller: Caller, plan_id: int) -> ActionPlan:
     """The plan if it lies in the caller's jurisdiction; 404 otherwise, as if missing."""
-    plan = await session.get(ActionPlan, plan_id)
-    if plan is None or not caller.covers(plan.region_code):
-        raise NotFound(f"No action plan {plan_id} in your jurisdiction.")
-    return plan
+    return await scope.get(session, caller, ActionPlan, plan_id, noun="action plan")
 
 
 def list_query(
@@ -168,9 +166,7 @@ def list_query(
     state: ActionPlanState | None = None,
     year: int | None = None,
 ) -> Select[ActionPlan]:
-    query = select(ActionPlan).where(
-        regions.subtree_clause(ActionPlan.region_code, caller.scope_code)
-    )
+    query = select(ActionPlan).where(scope.clause(caller, ActionPlan.region_code))
     if task_force_id is not None:
         query = query.where(ActionPlan.task_force_id == task_force_id)
     if region_code is not None:
@@ -1004,8 +1000,7 @@ async def rollup(
     root = region_code or caller.scope_code
     if root != regions.NATIONAL and await regions.get(session, root) is None:
         raise ValidationFailed.field("region_code", f"unknown region code {root!r}")
-    if not caller.covers(root):
-        raise NotFound(f"No region {root} in your jurisdiction.")
+    scope.ensure(caller, root, "region", root)
     plans = select(ActionPlan.id).where(
         regions.subtree_clause(ActionPlan.region_code, root),
         ActionPlan.state.in_([ActionPlanState.adopted, ActionPlanState.closed]),

@@ -31,6 +31,7 @@ from gtpptppo_api.agreements.schemas import (
     Screening,
 )
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope as jurisdiction
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import FieldError, FieldErrors, NotFound, ValidationFailed, field_error
@@ -228,10 +229,7 @@ def _scope(items: list[ScopeItem]) -> list[AgreementScopeItem]:
 
 async def get_visible(session: AsyncSession, caller: Caller, agreement_id: int) -> Agreement:
     """The agreement if its task force lies in the caller's jurisdiction; 404 otherwise."""
-    agreement = await session.get(Agreement, agreement_id)
-    if agreement is None or not caller.covers(agreement.region_code):
-        raise NotFound(f"No agreement {agreement_id} in your jurisdiction.")
-    return agreement
+    return await jurisdiction.get(session, caller, Agreement, agreement_id, noun="agreement")
 
 
 def expiring_clause(within_days: int, as_of: date) -> Any:
@@ -269,7 +267,7 @@ def list_query(
     query = (
         select(Agreement)
         .join(TaskForce, TaskForce.id == Agreement.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(jurisdiction.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(Agreement.task_force_id == task_force_id)

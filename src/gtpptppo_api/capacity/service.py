@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.capacity.models import (
     ActivityKind,
@@ -72,10 +73,7 @@ def _participants(rows: list[Participants]) -> list[ParticipantCount]:
 
 async def get_visible(session: AsyncSession, caller: Caller, activity_id: int) -> CapacityActivity:
     """The activity if its task force lies in the caller's jurisdiction; 404 otherwise."""
-    activity = await session.get(CapacityActivity, activity_id)
-    if activity is None or not caller.covers(activity.region_code):
-        raise NotFound(f"No capacity activity {activity_id} in your jurisdiction.")
-    return activity
+    return await scope.get(session, caller, CapacityActivity, activity_id, noun="capacity activity")
 
 
 def list_query(
@@ -90,7 +88,7 @@ def list_query(
     query = (
         select(CapacityActivity)
         .join(TaskForce, TaskForce.id == CapacityActivity.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(CapacityActivity.task_force_id == task_force_id)

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases import links
@@ -69,7 +70,6 @@ from gtpptppo_api.errors import (
     FieldError,
     FieldErrors,
     Forbidden,
-    NotFound,
     ValidationFailed,
     field_error,
     pydantic_errors,
@@ -613,12 +613,11 @@ async def upsert_one(
 
 
 def visible_clause(caller: Caller) -> Any:
-    if caller.role is Role.service_centre:
-        return _CASE.c.service_centre_id == caller.service_centre_id
-    if regions.is_regency(caller.scope_code):
-        # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
-        return _CASE.c.registered_region_code == caller.scope_code
-    return regions.subtree_clause(_CASE.c.registered_region_code, caller.scope_code)
+    """The cases the caller sees: a centre's token its own; others by the registering
+    region (a regency's as an equality: ix_victim_case_region_id gives them in order)."""
+    return scope.clause(
+        caller, _CASE.c.registered_region_code, centre_column=_CASE.c.service_centre_id
+    )
 
 
 def list_query(
@@ -710,17 +709,18 @@ def read_row(row: Sequence[Any]) -> CaseRead:
 
 
 async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> Case:
-    case = await session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case {case_id} in your jurisdiction.")
-    allowed = (
-        case.service_centre_id == caller.service_centre_id
-        if caller.role is Role.service_centre
-        else caller.covers(case.registered_region_code)
+    """The case if the caller sees it (``visible_clause``); 404 otherwise."""
+    return await scope.get(
+        session, caller, Case, case_id, noun="case", where=_registered, centre=_centre_of
     )
-    if not allowed:
-        raise NotFound(f"No case {case_id} in your jurisdiction.")
-    return case
+
+
+def _registered(case: Case) -> str:
+    return case.registered_region_code
+
+
+def _centre_of(case: Case) -> int:
+    return case.service_centre_id
 
 
 def may_read_personal(caller: Caller, case: Case) -> bool:
@@ -730,7 +730,7 @@ def may_read_personal(caller: Caller, case: Case) -> bool:
     if caller.role is Role.national_admin:
         return True
     if caller.role is Role.task_force_admin:
-        return caller.covers(case.registered_region_code)
+        return scope.covers(caller, case.registered_region_code)
     return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
-from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, FieldErrors, NotFound, ValidationFailed, field_error
@@ -104,25 +104,27 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
 
 def _visible_clause(caller: Caller) -> ColumnElement[bool]:
     """Inventories the caller may see: a centre's token its own; others by jurisdiction."""
-    if caller.role is Role.service_centre:
-        return FacilityInventory.service_centre_id == caller.service_centre_id
-    return regions.subtree_clause(FacilityInventory.region_code, caller.scope_code)
+    return scope.clause(
+        caller, FacilityInventory.region_code, centre_column=FacilityInventory.service_centre_id
+    )
 
 
-def _can_see(caller: Caller, inventory: FacilityInventory) -> bool:
-    if caller.role is Role.service_centre:
-        return inventory.service_centre_id == caller.service_centre_id
-    return caller.covers(inventory.region_code)
+def _owner_centre(inventory: FacilityInventory) -> int | None:
+    return inventory.service_centre_id
 
 
 async def get_visible(
     session: AsyncSession, caller: Caller, inventory_id: int
 ) -> FacilityInventory:
     """The inventory if the caller may see it; 404 otherwise, as if it did not exist."""
-    inventory = await session.get(FacilityInventory, inventory_id)
-    if inventory is None or not _can_see(caller, inventory):
-        raise NotFound(f"No facilities inventory {inventory_id} in your jurisdiction.")
-    return inventory
+    return await scope.get(
+        session,
+        caller,
+        FacilityInventory,
+        inventory_id,
+        noun="facilities inventory",
+        centre=_owner_centre,
+    )
 
 
 def list_query(
@@ -326,8 +328,7 @@ async def gaps(
     if root != regions.NATIONAL and await regions.get(session, root) is None:
         raise ValidationFailed.field("region_code", f"unknown region code {root!r}")
     # A centre's token is scoped to its centre's region too: outside it, 404 like any caller.
-    if not caller.covers(root):
-        raise NotFound(f"No region {root} in your jurisdiction.")
+    scope.ensure(caller, root, "region", root)
     where = _visible_clause(caller) & regions.subtree_clause(FacilityInventory.region_code, root)
     inventories, rows = await _gap_rows(session, where, owner_kind)
     return FacilityGaps(region_code=root, inventories=inventories, items=rows)

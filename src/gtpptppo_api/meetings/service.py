@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.action_plans.models import ActionPlan, Activity
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.compliance import rules as cadence
 from gtpptppo_api.compliance import service as compliance
@@ -277,10 +278,13 @@ async def _check_lower_levels(
 
 async def get_visible(session: AsyncSession, caller: Caller, meeting_id: int) -> Meeting:
     """The meeting if its task force is in the caller's jurisdiction; 404 otherwise."""
-    meeting = await session.get(Meeting, meeting_id)
-    if meeting is None or not caller.covers(meeting.task_force.region_code):
-        raise NotFound(f"No meeting {meeting_id} in your jurisdiction.")
-    return meeting
+    return await scope.get(
+        session, caller, Meeting, meeting_id, noun="meeting", where=_task_force_region
+    )
+
+
+def _task_force_region(meeting: Meeting) -> str:
+    return meeting.task_force.region_code
 
 
 def _apply(meeting: Meeting, draft: MeetingCreate) -> None:
@@ -393,7 +397,7 @@ def list_query(
     query = (
         select(Meeting)
         .join(TaskForce, TaskForce.id == Meeting.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(Meeting.task_force_id == task_force_id)
