@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import (
     Select,
+    Table,
     bindparam,
     delete,
     exists,
@@ -430,7 +431,7 @@ async def _store(
                 cells.add(item.values, row.record_key, shared=shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
-        await insert_rows(session, _CASE, [i.values for i in new])
+        await _insert(session, _CASE, [i.values for i in new])
         if changed:
             columns = [k for k in changed[0].values if k not in ("id", "created_at")]
             statement = (
@@ -453,14 +454,14 @@ async def _store(
             for t in i.exploitation
         ]
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
-        await insert_rows(session, _EXPLOITATION, exploitation)
-        await insert_rows(session, _SERVICE, services)
+        await _insert(session, _EXPLOITATION, exploitation)
+        await _insert(session, _SERVICE, services)
         transit = [
             {"case_id": i.values["id"], "kind": kind, "value": value}
             for i in touched
             for kind, value in i.transit
         ]
-        await insert_rows(session, _TRANSIT, transit)
+        await _insert(session, _TRANSIT, transit)
         await _mark_shared(session, touched, cells)
     return outcomes
 
@@ -567,7 +568,7 @@ async def _audit_changes(
         for r in results
         if r.outcome in ("created", "updated")
     ]
-    await insert_rows(session, table_of(AuditEvent), rows)
+    await _insert(session, table_of(AuditEvent), rows)
 
 
 async def upsert_one(
@@ -607,6 +608,14 @@ async def upsert_one(
         await _audit_changes(session, caller, centre, [result])
     await cells.apply(session)
     return result
+
+
+async def _insert(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``insert_rows`` in a push's turns (``kit.turns``): the other requests in flight
+    first, and a turn every so many rows encoded for a COPY."""
+    if rows:
+        await give_way()
+    await insert_rows(session, table, rows, pause=give_way)
 
 
 # --- reading ----------------------------------------------------------------------------
