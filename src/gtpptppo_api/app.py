@@ -33,7 +33,7 @@ from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.no_store import NoStoreMiddleware
-from gtpptppo_api.kit.openapi import add_schemas, operation_id
+from gtpptppo_api.kit.openapi import add_schemas, operation_id, readable_page_names
 from gtpptppo_api.meetings.centre_router import router as centre_coordination_router
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
@@ -160,4 +160,5 @@ def create_app(
     app.include_router(health_router)
     add_pagination(app)
     add_schemas(app, CASES_SCHEMAS)  # the batch's item: its body is read raw
+    readable_page_names(app)
     return app
