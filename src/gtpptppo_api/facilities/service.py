@@ -5,7 +5,6 @@ Services flush, never commit; the request's session commits.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -16,7 +15,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, FieldErrors, NotFound, ValidationFailed, field_error
+from gtpptppo_api.errors import Conflict, FieldErrors, ValidationFailed, field_error
 from gtpptppo_api.facilities import checklist
 from gtpptppo_api.facilities.models import (
     FacilityInventory,
@@ -268,7 +267,7 @@ async def update(
     return inventory
 
 
-async def _gap_rows(
+async def gap_rows(
     session: AsyncSession, where: ColumnElement[bool], owner_kind: OwnerKind | None = None
 ) -> tuple[dict[str, int], list[GapRow]]:
     """Inventories by owner kind, and per item and owner kind how many lack it, in SQL."""
@@ -330,37 +329,5 @@ async def gaps(
     # A centre's token is scoped to its centre's region too: outside it, 404 like any caller.
     scope.ensure(caller, root, "region", root)
     where = _visible_clause(caller) & regions.subtree_clause(FacilityInventory.region_code, root)
-    inventories, rows = await _gap_rows(session, where, owner_kind)
+    inventories, rows = await gap_rows(session, where, owner_kind)
     return FacilityGaps(region_code=root, inventories=inventories, items=rows)
-
-
-async def report_section(session: AsyncSession, task_force_id: int, year: int) -> dict[str, Any]:
-    """Facilities figures (5.2) for the annual report of a task force.
-
-    The inventories of the secretariats and service centres of the task force's region and
-    the regions under it, as they stand when the report is made (an inventory is kept
-    current; its ``assessed_on`` tells when it was last assessed): how many, how many were
-    assessed in ``year``, and per checklist item how many lack it or have it only in part.
-    """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None:
-        raise NotFound(f"No task force {task_force_id}.")
-    where = regions.subtree_clause(FacilityInventory.region_code, task_force.region_code)
-    inventories, rows = await _gap_rows(session, where)
-    assessed = await session.scalar(
-        select(func.count())
-        .select_from(FacilityInventory)
-        .where(where, FacilityInventory.assessed_on.between(date(year, 1, 1), date(year, 12, 31)))
-    )
-    return {
-        "task_force_id": task_force.id,
-        "region_code": task_force.region_code,
-        "year": year,
-        "inventories": inventories,
-        "assessed_in_year": int(assessed or 0),
-        "gaps": [
-            row.model_dump(mode="json", include={"item", "owner_kind", "missing", "partial"})
-            for row in rows
-            if row.missing or row.partial
-        ],
-    }
