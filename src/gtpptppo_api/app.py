@@ -29,6 +29,7 @@ from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.health.router import router as health_router
 from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.kit import tracing
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
@@ -38,7 +39,7 @@ from gtpptppo_api.meetings.centre_router import router as centre_coordination_ro
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
-from gtpptppo_api.observability import metrics, tracing
+from gtpptppo_api.observability import metrics
 from gtpptppo_api.observability.logs import AccessLogMiddleware, valid_request_id
 from gtpptppo_api.partners.router import router as partners_router
 from gtpptppo_api.publishing.router import router as publishing_router

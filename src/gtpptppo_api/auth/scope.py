@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.errors import Forbidden, NotFound
-from gtpptppo_api.regions import service as regions
+from gtpptppo_api.kit import region_codes
 
 T = TypeVar("T")
 Q = TypeVar("Q", bound=Select[Any])
@@ -112,12 +112,12 @@ def clause(
             return false()
         result: ColumnElement[bool] = centre_column == caller.service_centre_id
         return result
-    if regions.is_regency(caller.scope_code):
+    if region_codes.is_regency(caller.scope_code):
         # a regency is the lowest level, a subtree of one: an equality, which an index on
         # (region, id) answers in order
         equal: ColumnElement[bool] = region_column == caller.scope_code
         return equal
-    return regions.subtree_clause(region_column, caller.scope_code)
+    return region_codes.subtree_clause(region_column, caller.scope_code)
 
 
 def filter(query: Q, caller: Caller, region_column: Any, *, centre_column: Any | None = None) -> Q:
