@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import (
-    Select,
-    select,
-)
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.action_plans import rules
@@ -42,8 +39,6 @@ from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, NotFound, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.task_forces.models import SubTaskForce
-
-# --- activities ---------------------------------------------------------------------------
 
 
 def read_activity(activity: Activity) -> ActivityRead:

@@ -4,10 +4,7 @@ by source of "ANGGARAN" a-d (BAB V).
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Select,
-    select,
-)
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.action_plans.activities import get_activity, in_period
@@ -29,8 +26,6 @@ from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
-
-# --- realisations -------------------------------------------------------------------------
 
 
 def read_realisation(realisation: Realisation) -> RealisationRead:
