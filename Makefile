@@ -41,6 +41,7 @@ migrate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests migrations workers bench
 	$(BIN)/ruff format --check src tests migrations workers bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dramatiq
 
 from gtpptppo_api.jobs import broker as jobs_broker
-from gtpptppo_api.observability import logs, tracing
+from gtpptppo_api.kit import tracing
+from gtpptppo_api.observability import logs
 from gtpptppo_api.settings import get_settings
 
 settings = get_settings()

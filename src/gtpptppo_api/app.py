@@ -29,16 +29,17 @@ from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.health.router import router as health_router
 from gtpptppo_api.jobs import broker as jobs_broker
+from gtpptppo_api.kit import tracing
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.no_store import NoStoreMiddleware
-from gtpptppo_api.kit.openapi import add_schemas, operation_id
+from gtpptppo_api.kit.openapi import add_schemas, operation_id, readable_page_names
 from gtpptppo_api.meetings.centre_router import router as centre_coordination_router
 from gtpptppo_api.meetings.router import router as meetings_router
 from gtpptppo_api.members.router import router as members_router
 from gtpptppo_api.monitoring.router import router as monitoring_router
-from gtpptppo_api.observability import metrics, tracing
+from gtpptppo_api.observability import metrics
 from gtpptppo_api.observability.logs import AccessLogMiddleware, valid_request_id
 from gtpptppo_api.partners.router import router as partners_router
 from gtpptppo_api.publishing.router import router as publishing_router
@@ -160,4 +161,5 @@ def create_app(
     app.include_router(health_router)
     add_pagination(app)
     add_schemas(app, CASES_SCHEMAS)  # the batch's item: its body is read raw
+    readable_page_names(app)
     return app

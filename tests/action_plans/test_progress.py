@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from gtpptppo_api.action_plans import service
+from gtpptppo_api.reports.sections import action_plans as section_of
 from tests.action_plans.plans import LEGAL_BASIS, activity, add_activity, create_plan
 from tests.helpers import create_task_force, error_fields, problem
 
@@ -246,7 +246,9 @@ async def test_realisation_needs_an_adopted_plan(client, national):
 
 async def test_report_section(session, client, national, example):
     """The report worker's action-plan section: progress, absorption, activities behind."""
-    section = await service.report_section(session, example["task_force"]["id"], 2026)
+    section = (
+        await section_of.report_section(session, example["task_force"]["id"], 2026)
+    ).model_dump(mode="json")
     assert section["from_year"] == section["to_year"] == 2026
     (plan,) = section["action_plans"]
     assert plan["action_plan"]["id"] == example["plan"]["id"]
@@ -275,8 +277,12 @@ async def test_report_section(session, client, national, example):
             "lowest_achievement_bp": 3333,
         },
     ]
-    five = await service.report_section(session, example["task_force"]["id"], 2026, years=5)
+    five = (
+        await section_of.report_section(session, example["task_force"]["id"], 2026, years=5)
+    ).model_dump(mode="json")
     assert five["to_year"] == 2030
     assert five["action_plans"][0]["progress"]["achievement_bp"] == 3972
-    empty = await service.report_section(session, example["task_force"]["id"], 2020)
+    empty = (
+        await section_of.report_section(session, example["task_force"]["id"], 2020)
+    ).model_dump(mode="json")
     assert empty["action_plans"] == []

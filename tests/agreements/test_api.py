@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from gtpptppo_api.agreements import service
 from gtpptppo_api.agreements.models import ScopeItem
+from gtpptppo_api.reports.sections import agreements as section_of
 from tests.helpers import create_task_force, error_fields, problem
 
 SCREENED = {
@@ -385,7 +385,9 @@ async def test_report_section_counts_cooperation_of_the_year(client, national, s
     )  # over before 2026
     await create_agreement(client, national, elsewhere["id"], signing_authority="governor")
 
-    section = await service.report_section(session, province["id"], 2026)
+    section = (await section_of.report_section(session, province["id"], 2026)).model_dump(
+        mode="json"
+    )
     assert section["in_force"] == 2
     assert section["signed"] == 1
     assert section["ending"] == 1
@@ -394,6 +396,8 @@ async def test_report_section_counts_cooperation_of_the_year(client, national, s
     assert section["by_party_kind"] == {"company": 1, "ngo": 1}
     assert section["by_scope"] == {"advocacy": 2, "financing": 1}
 
-    regency_only = await service.report_section(session, regency["id"], 2025)
+    regency_only = (await section_of.report_section(session, regency["id"], 2025)).model_dump(
+        mode="json"
+    )
     assert regency_only["in_force"] == 2
     assert regency_only["ending"] == 1

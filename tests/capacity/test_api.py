@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gtpptppo_api.capacity import service
+from gtpptppo_api.reports.sections import capacity as section_of
 from tests.helpers import create_task_force, error_fields, problem
 
 
@@ -183,7 +183,9 @@ async def test_report_section_counts_the_year(client, national, session):
     )
     await create_activity(client, national, elsewhere["id"])
 
-    section = await service.report_section(session, province["id"], 2026)
+    section = (await section_of.report_section(session, province["id"], 2026)).model_dump(
+        mode="json"
+    )
     assert section["activities"] == 2
     assert section["by_kind"] == {"training": 1, "workshop_seminar": 1}
     assert section["by_topic"] == {"human_rights": 1, "recording_reporting": 1}

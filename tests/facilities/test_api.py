@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gtpptppo_api.facilities import service
+from gtpptppo_api.reports.sections import facilities as section_of
 from tests.helpers import create_task_force, error_fields, problem
 
 SECRETARIAT_ITEMS = 14  # 5.2 a-g
@@ -331,7 +331,9 @@ async def test_gaps_and_inventories_are_scoped_by_jurisdiction(client, auth, nat
 async def test_report_section_lists_the_gaps(client, national, session):
     """The annual report's facilities section (5.2), over the region subtree."""
     made = await small_province(client, national)
-    section = await service.report_section(session, made["province"]["id"], 2026)
+    section = (await section_of.report_section(session, made["province"]["id"], 2026)).model_dump(
+        mode="json"
+    )
     assert section["inventories"] == {"secretariat": 2, "service_centre": 2}
     assert section["assessed_in_year"] == 4
     assert {
@@ -341,5 +343,7 @@ async def test_report_section_lists_the_gaps(client, national, session):
         "partial": 1,
     } in section["gaps"]
     assert all(row["missing"] or row["partial"] for row in section["gaps"])
-    earlier = await service.report_section(session, made["province"]["id"], 2025)
+    earlier = (await section_of.report_section(session, made["province"]["id"], 2025)).model_dump(
+        mode="json"
+    )
     assert earlier["assessed_in_year"] == 0

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import update
 
 from gtpptppo_api import jobs
+from gtpptppo_api.db.after_commit import PENDING_KEY
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.jobs import Job, JobStatus
 from gtpptppo_api.jobs.broker import Runtime
-from gtpptppo_api.jobs.service import PENDING_KEY
 from tests.jobs.handlers import QUEUE, calls
 from tests.jobs.support import Sessions, enqueue_committed, job_count, load, settle
 

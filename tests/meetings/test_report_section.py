@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gtpptppo_api.meetings.service import report_section
+from gtpptppo_api.reports.sections.meetings import report_section
 from tests.helpers import create_task_force
 from tests.meetings.support import appoint, checklist, hold, sub_task_forces, visit
 
@@ -49,7 +49,7 @@ async def test_report_section_figures(client, national, session):
         client, national, province, "task_force", city["id"], "2025-05-05", kind="evaluation"
     )
 
-    section = await report_section(session, city["id"], 2025)
+    section = (await report_section(session, city["id"], 2025)).model_dump(mode="json")
 
     meetings = section["meetings"]
     assert meetings["held"] == {

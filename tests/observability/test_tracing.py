@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gtpptppo_api.app import create_app
-from gtpptppo_api.observability import tracing
+from gtpptppo_api.kit import tracing
 from gtpptppo_api.settings import Settings
 from tests.conftest import TEST_KEYS
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gtpptppo_api.compliance.schemas import DashboardRow
-from gtpptppo_api.meetings.service import without_own_report
+from gtpptppo_api.reports.sections.meetings import without_own_report
 from tests.reports.support import YEAR, open_report, run_generation_jobs, unit
 
 RULE = "annual_report"

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from gtpptppo_api.action_plans import service
+from gtpptppo_api.action_plans import activities, plans, progress, realisations
 from gtpptppo_api.action_plans.models import ActionPlanState, Program
 from gtpptppo_api.action_plans.schemas import (
     ActionPlanCreate,
@@ -33,7 +33,7 @@ YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 @router.get("/catalogue")
 async def get_action_plan_catalogue(caller: ActionPlanReader) -> list[CatalogueProgram]:
     """Programs a-f and their typical activities (Permen PPPA 10/2012, BAB V)."""
-    return service.catalogue()
+    return plans.catalogue()
 
 
 @router.get("/rollup")
@@ -47,7 +47,7 @@ async def get_action_plan_rollup(
     year: YearQuery = None,
 ) -> Rollup:
     """Planned and realised budgets of adopted and closed plans, by source and program."""
-    return await service.rollup(session, caller, region_code, year)
+    return await progress.rollup(session, caller, region_code, year)
 
 
 @router.post(
@@ -66,10 +66,10 @@ async def create_action_plan(
     body: ActionPlanCreate, session: SessionDep, caller: ActionPlanWriter, response: Response
 ) -> ActionPlanRead:
     """Draft a RAN (national task force) or RAD (province, regency/city)."""
-    plan = await service.create(session, caller, body)
+    plan = await plans.create(session, caller, body)
     response.headers["ETag"] = etag(plan.version)
     response.headers["Location"] = f"/api/v1/action-plans/{plan.id}"
-    return service.read(plan)
+    return plans.read(plan)
 
 
 @router.get("", response_model=CursorPage[ActionPlanRead])
@@ -84,7 +84,7 @@ async def list_action_plans(
     year: Annotated[int | None, Query(ge=2000, le=2100, description="Plans covering it.")] = None,
 ) -> CursorPage[ActionPlanRead]:
     """Plans in the caller's jurisdiction, ordered by id."""
-    query = service.list_query(
+    query = plans.list_query(
         caller, task_force_id=task_force_id, region_code=region_code, state=state, year=year
     )
     page: CursorPage[ActionPlanRead] = await paginate(session, query)
@@ -95,9 +95,9 @@ async def list_action_plans(
 async def get_action_plan(
     plan_id: int, session: SessionDep, caller: ActionPlanReader, response: Response
 ) -> ActionPlanRead:
-    plan = await service.get_visible(session, caller, plan_id)
+    plan = await plans.get_visible(session, caller, plan_id)
     response.headers["ETag"] = etag(plan.version)
-    return service.read(plan)
+    return plans.read(plan)
 
 
 @router.patch("/{plan_id}")
@@ -111,9 +111,9 @@ async def update_action_plan(
 ) -> ActionPlanRead:
     """Edit a draft; ``state: adopted`` adopts it (422 listing every missing element),
     ``state: closed`` closes an adopted plan."""
-    plan = await service.update(session, caller, plan_id, body, if_match)
+    plan = await plans.update(session, caller, plan_id, body, if_match)
     response.headers["ETag"] = etag(plan.version)
-    return service.read(plan)
+    return plans.read(plan)
 
 
 @router.get("/{plan_id}/progress")
@@ -122,18 +122,18 @@ async def get_action_plan_progress(
 ) -> ActionPlanProgress:
     """Achievement and budget absorption in basis points (10 000 = 100 %), for ``year`` or
     the whole period."""
-    return await service.progress(session, caller, plan_id, year)
+    return await progress.progress(session, caller, plan_id, year)
 
 
 @router.get("/{plan_id}/activities", response_model=CursorPage[ActivityRead])
 async def list_action_plan_activities(
     plan_id: int, session: SessionDep, caller: ActionPlanReader, program: Program | None = None
 ) -> CursorPage[ActivityRead]:
-    plan = await service.get_visible(session, caller, plan_id)
+    plan = await plans.get_visible(session, caller, plan_id)
     page: CursorPage[ActivityRead] = await paginate(
         session,
-        service.activity_query(plan, program),
-        transformer=lambda items: [service.read_activity(a) for a in items],
+        activities.activity_query(plan, program),
+        transformer=lambda items: [activities.read_activity(a) for a in items],
     )
     return page
 
@@ -153,9 +153,9 @@ async def create_action_plan_activity(
     response: Response,
 ) -> ActivityRead:
     """Add an activity to a draft plan; ``catalogue_code`` starts it from a typical one."""
-    activity = await service.create_activity(session, caller, plan_id, body)
+    activity = await activities.create_activity(session, caller, plan_id, body)
     response.headers["ETag"] = etag(activity.version)
-    return service.read_activity(activity)
+    return activities.read_activity(activity)
 
 
 @router.get("/{plan_id}/activities/{activity_id}")
@@ -166,10 +166,10 @@ async def get_action_plan_activity(
     caller: ActionPlanReader,
     response: Response,
 ) -> ActivityRead:
-    plan = await service.get_visible(session, caller, plan_id)
-    activity = await service.get_activity(session, plan, activity_id)
+    plan = await plans.get_visible(session, caller, plan_id)
+    activity = await activities.get_activity(session, plan, activity_id)
     response.headers["ETag"] = etag(activity.version)
-    return service.read_activity(activity)
+    return activities.read_activity(activity)
 
 
 @router.patch("/{plan_id}/activities/{activity_id}")
@@ -183,16 +183,18 @@ async def update_action_plan_activity(
     if_match: IfMatch = None,
 ) -> ActivityRead:
     """Edit an activity of a draft plan (409 once the plan is adopted or closed)."""
-    activity = await service.update_activity(session, caller, plan_id, activity_id, body, if_match)
+    activity = await activities.update_activity(
+        session, caller, plan_id, activity_id, body, if_match
+    )
     response.headers["ETag"] = etag(activity.version)
-    return service.read_activity(activity)
+    return activities.read_activity(activity)
 
 
 @router.delete("/{plan_id}/activities/{activity_id}", status_code=204)
 async def delete_action_plan_activity(
     plan_id: int, activity_id: int, session: SessionDep, caller: ActionPlanWriter
 ) -> None:
-    await service.delete_activity(session, caller, plan_id, activity_id)
+    await activities.delete_activity(session, caller, plan_id, activity_id)
 
 
 @router.get("/{plan_id}/realisations", response_model=CursorPage[RealisationRead])
@@ -203,8 +205,8 @@ async def list_action_plan_realisations(
     year: YearQuery = None,
     activity_id: int | None = None,
 ) -> CursorPage[RealisationRead]:
-    plan = await service.get_visible(session, caller, plan_id)
-    query = service.realisation_query(plan, year=year, activity_id=activity_id)
+    plan = await plans.get_visible(session, caller, plan_id)
+    query = realisations.realisation_query(plan, year=year, activity_id=activity_id)
     page: CursorPage[RealisationRead] = await paginate(session, query)
     return page
 
@@ -221,10 +223,10 @@ async def record_realisation(
     if_match: IfMatch = None,
 ) -> RealisationRead:
     """Record what an activity achieved and spent in a year (201 new, 200 replaced)."""
-    realisation, created = await service.put_realisation(
+    realisation, created = await realisations.put_realisation(
         session, caller, plan_id, activity_id, year, body, if_match
     )
     if created:
         response.status_code = 201
     response.headers["ETag"] = etag(realisation.version)
-    return service.read_realisation(realisation)
+    return realisations.read_realisation(realisation)

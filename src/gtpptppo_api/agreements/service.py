@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.agreements.models import (
@@ -31,9 +31,10 @@ from gtpptppo_api.agreements.schemas import (
     Screening,
 )
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope as jurisdiction
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import FieldError, FieldErrors, NotFound, ValidationFailed, field_error
+from gtpptppo_api.errors import FieldError, FieldErrors, ValidationFailed, field_error
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
@@ -228,10 +229,7 @@ def _scope(items: list[ScopeItem]) -> list[AgreementScopeItem]:
 
 async def get_visible(session: AsyncSession, caller: Caller, agreement_id: int) -> Agreement:
     """The agreement if its task force lies in the caller's jurisdiction; 404 otherwise."""
-    agreement = await session.get(Agreement, agreement_id)
-    if agreement is None or not caller.covers(agreement.region_code):
-        raise NotFound(f"No agreement {agreement_id} in your jurisdiction.")
-    return agreement
+    return await jurisdiction.get(session, caller, Agreement, agreement_id, noun="agreement")
 
 
 def expiring_clause(within_days: int, as_of: date) -> Any:
@@ -269,7 +267,7 @@ def list_query(
     query = (
         select(Agreement)
         .join(TaskForce, TaskForce.id == Agreement.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(jurisdiction.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(Agreement.task_force_id == task_force_id)
@@ -417,72 +415,3 @@ async def update(
         after=read(agreement),
     )
     return agreement
-
-
-async def report_section(session: AsyncSession, task_force_id: int, year: int) -> dict[str, Any]:
-    """Cooperation figures (BAB IV) for the annual report of a task force.
-
-    Over the agreements of the task force and of the task forces of the regions under it:
-    those in force at some time in ``year`` (from ``valid_from`` to ``valid_until``), those
-    signed in it and those ending in it (last day in ``year``); the in-force ones by kind, by
-    party kind, by scope item of 4.4.1 d, and how many are international (4.3).
-    """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None:
-        raise NotFound(f"No task force {task_force_id}.")
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    in_subtree = regions.subtree_clause(TaskForce.region_code, task_force.region_code)
-    in_force = and_(
-        Agreement.valid_from <= last,
-        or_(Agreement.valid_until.is_(None), Agreement.valid_until >= first),
-    )
-    in_force_ids = (
-        select(Agreement.id)
-        .join(TaskForce, TaskForce.id == Agreement.task_force_id)
-        .where(in_subtree, in_force)
-        .scalar_subquery()
-    )
-
-    totals = (
-        await session.execute(
-            select(
-                func.count().filter(in_force),
-                func.count().filter(Agreement.signed_on.between(first, last)),
-                func.count().filter(Agreement.valid_until.between(first, last)),
-                func.count().filter(in_force, Agreement.international.is_(True)),
-            )
-            .select_from(Agreement)
-            .join(TaskForce, TaskForce.id == Agreement.task_force_id)
-            .where(in_subtree)
-        )
-    ).one()
-    by_kind = await session.execute(
-        select(Agreement.kind, func.count())
-        .where(Agreement.id.in_(in_force_ids))
-        .group_by(Agreement.kind)
-        .order_by(Agreement.kind)
-    )
-    by_party = await session.execute(
-        select(AgreementParty.kind, func.count(func.distinct(AgreementParty.agreement_id)))
-        .where(AgreementParty.agreement_id.in_(in_force_ids))
-        .group_by(AgreementParty.kind)
-        .order_by(AgreementParty.kind)
-    )
-    by_scope = await session.execute(
-        select(AgreementScopeItem.item, func.count())
-        .where(AgreementScopeItem.agreement_id.in_(in_force_ids))
-        .group_by(AgreementScopeItem.item)
-        .order_by(AgreementScopeItem.item)
-    )
-    return {
-        "task_force_id": task_force.id,
-        "region_code": task_force.region_code,
-        "year": year,
-        "in_force": totals[0],
-        "signed": totals[1],
-        "ending": totals[2],
-        "international": totals[3],
-        "by_kind": {str(kind): count for kind, count in by_kind.all()},
-        "by_party_kind": {str(kind): count for kind, count in by_party.all()},
-        "by_scope": {str(item): count for item, count in by_scope.all()},
-    }

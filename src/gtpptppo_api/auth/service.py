@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.auth.models import ApiToken, Role
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Unauthenticated, ValidationFailed
-from gtpptppo_api.regions import service as regions
+from gtpptppo_api.kit.region_codes import NATIONAL, in_subtree
+from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres.models import ServiceCentre
 
 TOKEN_PREFIX = "gtp_"  # noqa: S105 - a marker, not a secret
-NATIONAL = "ID"
 
 
 def hash_token(token: str) -> str:
@@ -41,7 +41,7 @@ class Caller:
 
     def covers(self, region_code: str) -> bool:
         """Whether ``region_code`` lies in the caller's jurisdiction (itself or below)."""
-        return regions.in_subtree(region_code, self.scope_code)
+        return in_subtree(region_code, self.scope_code)
 
 
 async def create_token(
@@ -56,7 +56,7 @@ async def create_token(
     if not name.strip():
         raise ValidationFailed.field("name", "must not be empty")
     if region_code is not None:
-        if region_code != NATIONAL and await regions.get(session, region_code) is None:
+        if region_code != NATIONAL and await session.get(Region, region_code) is None:
             raise ValidationFailed.field("region", f"unknown region code {region_code!r}")
         if region_code == NATIONAL:
             region_code = None

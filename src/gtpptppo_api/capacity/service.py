@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.capacity.models import (
     ActivityKind,
@@ -26,7 +27,7 @@ from gtpptppo_api.capacity.schemas import (
     Participants,
 )
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import FieldErrors, NotFound, ValidationFailed
+from gtpptppo_api.errors import FieldErrors, ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.task_forces import service as task_forces
@@ -72,10 +73,7 @@ def _participants(rows: list[Participants]) -> list[ParticipantCount]:
 
 async def get_visible(session: AsyncSession, caller: Caller, activity_id: int) -> CapacityActivity:
     """The activity if its task force lies in the caller's jurisdiction; 404 otherwise."""
-    activity = await session.get(CapacityActivity, activity_id)
-    if activity is None or not caller.covers(activity.region_code):
-        raise NotFound(f"No capacity activity {activity_id} in your jurisdiction.")
-    return activity
+    return await scope.get(session, caller, CapacityActivity, activity_id, noun="capacity activity")
 
 
 def list_query(
@@ -90,7 +88,7 @@ def list_query(
     query = (
         select(CapacityActivity)
         .join(TaskForce, TaskForce.id == CapacityActivity.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(CapacityActivity.task_force_id == task_force_id)
@@ -189,64 +187,3 @@ async def update(
         after=read(activity),
     )
     return activity
-
-
-async def report_section(session: AsyncSession, task_force_id: int, year: int) -> dict[str, Any]:
-    """Capacity-building figures (5.1) for the annual report of a task force.
-
-    Over the activities started in ``year`` by the task force and the task forces of the
-    regions under it: how many, by kind and by topic, and the participants by sex and by
-    role (counts, no names).
-    """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None:
-        raise NotFound(f"No task force {task_force_id}.")
-    in_scope = (
-        select(CapacityActivity.id)
-        .join(TaskForce, TaskForce.id == CapacityActivity.task_force_id)
-        .where(
-            regions.subtree_clause(TaskForce.region_code, task_force.region_code),
-            CapacityActivity.started_on.between(date(year, 1, 1), date(year, 12, 31)),
-        )
-        .scalar_subquery()
-    )
-    by_kind = await session.execute(
-        select(CapacityActivity.kind, func.count())
-        .where(CapacityActivity.id.in_(in_scope))
-        .group_by(CapacityActivity.kind)
-        .order_by(CapacityActivity.kind)
-    )
-    by_topic = await session.execute(
-        select(CapacityActivity.topic, func.count())
-        .where(CapacityActivity.id.in_(in_scope))
-        .group_by(CapacityActivity.topic)
-        .order_by(CapacityActivity.topic)
-    )
-    by_role_sex = await session.execute(
-        select(ParticipantCount.role, ParticipantCount.sex, func.sum(ParticipantCount.count))
-        .where(ParticipantCount.activity_id.in_(in_scope))
-        .group_by(ParticipantCount.role, ParticipantCount.sex)
-        .order_by(ParticipantCount.role, ParticipantCount.sex)
-    )
-    by_sex = await session.execute(
-        select(ParticipantCount.sex, func.sum(ParticipantCount.count))
-        .where(ParticipantCount.activity_id.in_(in_scope))
-        .group_by(ParticipantCount.sex)
-        .order_by(ParticipantCount.sex)
-    )
-    kinds = {str(kind): count for kind, count in by_kind.all()}
-    sexes = {str(sex): int(count) for sex, count in by_sex.all()}
-    return {
-        "task_force_id": task_force.id,
-        "region_code": task_force.region_code,
-        "year": year,
-        "activities": sum(kinds.values()),
-        "by_kind": kinds,
-        "by_topic": {str(topic): count for topic, count in by_topic.all()},
-        "participants": sum(sexes.values()),
-        "participants_by_sex": sexes,
-        "participants_by_role_and_sex": [
-            {"role": str(role), "sex": str(sex), "count": int(count)}
-            for role, sex, count in by_role_sex.all()
-        ],
-    }

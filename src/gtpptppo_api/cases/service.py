@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import (
     Select,
+    Table,
     bindparam,
     delete,
     exists,
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases import links
@@ -69,7 +71,6 @@ from gtpptppo_api.errors import (
     FieldError,
     FieldErrors,
     Forbidden,
-    NotFound,
     ValidationFailed,
     field_error,
     pydantic_errors,
@@ -430,7 +431,7 @@ async def _store(
                 cells.add(item.values, row.record_key, shared=shared)
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
-        await insert_rows(session, _CASE, [i.values for i in new])
+        await _insert(session, _CASE, [i.values for i in new])
         if changed:
             columns = [k for k in changed[0].values if k not in ("id", "created_at")]
             statement = (
@@ -453,14 +454,14 @@ async def _store(
             for t in i.exploitation
         ]
         services = [{"case_id": i.values["id"], **s} for i in touched for s in i.services]
-        await insert_rows(session, _EXPLOITATION, exploitation)
-        await insert_rows(session, _SERVICE, services)
+        await _insert(session, _EXPLOITATION, exploitation)
+        await _insert(session, _SERVICE, services)
         transit = [
             {"case_id": i.values["id"], "kind": kind, "value": value}
             for i in touched
             for kind, value in i.transit
         ]
-        await insert_rows(session, _TRANSIT, transit)
+        await _insert(session, _TRANSIT, transit)
         await _mark_shared(session, touched, cells)
     return outcomes
 
@@ -567,7 +568,7 @@ async def _audit_changes(
         for r in results
         if r.outcome in ("created", "updated")
     ]
-    await insert_rows(session, table_of(AuditEvent), rows)
+    await _insert(session, table_of(AuditEvent), rows)
 
 
 async def upsert_one(
@@ -609,16 +610,23 @@ async def upsert_one(
     return result
 
 
+async def _insert(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``insert_rows`` in a push's turns (``kit.turns``): the other requests in flight
+    first, and a turn every so many rows encoded for a COPY."""
+    if rows:
+        await give_way()
+    await insert_rows(session, table, rows, pause=give_way)
+
+
 # --- reading ----------------------------------------------------------------------------
 
 
 def visible_clause(caller: Caller) -> Any:
-    if caller.role is Role.service_centre:
-        return _CASE.c.service_centre_id == caller.service_centre_id
-    if regions.is_regency(caller.scope_code):
-        # the regency alone, as an equality: ix_victim_case_region_id gives its cases in order
-        return _CASE.c.registered_region_code == caller.scope_code
-    return regions.subtree_clause(_CASE.c.registered_region_code, caller.scope_code)
+    """The cases the caller sees: a centre's token its own; others by the registering
+    region (a regency's as an equality: ix_victim_case_region_id gives them in order)."""
+    return scope.clause(
+        caller, _CASE.c.registered_region_code, centre_column=_CASE.c.service_centre_id
+    )
 
 
 def list_query(
@@ -710,17 +718,18 @@ def read_row(row: Sequence[Any]) -> CaseRead:
 
 
 async def get_visible(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> Case:
-    case = await session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case {case_id} in your jurisdiction.")
-    allowed = (
-        case.service_centre_id == caller.service_centre_id
-        if caller.role is Role.service_centre
-        else caller.covers(case.registered_region_code)
+    """The case if the caller sees it (``visible_clause``); 404 otherwise."""
+    return await scope.get(
+        session, caller, Case, case_id, noun="case", where=_registered, centre=_centre_of
     )
-    if not allowed:
-        raise NotFound(f"No case {case_id} in your jurisdiction.")
-    return case
+
+
+def _registered(case: Case) -> str:
+    return case.registered_region_code
+
+
+def _centre_of(case: Case) -> int:
+    return case.service_centre_id
 
 
 def may_read_personal(caller: Caller, case: Case) -> bool:
@@ -730,7 +739,7 @@ def may_read_personal(caller: Caller, case: Case) -> bool:
     if caller.role is Role.national_admin:
         return True
     if caller.role is Role.task_force_admin:
-        return caller.covers(case.registered_region_code)
+        return scope.covers(caller, case.registered_region_code)
     return caller.role is Role.service_centre and caller.service_centre_id == case.service_centre_id
 
 

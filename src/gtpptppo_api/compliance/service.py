@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.compliance import rules
 from gtpptppo_api.compliance.rules import Period, RuleName, RuleResult, RuleStatus
@@ -48,7 +49,7 @@ from gtpptppo_api.compliance.schemas import (
     WindowRead,
 )
 from gtpptppo_api.compliance.sql import day_number
-from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.monitoring.models import MonitoringVisit, MonitorKind, SubjectKind, VisitKind
@@ -510,8 +511,9 @@ async def dashboard(
     (BAB I: not every region has formed one)."""
     root = region_code or caller.scope_code
     region = await regions.get(session, root)
-    if region is None or not caller.covers(root):
-        raise NotFound(f"No region {root!r} in your jurisdiction.")
+    if region is None:
+        raise scope.not_found("region", repr(root))
+    scope.ensure(caller, root, "region", repr(root))
     return await build_dashboard(session, root, year, today, report_due)
 
 

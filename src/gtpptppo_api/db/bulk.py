@@ -16,7 +16,7 @@ connection lost) as SQLAlchemy's, as an INSERT's would be.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -26,11 +26,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from gtpptppo_api.kit.turns import EVERY, give_way, in_turns
-
 # Below this many rows an executemany costs about as much, and keeps the statement log
 # readable.
 COPY_MIN_ROWS = 8
+
+# Rows encoded for a COPY between two calls of the caller's ``pause``.
+PAUSE_EVERY = 128
+
+Pause = Callable[[], Awaitable[None]]
 
 
 def among(
@@ -44,16 +47,25 @@ def among(
     return column.in_(values)
 
 
-async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` in the session's transaction."""
+async def insert_rows(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    pause: Pause | None = None,
+) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in the session's transaction.
+
+    ``pause``, if given, is awaited every ``PAUSE_EVERY`` rows encoded for a COPY: the
+    caller's turn to let other work run (a batch push gives way, ``kit.turns``).
+    """
     if not rows:
         return
-    await give_way()  # in a batch push: the other requests in flight first (kit.turns)
     connection = await session.connection()
     if connection.dialect.name != "postgresql" or len(rows) < COPY_MIN_ROWS:
         await connection.execute(insert(table), list(rows))
         return
-    await _copy(connection, table, rows)
+    await _copy(connection, table, rows, pause)
 
 
 def _defaults(table: Table, given: Sequence[str]) -> dict[str, Any]:
@@ -70,7 +82,12 @@ def _defaults(table: Table, given: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+async def _copy(
+    connection: AsyncConnection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    pause: Pause | None,
+) -> None:
     raw = await connection.get_raw_connection()
     driver: asyncpg.Connection = raw.driver_connection
     if not driver.is_in_transaction():  # a COPY must not commit on its own
@@ -87,12 +104,14 @@ async def _copy(connection: AsyncConnection, table: Table, rows: Sequence[dict[s
     ]
     fixed = list(defaults.values())
     records: list[list[Any]] = []
-    async for row in in_turns(rows, every=8 * EVERY):
+    for count, row in enumerate(rows, 1):
         record = [row[key] for key in keys]
         record += fixed
         for index, process in processors:
             record[index] = process(record[index])
         records.append(record)
+        if pause is not None and count % PAUSE_EVERY == 0:
+            await pause()
     try:
         await driver.copy_records_to_table(
             table.name,

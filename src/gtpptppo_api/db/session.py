@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gtpptppo_api.jobs import dispatch_after_commit
+from gtpptppo_api.db.after_commit import dispatch_after_commit
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 

@@ -5,7 +5,6 @@ Services flush, never commit; the request's session commits.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -13,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
-from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import Conflict, FieldErrors, NotFound, ValidationFailed, field_error
+from gtpptppo_api.errors import Conflict, FieldErrors, ValidationFailed, field_error
 from gtpptppo_api.facilities import checklist
 from gtpptppo_api.facilities.models import (
     FacilityInventory,
@@ -104,25 +103,27 @@ def _check_items(owner: OwnerKind, items: list[ItemAssessment]) -> None:
 
 def _visible_clause(caller: Caller) -> ColumnElement[bool]:
     """Inventories the caller may see: a centre's token its own; others by jurisdiction."""
-    if caller.role is Role.service_centre:
-        return FacilityInventory.service_centre_id == caller.service_centre_id
-    return regions.subtree_clause(FacilityInventory.region_code, caller.scope_code)
+    return scope.clause(
+        caller, FacilityInventory.region_code, centre_column=FacilityInventory.service_centre_id
+    )
 
 
-def _can_see(caller: Caller, inventory: FacilityInventory) -> bool:
-    if caller.role is Role.service_centre:
-        return inventory.service_centre_id == caller.service_centre_id
-    return caller.covers(inventory.region_code)
+def _owner_centre(inventory: FacilityInventory) -> int | None:
+    return inventory.service_centre_id
 
 
 async def get_visible(
     session: AsyncSession, caller: Caller, inventory_id: int
 ) -> FacilityInventory:
     """The inventory if the caller may see it; 404 otherwise, as if it did not exist."""
-    inventory = await session.get(FacilityInventory, inventory_id)
-    if inventory is None or not _can_see(caller, inventory):
-        raise NotFound(f"No facilities inventory {inventory_id} in your jurisdiction.")
-    return inventory
+    return await scope.get(
+        session,
+        caller,
+        FacilityInventory,
+        inventory_id,
+        noun="facilities inventory",
+        centre=_owner_centre,
+    )
 
 
 def list_query(
@@ -266,7 +267,7 @@ async def update(
     return inventory
 
 
-async def _gap_rows(
+async def gap_rows(
     session: AsyncSession, where: ColumnElement[bool], owner_kind: OwnerKind | None = None
 ) -> tuple[dict[str, int], list[GapRow]]:
     """Inventories by owner kind, and per item and owner kind how many lack it, in SQL."""
@@ -326,40 +327,7 @@ async def gaps(
     if root != regions.NATIONAL and await regions.get(session, root) is None:
         raise ValidationFailed.field("region_code", f"unknown region code {root!r}")
     # A centre's token is scoped to its centre's region too: outside it, 404 like any caller.
-    if not caller.covers(root):
-        raise NotFound(f"No region {root} in your jurisdiction.")
+    scope.ensure(caller, root, "region", root)
     where = _visible_clause(caller) & regions.subtree_clause(FacilityInventory.region_code, root)
-    inventories, rows = await _gap_rows(session, where, owner_kind)
+    inventories, rows = await gap_rows(session, where, owner_kind)
     return FacilityGaps(region_code=root, inventories=inventories, items=rows)
-
-
-async def report_section(session: AsyncSession, task_force_id: int, year: int) -> dict[str, Any]:
-    """Facilities figures (5.2) for the annual report of a task force.
-
-    The inventories of the secretariats and service centres of the task force's region and
-    the regions under it, as they stand when the report is made (an inventory is kept
-    current; its ``assessed_on`` tells when it was last assessed): how many, how many were
-    assessed in ``year``, and per checklist item how many lack it or have it only in part.
-    """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None:
-        raise NotFound(f"No task force {task_force_id}.")
-    where = regions.subtree_clause(FacilityInventory.region_code, task_force.region_code)
-    inventories, rows = await _gap_rows(session, where)
-    assessed = await session.scalar(
-        select(func.count())
-        .select_from(FacilityInventory)
-        .where(where, FacilityInventory.assessed_on.between(date(year, 1, 1), date(year, 12, 31)))
-    )
-    return {
-        "task_force_id": task_force.id,
-        "region_code": task_force.region_code,
-        "year": year,
-        "inventories": inventories,
-        "assessed_in_year": int(assessed or 0),
-        "gaps": [
-            row.model_dump(mode="json", include={"item", "owner_kind", "missing", "partial"})
-            for row in rows
-            if row.missing or row.partial
-        ],
-    }

@@ -51,9 +51,11 @@ Tests whose data lives in one rolled-back transaction run jobs with
 ``await jobs.run_pending(session)`` (the same claim / handler / done steps, in that session).
 """
 
+from gtpptppo_api.db.after_commit import dispatch_after_commit
 from gtpptppo_api.jobs.models import Job, JobStatus
 from gtpptppo_api.jobs.registry import job_handler
-from gtpptppo_api.jobs.service import dispatch_after_commit, enqueue, get, run_pending
+from gtpptppo_api.jobs.runner import run_pending
+from gtpptppo_api.jobs.service import enqueue, get
 
 __all__ = [
     "Job",

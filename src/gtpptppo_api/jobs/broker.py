@@ -21,12 +21,13 @@ from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AsyncIO, Middleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from gtpptppo_api.db import after_commit
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.jobs import registry, runner, service
 from gtpptppo_api.jobs.registry import JobSpec
 from gtpptppo_api.jobs.runner import SessionFactory
-from gtpptppo_api.observability import tracing
+from gtpptppo_api.kit import tracing
 from gtpptppo_api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -251,6 +252,7 @@ def start(settings: Settings, *, worker: bool | None = None) -> Runtime:
     dramatiq.set_broker(broker)
     runtime = Runtime(settings, broker)
     _runtime = runtime
+    after_commit.set_sender(_send_committed)
     try:
         if worker if worker is not None else runtime.embedded:
             runtime.start_worker()
@@ -264,8 +266,14 @@ def stop() -> None:
     """Stop the worker, if any, and close the broker (blocking)."""
     global _runtime
     runtime, _runtime = _runtime, None
+    after_commit.set_sender(None)
     if runtime is not None:
         runtime.close()
+
+
+async def _send_committed(jobs: list[tuple[int, str]]) -> None:
+    """The sender of ``db.after_commit``: ``send``, looked up when called."""
+    await send(jobs)
 
 
 async def send(jobs: list[tuple[int, str]]) -> None:

@@ -26,12 +26,13 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gtpptppo_api.db import after_commit
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.jobs import registry
 from gtpptppo_api.jobs.models import Job, JobStatus
@@ -215,9 +216,7 @@ async def perform(
             extra={"attempt": attempt, "duration_ms": round((time.perf_counter() - started) * 1e3)},
         )
         # Jobs the handler enqueued are sent now that its transaction has committed.
-        from gtpptppo_api.jobs.service import dispatch_after_commit
-
-        await dispatch_after_commit(session)
+        await after_commit.dispatch_after_commit(session)
         return True
     except LeaseLost:
         logger.warning("job %s: another worker took it over; this run was rolled back", job_id)
@@ -264,3 +263,33 @@ async def _record_failure(job_id: int, attempt: int, error: str, sessions: Sessi
         " (last attempt)" if last else "",
         error,
     )
+
+
+async def run_pending(session: AsyncSession, *, lease_seconds: float = 300) -> int:
+    """Run every pending job of a known kind once, inside ``session``; return how many finished.
+
+    For tests whose session is one rolled-back transaction (no worker can see its rows):
+    the same claim / handler / done steps as a worker, with the session's commits and
+    rollbacks. A failing handler leaves its job pending (or failed) with the error.
+    """
+
+    @asynccontextmanager
+    async def same_session() -> AsyncIterator[AsyncSession]:
+        yield session
+
+    kinds = [spec.kind for spec in registry.specs()]
+    ids = (
+        await session.scalars(
+            select(Job.id)
+            .where(Job.status == JobStatus.pending, Job.kind.in_(kinds))
+            .order_by(Job.id)
+        )
+    ).all()
+    finished = 0
+    for job_id in ids:
+        try:
+            finished += await perform(job_id, sessions=same_session, lease_seconds=lease_seconds)
+        except Exception as exc:
+            logger.info("job %s failed: %s", job_id, exc)
+    after_commit.discard_unsent(session)
+    return finished

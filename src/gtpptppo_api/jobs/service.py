@@ -1,24 +1,20 @@
-"""Enqueue jobs in the caller's transaction; send their messages after it commits; re-send."""
+"""Enqueue jobs in the caller's transaction (their messages go after it commits,
+``db.after_commit``); find those to send again."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
 
+from gtpptppo_api.db import after_commit
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.jobs import registry
 from gtpptppo_api.jobs.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
-
-# session.info key: jobs enqueued in the session's transaction, sent after it commits.
-PENDING_KEY = "gtpptppo.jobs.unsent"
 
 RECONCILE_BATCH = 500
 
@@ -51,38 +47,12 @@ async def enqueue(session: AsyncSession, kind: str, payload: dict[str, int]) -> 
     )
     session.add(job)
     await session.flush()
-    session.info.setdefault(PENDING_KEY, []).append((job.id, kind))
+    after_commit.remember(session, job.id, kind)
     return job
 
 
 async def get(session: AsyncSession, job_id: int) -> Job | None:
     return await session.get(Job, job_id)
-
-
-async def dispatch_after_commit(session: AsyncSession) -> None:
-    """Send the messages of the jobs enqueued in ``session``'s transaction, just committed.
-
-    A failure to send is logged, never raised: the job rows are committed, and the
-    reconciler sends what was not sent. With no broker set up in this process (a test
-    client, a command), sending is left to the reconciler of the workers.
-    """
-    unsent: list[tuple[int, str]] = session.info.pop(PENDING_KEY, [])
-    if not unsent:
-        return
-    from gtpptppo_api.jobs import broker
-
-    await broker.send(unsent)
-
-
-def discard_unsent(session: AsyncSession | Session) -> None:
-    """Forget the jobs enqueued in a transaction that rolled back (there are no rows)."""
-    session.info.pop(PENDING_KEY, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    if previous_transaction.parent is None:
-        discard_unsent(session)
 
 
 async def fail_exhausted(session: AsyncSession, now: datetime) -> int:
@@ -147,34 +117,3 @@ async def due_for_sending(
             .execution_options(synchronize_session=False)
         )
     return due
-
-
-async def run_pending(session: AsyncSession, *, lease_seconds: float = 300) -> int:
-    """Run every pending job of a known kind once, inside ``session``; return how many finished.
-
-    For tests whose session is one rolled-back transaction (no worker can see its rows):
-    the same claim / handler / done steps as a worker, with the session's commits and
-    rollbacks. A failing handler leaves its job pending (or failed) with the error.
-    """
-    from gtpptppo_api.jobs.runner import perform
-
-    @asynccontextmanager
-    async def same_session() -> AsyncIterator[AsyncSession]:
-        yield session
-
-    kinds = [spec.kind for spec in registry.specs()]
-    ids = (
-        await session.scalars(
-            select(Job.id)
-            .where(Job.status == JobStatus.pending, Job.kind.in_(kinds))
-            .order_by(Job.id)
-        )
-    ).all()
-    finished = 0
-    for job_id in ids:
-        try:
-            finished += await perform(job_id, sessions=same_session, lease_seconds=lease_seconds)
-        except Exception as exc:
-            logger.info("job %s failed: %s", job_id, exc)
-    session.info.pop(PENDING_KEY, None)
-    return finished

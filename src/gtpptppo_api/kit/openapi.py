@@ -9,6 +9,10 @@ A schema a route refers to without FastAPI seeing its model (a body read raw, as
 cases) is added to the components by ``add_schemas``, so it is a model of its own in a
 client rather than an inline one named after the operation.
 
+A page of a list is a schema named after what it lists (``CasePage``, ``ReportSummaryPage``),
+not pydantic's name for the parametrised generic (``CursorPage__T_Customized_CaseRead_``),
+which a generated client would make a class of: ``readable_page_names``.
+
 A create operation links its response to the reads of what it created (OpenAPI links), so a
 client or a stateful tester can chain them:
 ``responses={201: links(get_task_force={"task_force_id": ID})}``.
@@ -16,6 +20,8 @@ client or a stateful tester can chain them:
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +58,46 @@ def add_schemas(app: FastAPI, schemas: Mapping[str, dict[str, Any]]) -> None:
         document = generate()
         document.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
         return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+# pydantic's name for ``CursorPage[XRead]`` customised by fastapi-pagination
+_PAGE = re.compile(r"^CursorPage__T_Customized_(\w+?)_$")
+
+
+def page_name(name: str) -> str:
+    """``CursorPage__T_Customized_CaseRead_`` -> ``CasePage``; other names unchanged."""
+    found = _PAGE.match(name)
+    if found is None:
+        return name
+    return found.group(1).removesuffix("Read") + "Page"
+
+
+def readable_page_names(app: FastAPI) -> None:
+    """Name the pages' schemas of the app's document after what they list (``page_name``),
+    their references included."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        schemas = document.get("components", {}).get("schemas", {})
+        renames = {name: page_name(name) for name in schemas if page_name(name) != name}
+        if not renames:
+            return document
+        prefix = "#/components/schemas/"
+        text = json.dumps(document)
+        for old, new in renames.items():
+            text = text.replace(f'"{prefix}{old}"', f'"{prefix}{new}"')
+        renamed: dict[str, Any] = json.loads(text)
+        components = renamed["components"]["schemas"]
+        for old, new in renames.items():
+            schema = components.pop(old)
+            schema["title"] = new
+            components[new] = schema
+        renamed["components"]["schemas"] = dict(sorted(components.items()))
+        app.openapi_schema = renamed
+        return renamed
 
     app.openapi = openapi  # type: ignore[method-assign]
 

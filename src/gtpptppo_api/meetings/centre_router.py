@@ -16,7 +16,6 @@ from gtpptppo_api.meetings.schemas import (
     MeetingRead,
 )
 from gtpptppo_api.monitoring.schemas import MonitoringVisitRead
-from gtpptppo_api.service_centres import service as service_centres
 
 router = APIRouter(prefix="/service-centres/{centre_id}", tags=["coordination"])
 
@@ -49,10 +48,8 @@ async def list_coordination_requests(
     centre_id: int, session: SessionDep, caller: CoordinationReader
 ) -> CursorPage[CoordinationRequestRead]:
     """The centre's requests, asked and answered, ordered by id."""
-    centre = await service_centres.get_visible(session, caller, centre_id)
-    page: CursorPage[CoordinationRequestRead] = await paginate(
-        session, centres.requests_query(centre)
-    )
+    query = await centres.requests_query(session, caller, centre_id)
+    page: CursorPage[CoordinationRequestRead] = await paginate(session, query)
     return page
 
 
@@ -62,8 +59,8 @@ async def list_centre_meetings(
 ) -> CursorPage[MeetingRead]:
     """The centre's coordination meetings and case conferences with its task force (3.2),
     ordered by id."""
-    centre = await service_centres.get_visible(session, caller, centre_id)
-    page: CursorPage[MeetingRead] = await paginate(session, centres.meetings_query(centre))
+    query = await centres.meetings_query(session, caller, centre_id)
+    page: CursorPage[MeetingRead] = await paginate(session, query)
     return page
 
 
@@ -71,8 +68,7 @@ async def list_centre_meetings(
 async def get_centre_meeting(
     centre_id: int, meeting_id: int, session: SessionDep, caller: CoordinationReader
 ) -> MeetingRead:
-    centre = await service_centres.get_visible(session, caller, centre_id)
-    return meetings.read(await centres.meeting(session, centre, meeting_id))
+    return meetings.read(await centres.meeting(session, caller, centre_id, meeting_id))
 
 
 @router.get("/monitoring-findings", response_model=CursorPage[MonitoringVisitRead])
@@ -81,6 +77,6 @@ async def list_centre_findings(
 ) -> CursorPage[MonitoringVisitRead]:
     """The monitoring and evaluation visits of which the centre is the subject, with their
     findings and recommendations (3.3.1 e), ordered by id."""
-    centre = await service_centres.get_visible(session, caller, centre_id)
-    page: CursorPage[MonitoringVisitRead] = await paginate(session, centres.findings_query(centre))
+    query = await centres.findings_query(session, caller, centre_id)
+    page: CursorPage[MonitoringVisitRead] = await paginate(session, query)
     return page

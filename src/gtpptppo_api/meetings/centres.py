@@ -77,7 +77,11 @@ async def request(
     return row
 
 
-def requests_query(centre: ServiceCentre) -> Select[CoordinationRequest]:
+async def requests_query(
+    session: AsyncSession, caller: Caller, centre_id: int
+) -> Select[CoordinationRequest]:
+    """The requests of a centre in the caller's jurisdiction (404 otherwise), by id."""
+    centre = await centres.get_visible(session, caller, centre_id)
     return (
         select(CoordinationRequest)
         .where(CoordinationRequest.service_centre_id == centre.id)
@@ -85,8 +89,10 @@ def requests_query(centre: ServiceCentre) -> Select[CoordinationRequest]:
     )
 
 
-def meetings_query(centre: ServiceCentre) -> Select[Meeting]:
-    """The centre's coordination meetings with its task force (3.2), ordered by id."""
+async def meetings_query(session: AsyncSession, caller: Caller, centre_id: int) -> Select[Meeting]:
+    """The coordination meetings of a centre in the caller's jurisdiction (404 otherwise)
+    with its task force (3.2), ordered by id."""
+    centre = await centres.get_visible(session, caller, centre_id)
     return (
         select(Meeting)
         .where(Meeting.kind == MeetingKind.service_centre, Meeting.service_centre_id == centre.id)
@@ -94,16 +100,24 @@ def meetings_query(centre: ServiceCentre) -> Select[Meeting]:
     )
 
 
-async def meeting(session: AsyncSession, centre: ServiceCentre, meeting_id: int) -> Meeting:
+async def meeting(
+    session: AsyncSession, caller: Caller, centre_id: int, meeting_id: int
+) -> Meeting:
+    """A coordination meeting of a centre in the caller's jurisdiction; 404 otherwise."""
+    centre = await centres.get_visible(session, caller, centre_id)
     found = await session.get(Meeting, meeting_id)
     if found is None or found.service_centre_id != centre.id:
         raise NotFound(f"No coordination meeting {meeting_id} with service centre {centre.id}.")
     return found
 
 
-def findings_query(centre: ServiceCentre) -> Select[MonitoringVisit]:
-    """The monitoring and evaluation visits of which the centre is the subject (3.3.1 e:
-    the task force monitors its Pelayanan Terpadu), ordered by id."""
+async def findings_query(
+    session: AsyncSession, caller: Caller, centre_id: int
+) -> Select[MonitoringVisit]:
+    """The monitoring and evaluation visits of which a centre in the caller's jurisdiction
+    (404 otherwise) is the subject (3.3.1 e: the task force monitors its Pelayanan
+    Terpadu), ordered by id."""
+    centre = await centres.get_visible(session, caller, centre_id)
     return (
         select(MonitoringVisit)
         .where(

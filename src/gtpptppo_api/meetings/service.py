@@ -6,19 +6,16 @@ Services flush, never commit; the request's session commits.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.action_plans.models import ActionPlan, Activity
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.compliance import rules as cadence
-from gtpptppo_api.compliance import service as compliance
-from gtpptppo_api.compliance.schemas import DashboardRow
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import FieldErrors, NotFound, ValidationFailed
+from gtpptppo_api.errors import FieldErrors, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.meetings import centres
@@ -32,13 +29,6 @@ from gtpptppo_api.meetings.models import (
 )
 from gtpptppo_api.meetings.schemas import MeetingCreate, MeetingRead, MeetingUpdate
 from gtpptppo_api.members.models import MemberRole, Membership
-from gtpptppo_api.monitoring.models import (
-    ChecklistIndicator,
-    MonitoringVisit,
-    MonitorKind,
-    SubjectKind,
-    VisitKind,
-)
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
@@ -104,100 +94,147 @@ def read(meeting: Meeting) -> MeetingRead:
 
 
 async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCreate) -> None:
-    """Every rule a meeting record must meet (3.1.1–3.1.3, 3.2)."""
+    """Every rule a meeting record must meet (3.1.1–3.1.3, 3.2), each bad field named."""
     errors = FieldErrors(law=LAW)
-    level = task_force.level
-    held_on = draft.held_on
+    _check_date(task_force, draft, errors)
+    await _check_sub_task_force(session, task_force, draft, errors)
+    await _check_service_centre(session, task_force, draft, errors)
+    ids = {draft.chaired_by_member_id, *draft.attendee_member_ids} - {None}
+    members = {
+        m.id: m
+        for m in (await session.scalars(select(Membership).where(Membership.id.in_(ids)))).all()
+    }
+    _check_chair(task_force, draft, members, errors)
+    _check_attendees(task_force, draft, members, errors)
+    if draft.attending_task_force_ids:
+        await _check_lower_levels(session, task_force, draft, errors)
+    await _check_follow_ups(session, task_force, draft, errors)
+    errors.raise_if_any("The meeting breaks the rules")
+
+
+def _check_date(task_force: TaskForce, draft: MeetingCreate, errors: FieldErrors) -> None:
+    """Held after the task force was formed, and recorded once held."""
     established = task_force.established_decree
-    if established is not None and held_on < established.issued_on:
+    if established is not None and draft.held_on < established.issued_on:
         errors.add("held_on", f"precedes the task force's formation on {established.issued_on}")
-    if held_on > clock.today(task_force.region_code):
+    if draft.held_on > clock.today(task_force.region_code):
         errors.add("held_on", "a meeting is recorded once it has been held")
 
-    if draft.kind is MeetingKind.sub_task_force:
-        if draft.sub_task_force_id is None:
-            errors.add("sub_task_force_id", "a sub-task-force meeting names its sub-task-force")
-        else:
-            unit = await session.get(SubTaskForce, draft.sub_task_force_id)
-            if unit is None or unit.task_force_id != task_force.id:
-                errors.add(
-                    "sub_task_force_id",
-                    f"task force {task_force.id} has no sub-task-force {draft.sub_task_force_id}",
-                )
-    elif draft.sub_task_force_id is not None:
-        errors.add("sub_task_force_id", "only a sub-task-force meeting names a sub-task-force")
 
-    if draft.kind is MeetingKind.service_centre:
-        if draft.service_centre_id is None:
-            errors.add("service_centre_id", "a meeting with a service centre names the centre")
-        else:
-            centre = await session.get(ServiceCentre, draft.service_centre_id)
-            if centre is None or centre.region_code != task_force.region_code:
-                errors.add(
-                    "service_centre_id",
-                    "a task force coordinates with the service centres of its own province or "
-                    f"regency/city; centre {draft.service_centre_id} is not one of them",
-                    rule="3.2",
-                )
-    else:
+async def _check_sub_task_force(
+    session: AsyncSession, task_force: TaskForce, draft: MeetingCreate, errors: FieldErrors
+) -> None:
+    """A sub-task-force meeting (3.1.x b) names one of the task force's own units; no other
+    kind names one."""
+    if draft.kind is not MeetingKind.sub_task_force:
+        if draft.sub_task_force_id is not None:
+            errors.add("sub_task_force_id", "only a sub-task-force meeting names a sub-task-force")
+        return
+    if draft.sub_task_force_id is None:
+        errors.add("sub_task_force_id", "a sub-task-force meeting names its sub-task-force")
+        return
+    unit = await session.get(SubTaskForce, draft.sub_task_force_id)
+    if unit is None or unit.task_force_id != task_force.id:
+        errors.add(
+            "sub_task_force_id",
+            f"task force {task_force.id} has no sub-task-force {draft.sub_task_force_id}",
+        )
+
+
+async def _check_service_centre(
+    session: AsyncSession, task_force: TaskForce, draft: MeetingCreate, errors: FieldErrors
+) -> None:
+    """A meeting with a service centre names a centre of the task force's own region and
+    may have its topics (3.2); no other kind names a centre or has them."""
+    if draft.kind is not MeetingKind.service_centre:
         if draft.service_centre_id is not None:
             errors.add("service_centre_id", "only a meeting with a service centre names one")
         if draft.centre_topics:
             errors.add(
                 "centre_topics", "only a meeting with a service centre has these topics", "3.2"
             )
+        return
+    if draft.service_centre_id is None:
+        errors.add("service_centre_id", "a meeting with a service centre names the centre")
+        return
+    centre = await session.get(ServiceCentre, draft.service_centre_id)
+    if centre is None or centre.region_code != task_force.region_code:
+        errors.add(
+            "service_centre_id",
+            "a task force coordinates with the service centres of its own province or "
+            f"regency/city; centre {draft.service_centre_id} is not one of them",
+            rule="3.2",
+        )
 
-    ids = {draft.chaired_by_member_id, *draft.attendee_member_ids} - {None}
-    members = {
-        m.id: m
-        for m in (await session.scalars(select(Membership).where(Membership.id.in_(ids)))).all()
-    }
+
+_CHAIR_WHO = {
+    MemberRole.daily_chair: "the daily chair (Ketua Harian)",
+    MemberRole.chair: "the chair (Ketua)",
+    MemberRole.sub_task_force_coordinator: "the coordinator of that sub-task-force",
+}
+
+
+def _check_chair(
+    task_force: TaskForce,
+    draft: MeetingCreate,
+    members: dict[int, Membership],
+    errors: FieldErrors,
+) -> None:
+    """The chair of each kind of meeting (``CHAIRS``: 3.1.x a-c), a member serving on the
+    day; a kind without a prescribed chair may still name one who served."""
+    held_on = draft.held_on
     chair = members.get(draft.chaired_by_member_id) if draft.chaired_by_member_id else None
-    if draft.kind in CHAIRS:
-        role, sections = CHAIRS[draft.kind]
-        rule = sections[level]
-        who = {
-            MemberRole.daily_chair: "the daily chair (Ketua Harian)",
-            MemberRole.chair: "the chair (Ketua)",
-            MemberRole.sub_task_force_coordinator: "the coordinator of that sub-task-force",
-        }[role]
-        if draft.chaired_by_member_id is None:
-            errors.add("chaired_by_member_id", f"a {draft.kind.value} meeting is chaired", rule)
-        elif chair is None or chair.task_force_id != task_force.id:
-            errors.add(
-                "chaired_by_member_id",
-                f"task force {task_force.id} has no member {draft.chaired_by_member_id}",
-            )
-        elif not chair.serves_on(held_on):
-            errors.add(
-                "chaired_by_member_id",
-                f"member {chair.id} did not serve on {held_on} "
-                f"(appointed {chair.appointed_on}, dismissed {chair.dismissed_on or '-'})",
-            )
-        elif chair.role is not role or (
-            role is MemberRole.sub_task_force_coordinator
-            and chair.sub_task_force_id != draft.sub_task_force_id
+    if draft.kind not in CHAIRS:
+        if draft.chaired_by_member_id is not None and (
+            chair is None or chair.task_force_id != task_force.id or not chair.serves_on(held_on)
         ):
             errors.add(
                 "chaired_by_member_id",
-                f"a {draft.kind.value} meeting of a {level.value} task force is chaired by "
-                f"{who}; member {chair.id} is a {chair.role.value}"
-                + (
-                    f" of sub-task-force {chair.sub_task_force_id}"
-                    if chair.sub_task_force_id is not None
-                    else ""
-                ),
-                rule,
+                f"member {draft.chaired_by_member_id} of task force {task_force.id} did not "
+                f"serve on {held_on}",
             )
-    elif draft.chaired_by_member_id is not None and (
-        chair is None or chair.task_force_id != task_force.id or not chair.serves_on(held_on)
+        return
+    role, sections = CHAIRS[draft.kind]
+    level = task_force.level
+    rule = sections[level]
+    if draft.chaired_by_member_id is None:
+        errors.add("chaired_by_member_id", f"a {draft.kind.value} meeting is chaired", rule)
+    elif chair is None or chair.task_force_id != task_force.id:
+        errors.add(
+            "chaired_by_member_id",
+            f"task force {task_force.id} has no member {draft.chaired_by_member_id}",
+        )
+    elif not chair.serves_on(held_on):
+        errors.add(
+            "chaired_by_member_id",
+            f"member {chair.id} did not serve on {held_on} "
+            f"(appointed {chair.appointed_on}, dismissed {chair.dismissed_on or '-'})",
+        )
+    elif chair.role is not role or (
+        role is MemberRole.sub_task_force_coordinator
+        and chair.sub_task_force_id != draft.sub_task_force_id
     ):
         errors.add(
             "chaired_by_member_id",
-            f"member {draft.chaired_by_member_id} of task force {task_force.id} did not serve "
-            f"on {held_on}",
+            f"a {draft.kind.value} meeting of a {level.value} task force is chaired by "
+            f"{_CHAIR_WHO[role]}; member {chair.id} is a {chair.role.value}"
+            + (
+                f" of sub-task-force {chair.sub_task_force_id}"
+                if chair.sub_task_force_id is not None
+                else ""
+            ),
+            rule,
         )
 
+
+def _check_attendees(
+    task_force: TaskForce,
+    draft: MeetingCreate,
+    members: dict[int, Membership],
+    errors: FieldErrors,
+) -> None:
+    """Attendees are members of the task force, each listed once, serving on the day."""
+    held_on = draft.held_on
     if len(set(draft.attendee_member_ids)) != len(draft.attendee_member_ids):
         errors.add("attendee_member_ids", "a member is listed twice")
     for index, member_id in enumerate(draft.attendee_member_ids):
@@ -212,9 +249,13 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                 f"attendee_member_ids.{index}", f"member {member_id} did not serve on {held_on}"
             )
 
-    if draft.attending_task_force_ids:
-        await _check_lower_levels(session, task_force, draft, errors)
 
+async def _check_follow_ups(
+    session: AsyncSession, task_force: TaskForce, draft: MeetingCreate, errors: FieldErrors
+) -> None:
+    """Follow-up actions fall after the meeting, are completed exactly when done, and name
+    only activities of the task force's own action plans."""
+    held_on = draft.held_on
     for index, action in enumerate(draft.follow_up_actions):
         field = f"follow_up_actions.{index}"
         if action.due_on < held_on:
@@ -235,7 +276,6 @@ async def _check(session: AsyncSession, task_force: TaskForce, draft: MeetingCre
                     f"task force {task_force.id} has no action-plan activity "
                     f"{action.action_plan_activity_id}",
                 )
-    errors.raise_if_any("The meeting breaks the rules")
 
 
 async def _check_lower_levels(
@@ -277,10 +317,13 @@ async def _check_lower_levels(
 
 async def get_visible(session: AsyncSession, caller: Caller, meeting_id: int) -> Meeting:
     """The meeting if its task force is in the caller's jurisdiction; 404 otherwise."""
-    meeting = await session.get(Meeting, meeting_id)
-    if meeting is None or not caller.covers(meeting.task_force.region_code):
-        raise NotFound(f"No meeting {meeting_id} in your jurisdiction.")
-    return meeting
+    return await scope.get(
+        session, caller, Meeting, meeting_id, noun="meeting", where=_task_force_region
+    )
+
+
+def _task_force_region(meeting: Meeting) -> str:
+    return meeting.task_force.region_code
 
 
 def _apply(meeting: Meeting, draft: MeetingCreate) -> None:
@@ -393,7 +436,7 @@ def list_query(
     query = (
         select(Meeting)
         .join(TaskForce, TaskForce.id == Meeting.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(Meeting.task_force_id == task_force_id)
@@ -406,183 +449,3 @@ def list_query(
     if region_code is not None:
         query = query.where(regions.subtree_clause(TaskForce.region_code, region_code))
     return query.order_by(Meeting.id)
-
-
-# --- the report section ------------------------------------------------------------------
-
-
-async def report_section(
-    session: AsyncSession, task_force_id: int, year: int, *, in_annual_report: bool = False
-) -> dict[str, Any]:
-    """The "meetings and monitoring" section of a task force's annual report (3.3.3).
-
-    Figures for the year, all counted in SQL: meetings held by kind (3.1, 3.2); follow-up
-    actions of those meetings, done, and still open past their due date at the end of the
-    year; monitoring and evaluation made by the task force, by subject, and received from the
-    level above (3.3.1 e); the checklist's mean score per area (3.3.1 b); the task force's own
-    cadence compliance; and the share of task forces of its subtree meeting each rule.
-    JSON-ready; the report worker calls it with its own session.
-
-    ``in_annual_report``: the section is part of the task force's annual report for
-    ``year``, which is generated before it is submitted; the rule "annual report submitted"
-    (3.3.3) is that very report, so the section does not judge it (see
-    :func:`without_own_report`).
-    """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None:
-        raise NotFound(f"No task force {task_force_id}.")
-    first, last = date(year, 1, 1), date(year, 12, 31)
-
-    held = dict(
-        (
-            await session.execute(
-                select(Meeting.kind, func.count())
-                .where(Meeting.task_force_id == task_force.id, Meeting.held_on.between(first, last))
-                .group_by(Meeting.kind)
-            )
-        ).all()
-    )
-    actions = (
-        await session.execute(
-            select(
-                func.count(FollowUpAction.id),
-                func.coalesce(
-                    func.sum(case((FollowUpAction.status == FollowUpStatus.done, 1), else_=0)), 0
-                ),
-                func.coalesce(
-                    func.sum(
-                        case(
-                            (
-                                and_(
-                                    FollowUpAction.status == FollowUpStatus.open,
-                                    FollowUpAction.due_on <= last,
-                                ),
-                                1,
-                            ),
-                            else_=0,
-                        )
-                    ),
-                    0,
-                ),
-            )
-            .join(Meeting, Meeting.id == FollowUpAction.meeting_id)
-            .where(Meeting.task_force_id == task_force.id, Meeting.held_on.between(first, last))
-        )
-    ).one()
-    in_year = MonitoringVisit.visited_on.between(first, last)
-    # the visits the task force made itself (not those of the head of its region)
-    own_visits = (
-        MonitoringVisit.monitor_task_force_id == task_force.id,
-        MonitoringVisit.monitor_kind == MonitorKind.task_force,
-    )
-    made = (
-        await session.execute(
-            select(MonitoringVisit.kind, MonitoringVisit.subject_kind, func.count())
-            .where(*own_visits, in_year)
-            .group_by(MonitoringVisit.kind, MonitoringVisit.subject_kind)
-        )
-    ).all()
-    received = dict(
-        (
-            await session.execute(
-                select(MonitoringVisit.kind, func.count())
-                .where(
-                    MonitoringVisit.subject_kind == SubjectKind.task_force,
-                    MonitoringVisit.subject_task_force_id == task_force.id,
-                    in_year,
-                )
-                .group_by(MonitoringVisit.kind)
-            )
-        ).all()
-    )
-    checklist = (
-        await session.execute(
-            select(
-                ChecklistIndicator.area,
-                func.count(ChecklistIndicator.id),
-                func.count(ChecklistIndicator.score),
-                func.avg(ChecklistIndicator.score),
-            )
-            .join(MonitoringVisit, MonitoringVisit.id == ChecklistIndicator.visit_id)
-            .where(*own_visits, in_year)
-            .group_by(ChecklistIndicator.area)
-            .order_by(ChecklistIndicator.area)
-        )
-    ).all()
-    try:
-        own: dict[str, Any] | None = (
-            await compliance.evaluate(session, task_force, year)
-        ).model_dump(mode="json")
-    except ValidationFailed:  # the task force did not exist that year
-        own = None
-    board_rows: list[DashboardRow] = []
-    try:
-        board = await compliance.build_dashboard(session, task_force.region_code, year)
-        subtree: list[dict[str, Any]] | None = [s.model_dump(mode="json") for s in board.shares]
-        board_rows = board.task_forces
-    except ValidationFailed:  # the year has not begun
-        subtree = None
-    if in_annual_report and own is not None:
-        own, subtree = without_own_report(task_force.id, own, subtree, board_rows)
-    return {
-        "task_force_id": task_force.id,
-        "year": year,
-        "meetings": {
-            "held": {kind.value: int(held.get(kind, 0)) for kind in MeetingKind},
-            "total": int(sum(held.values())),
-            "follow_up_actions": {
-                "total": int(actions[0]),
-                "done": int(actions[1]),
-                "open_past_due": int(actions[2]),
-            },
-        },
-        "monitoring": {
-            "made": [
-                {"kind": kind.value, "subject_kind": subject.value, "count": int(n)}
-                for kind, subject, n in made
-            ],
-            "received": {kind.value: int(received.get(kind, 0)) for kind in VisitKind},
-            "checklist": [
-                {
-                    "area": area.value,
-                    "indicators": int(total),
-                    "scored": int(scored),
-                    "mean_score": None if mean is None else round(float(mean), 2),
-                }
-                for area, total, scored, mean in checklist
-            ],
-        },
-        "compliance": own,
-        "subtree_compliance": subtree,
-    }
-
-
-def without_own_report(
-    task_force_id: int,
-    own: dict[str, Any],
-    shares: list[dict[str, Any]] | None,
-    rows: list[DashboardRow],
-) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
-    """The compliance figures of a task force's annual report without judging the rule
-    "annual report submitted" (3.3.3) for that task force: the report is the one being
-    written. Its own rules leave the rule out (``met_all`` over the others); the subtree's
-    share for the rule counts the other task forces only, and the share meeting every rule
-    counts the task force by its other rules."""
-    rule = cadence.RuleName.annual_report.value
-    own_rules = [r for r in own["rules"] if r["rule"] != rule]
-    judged = next((r for r in own["rules"] if r["rule"] == rule), None)
-    own = {**own, "rules": own_rules, "met_all": all(r["met"] for r in own_rules)}
-    row = next((r for r in rows if r.task_force_id == task_force_id), None)
-    if shares is None or row is None or judged is None:
-        return own, shares
-    adjusted = []
-    for share in shares:
-        met, total = share["met"], share["total"]
-        if share["rule"] == rule:
-            met, total = met - int(judged["met"]), total - 1
-        elif share["rule"] is None:
-            met += int(own["met_all"]) - int(row.met_all)
-        adjusted.append(
-            {**share, "met": met, "total": total, "share": round(met / total, 4) if total else 0.0}
-        )
-    return own, adjusted

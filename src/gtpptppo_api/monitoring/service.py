@@ -12,9 +12,10 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
-from gtpptppo_api.errors import NotFound, ValidationFailed
+from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.monitoring.models import (
@@ -32,7 +33,6 @@ from gtpptppo_api.monitoring.schemas import (
     MonitoringVisitUpdate,
     SubjectRef,
 )
-from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
 from gtpptppo_api.service_centres.models import ServiceCentre
 from gtpptppo_api.task_forces import service as task_forces
@@ -114,7 +114,7 @@ async def _head_subject_region(
         return monitor.region_code
     if subject.kind is SubjectKind.head_of_region and monitor.level is RegionLevel.province:
         other = await session.get(TaskForce, subject.id)
-        if other is None or not caller.covers(other.region_code):
+        if other is None or not scope.covers(caller, other.region_code):
             raise ValidationFailed.field(
                 "subject.id", f"no task force {subject.id} in your jurisdiction"
             )
@@ -140,14 +140,14 @@ async def _subject_region(
         if unit is None:
             raise missing
         owner = await session.get(TaskForce, unit.task_force_id)
-        if owner is None or not caller.covers(owner.region_code):
+        if owner is None or not scope.covers(caller, owner.region_code):
             raise missing
         if owner.id != monitor.id:
             raise _refuse(monitor, f"sub-task-force {unit.id} of task force {owner.id}")
         return owner.region_code
     if subject.kind is SubjectKind.task_force:
         other = await session.get(TaskForce, subject.id)
-        if other is None or not caller.covers(other.region_code):
+        if other is None or not scope.covers(caller, other.region_code):
             raise missing
         below = (monitor.level is RegionLevel.national and other.level is RegionLevel.province) or (
             monitor.level is RegionLevel.province
@@ -158,7 +158,7 @@ async def _subject_region(
             raise _refuse(monitor, f"the {other.level.value} task force {other.id}")
         return other.region_code
     centre = await session.get(ServiceCentre, subject.id)
-    if centre is None or not caller.covers(centre.region_code):
+    if centre is None or not scope.covers(caller, centre.region_code):
         raise missing
     if monitor.level is RegionLevel.national or centre.region_code != monitor.region_code:
         raise _refuse(monitor, f"the service centre {centre.id} of region {centre.region_code}")
@@ -242,16 +242,16 @@ async def create(
     return visit
 
 
-def _can_see(caller: Caller, visit: MonitoringVisit) -> bool:
+def _regions(visit: MonitoringVisit) -> tuple[str, str]:
     """The monitor's jurisdiction and the subject's both see a visit."""
-    return caller.covers(visit.monitor.region_code) or caller.covers(visit.subject_region_code)
+    return visit.monitor.region_code, visit.subject_region_code
 
 
 async def get_visible(session: AsyncSession, caller: Caller, visit_id: int) -> MonitoringVisit:
-    visit = await session.get(MonitoringVisit, visit_id)
-    if visit is None or not _can_see(caller, visit):
-        raise NotFound(f"No monitoring visit {visit_id} in your jurisdiction.")
-    return visit
+    """The visit if the caller covers its monitor or its subject; 404 otherwise."""
+    return await scope.get(
+        session, caller, MonitoringVisit, visit_id, noun="monitoring visit", where=_regions
+    )
 
 
 async def update(
@@ -263,8 +263,7 @@ async def update(
 ) -> MonitoringVisit:
     """Correct a visit; only the monitoring task force's jurisdiction may (3.3.1 c)."""
     visit = await get_visible(session, caller, visit_id)
-    if not caller.covers(visit.monitor.region_code):
-        raise NotFound(f"No monitoring visit {visit_id} in your jurisdiction.")
+    scope.ensure(caller, visit.monitor.region_code, "monitoring visit", visit_id)
     task_forces.ensure_own_level(caller, visit.monitor.region_code, RECORDING_VISITS)
     check_if_match(if_match, visit.version)
     _writable(visit.monitor)
@@ -316,8 +315,8 @@ def list_query(
         .join(TaskForce, TaskForce.id == MonitoringVisit.monitor_task_force_id)
         .where(
             or_(
-                regions.subtree_clause(TaskForce.region_code, caller.scope_code),
-                regions.subtree_clause(MonitoringVisit.subject_region_code, caller.scope_code),
+                scope.clause(caller, TaskForce.region_code),
+                scope.clause(caller, MonitoringVisit.subject_region_code),
             )
         )
     )

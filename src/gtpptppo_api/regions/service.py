@@ -1,36 +1,25 @@
-"""Region look-ups and the subtree rule every jurisdiction check uses.
-
-Kemendagri codes are hierarchical (``33`` contains ``33.02``), so a region's subtree is the
-region itself and every code that starts with its code and a dot; the nation ``ID`` holds all.
-"""
+"""Region look-ups, and the subtree rule every jurisdiction check uses (``kit.region_codes``:
+Kemendagri codes are hierarchical, ``33`` contains ``33.02``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gtpptppo_api.kit.region_codes import NATIONAL, in_subtree, is_regency, subtree_clause
 from gtpptppo_api.regions.models import Region, RegionLevel
 
-NATIONAL = "ID"
-
-
-def in_subtree(code: str, root: str) -> bool:
-    return root == NATIONAL or code == root or code.startswith(root + ".")
-
-
-def is_regency(code: str) -> bool:
-    """A regency or city (``33.02``): the lowest level (``RegionLevel``), a subtree of one."""
-    return "." in code
-
-
-def subtree_clause(column: Any, root: str) -> ColumnElement[bool]:
-    """SQL for "``column`` is ``root`` or a region below it"."""
-    if root == NATIONAL:
-        return true()
-    return or_(column == root, column.like(root + ".%"))
+__all__ = [
+    "NATIONAL",
+    "children",
+    "get",
+    "in_subtree",
+    "is_regency",
+    "list_query",
+    "subtree_clause",
+]
 
 
 async def get(session: AsyncSession, code: str) -> Region | None:

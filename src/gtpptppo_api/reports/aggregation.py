@@ -16,13 +16,8 @@ from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from gtpptppo_api.action_plans import service as action_plans
-from gtpptppo_api.agreements import service as agreements
-from gtpptppo_api.capacity import service as capacity
 from gtpptppo_api.cases.models import Case, ExploitationType, ServiceType, bit
 from gtpptppo_api.db.planner import by_index
-from gtpptppo_api.facilities import service as facilities
-from gtpptppo_api.meetings import service as meetings
 from gtpptppo_api.regions import service as regions_service
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.reports.models import (
@@ -32,6 +27,11 @@ from gtpptppo_api.reports.models import (
     ReportVersion,
     SubTaskForceReport,
 )
+from gtpptppo_api.reports.sections import action_plans as action_plans_section
+from gtpptppo_api.reports.sections import agreements as agreements_section
+from gtpptppo_api.reports.sections import capacity as capacity_section
+from gtpptppo_api.reports.sections import facilities as facilities_section
+from gtpptppo_api.reports.sections import meetings as meetings_section
 from gtpptppo_api.statistics import service as statistics
 from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
 
@@ -429,31 +429,39 @@ def reconciliation(
 
 
 async def sections(session: AsyncSession, task_force_id: int, years: list[int]) -> dict[str, Any]:
-    """The other domains' figures for the period (each computed in SQL by its domain)."""
-    result: dict[str, Any] = {
-        "action_plans": await action_plans.report_section(
-            session, task_force_id, years[0], years=len(years)
-        )
-    }
+    """The other domains' figures for the period (each computed in SQL, ``reports.sections``),
+    as JSON."""
+    action_plans = await action_plans_section.report_section(
+        session, task_force_id, years[0], years=len(years)
+    )
+    result: dict[str, Any] = {"action_plans": action_plans.model_dump(mode="json")}
     if len(years) == 1:
         # the annual report does not judge its own "annual report submitted" (3.3.3)
-        result["meetings"] = await meetings.report_section(
+        meetings = await meetings_section.report_section(
             session, task_force_id, years[0], in_annual_report=True
         )
+        result["meetings"] = meetings.model_dump(mode="json")
     else:
         result["meetings"] = {
-            str(y): await meetings.report_section(session, task_force_id, y) for y in years
+            str(y): (await meetings_section.report_section(session, task_force_id, y)).model_dump(
+                mode="json"
+            )
+            for y in years
         }
     for name, module in (
-        ("agreements", agreements),
-        ("capacity", capacity),
-        ("facilities", facilities),
+        ("agreements", agreements_section),
+        ("capacity", capacity_section),
+        ("facilities", facilities_section),
     ):
         if len(years) == 1:
-            result[name] = await module.report_section(session, task_force_id, years[0])
+            section = await module.report_section(session, task_force_id, years[0])
+            result[name] = section.model_dump(mode="json")
         else:
             result[name] = {
-                str(y): await module.report_section(session, task_force_id, y) for y in years
+                str(y): (await module.report_section(session, task_force_id, y)).model_dump(
+                    mode="json"
+                )
+                for y in years
             }
     return result
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.base import utcnow
@@ -22,7 +23,6 @@ from gtpptppo_api.jobs.models import Job, JobStatus
 from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.members.models import Membership
-from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports import aggregation
 from gtpptppo_api.reports.models import (
@@ -77,12 +77,14 @@ def content_hash(figures: dict[str, Any]) -> str:
 async def get_visible(session: AsyncSession, caller: Caller, report_id: int) -> Report:
     """The report, if its task force lies in the caller's jurisdiction (which includes the
     level above, whose jurisdiction covers the task forces below it); 404 otherwise."""
-    report = await session.get(Report, report_id)
-    if report is not None:
+
+    async def task_force_region(report: Report) -> str | None:
         task_force = await session.get(TaskForce, report.task_force_id)
-        if task_force is not None and caller.covers(task_force.region_code):
-            return report
-    raise NotFound(f"No report {report_id} in your jurisdiction.")
+        return task_force.region_code if task_force is not None else None
+
+    return await scope.get(
+        session, caller, Report, report_id, noun="report", where=task_force_region
+    )
 
 
 async def latest_version(session: AsyncSession, report_id: int) -> ReportVersion | None:
@@ -145,7 +147,7 @@ def list_query(
     query = (
         select(Report)
         .join(TaskForce, TaskForce.id == Report.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(Report.task_force_id == task_force_id)
@@ -609,13 +611,23 @@ async def _writable_narrative(
     """The narrative if it lies in the caller's jurisdiction (404 otherwise) and the caller
     acts for its task force: a sub-task-force reports to its own daily chair (Lampiran V);
     the level above receives the task force's report, not its units' (403)."""
-    narrative = await session.get(SubTaskForceReport, narrative_id)
-    if narrative is not None:
+
+    async def task_force_region(narrative: SubTaskForceReport) -> str | None:
         task_force = await session.get(TaskForce, narrative.task_force_id)
-        if task_force is not None and caller.covers(task_force.region_code):
-            task_forces.ensure_own_level(caller, task_force.region_code, WRITING_NARRATIVES)
-            return narrative
-    raise NotFound(f"No sub-task-force report {narrative_id} in your jurisdiction.")
+        return task_force.region_code if task_force is not None else None
+
+    narrative = await scope.get(
+        session,
+        caller,
+        SubTaskForceReport,
+        narrative_id,
+        noun="sub-task-force report",
+        where=task_force_region,
+    )
+    region_code = await task_force_region(narrative)
+    assert region_code is not None  # seen, so located
+    task_forces.ensure_own_level(caller, region_code, WRITING_NARRATIVES)
+    return narrative
 
 
 async def create_narrative(
@@ -624,7 +636,7 @@ async def create_narrative(
     """A sub-task-force's report for a period, written for its daily chair (Lampiran V)."""
     unit = await session.get(SubTaskForce, body.sub_task_force_id)
     task_force = await session.get(TaskForce, unit.task_force_id) if unit else None
-    if task_force is None or not caller.covers(task_force.region_code):
+    if task_force is None or not scope.covers(caller, task_force.region_code):
         # One answer for a sub-task-force elsewhere and one that does not exist: which ids
         # exist in other regions (and their task forces) is not the caller's to learn.
         raise NotFound(f"No sub-task-force {body.sub_task_force_id} in your jurisdiction.")
@@ -718,7 +730,7 @@ def narratives_query(
     query = (
         select(SubTaskForceReport)
         .join(TaskForce, TaskForce.id == SubTaskForceReport.task_force_id)
-        .where(regions.subtree_clause(TaskForce.region_code, caller.scope_code))
+        .where(scope.clause(caller, TaskForce.region_code))
     )
     if task_force_id is not None:
         query = query.where(SubTaskForceReport.task_force_id == task_force_id)

@@ -6,9 +6,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
-from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.errors import Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.kit.etag import check_if_match
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import RegionLevel
@@ -24,19 +24,16 @@ def read(centre: ServiceCentre) -> ServiceCentreRead:
     return ServiceCentreRead.model_validate(centre)
 
 
-def can_see(caller: Caller, centre: ServiceCentre) -> bool:
-    """A centre's own token sees it; others by jurisdiction over its region."""
-    if caller.role is Role.service_centre:
-        return caller.service_centre_id == centre.id
-    return caller.covers(centre.region_code)
-
-
 async def get_visible(session: AsyncSession, caller: Caller, centre_id: int) -> ServiceCentre:
-    """The centre if the caller may see it; 404 otherwise, as if it did not exist."""
-    centre = await session.get(ServiceCentre, centre_id)
-    if centre is None or not can_see(caller, centre):
-        raise NotFound(f"No service centre {centre_id} in your jurisdiction.")
-    return centre
+    """The centre if the caller may see it (a centre's own token sees it; others by
+    jurisdiction over its region); 404 otherwise, as if it did not exist."""
+    return await scope.get(
+        session, caller, ServiceCentre, centre_id, noun="service centre", centre=_own_id
+    )
+
+
+def _own_id(centre: ServiceCentre) -> int:
+    return centre.id
 
 
 def list_query(
@@ -45,11 +42,9 @@ def list_query(
     region_code: str | None = None,
     kind: ServiceCentreKind | None = None,
 ) -> Select[ServiceCentre]:
-    query = select(ServiceCentre)
-    if caller.role is Role.service_centre:
-        query = query.where(ServiceCentre.id == caller.service_centre_id)
-    else:
-        query = query.where(regions.subtree_clause(ServiceCentre.region_code, caller.scope_code))
+    query = scope.filter(
+        select(ServiceCentre), caller, ServiceCentre.region_code, centre_column=ServiceCentre.id
+    )
     if region_code is not None:
         query = query.where(regions.subtree_clause(ServiceCentre.region_code, region_code))
     if kind is not None:
@@ -69,8 +64,7 @@ async def create(session: AsyncSession, caller: Caller, body: ServiceCentreCreat
             "(Permen PPPA 10/2012, 5.1.2)",
             rule="5.1.2",
         )
-    if not caller.covers(region.code):
-        raise Forbidden(f"The region {region.code} is outside your jurisdiction.")
+    scope.ensure_acts_in(caller, region.code)
     centre = ServiceCentre(**body.model_dump())
     session.add(centre)
     await session.flush()

@@ -20,6 +20,7 @@ from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.cells import BASES
@@ -38,7 +39,7 @@ from gtpptppo_api.cases.models import (
 from gtpptppo_api.cases.schemas import COUNTRIES
 from gtpptppo_api.db.planner import by_index
 from gtpptppo_api.disclosure.control import EXACT, Control
-from gtpptppo_api.errors import Forbidden, ValidationFailed
+from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.regions import service as regions
 
 GROUPS = (
@@ -106,8 +107,7 @@ async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str 
     known = root == regions.NATIONAL or await regions.get(session, root) is not None
     if not known:
         raise ValidationFailed.field("region_code", f"unknown region code {region_code!r}")
-    if not caller.covers(root):
-        raise Forbidden(f"The region {root} is outside your jurisdiction.")
+    scope.ensure_acts_in(caller, root)
     return root
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -70,10 +71,7 @@ async def get_visible(session: AsyncSession, caller: Caller, task_force_id: int)
 
     A task force outside the jurisdiction answers exactly as one that does not exist.
     """
-    task_force = await session.get(TaskForce, task_force_id)
-    if task_force is None or not caller.covers(task_force.region_code):
-        raise NotFound(f"No task force {task_force_id} in your jurisdiction.")
-    return task_force
+    return await scope.get(session, caller, TaskForce, task_force_id, noun="task force")
 
 
 def list_query(
@@ -84,9 +82,7 @@ def list_query(
     region_code: str | None = None,
     parent_id: int | None = None,
 ) -> Select[TaskForce]:
-    query = select(TaskForce).where(
-        regions.subtree_clause(TaskForce.region_code, caller.scope_code)
-    )
+    query = scope.filter(select(TaskForce), caller, TaskForce.region_code)
     if level is not None:
         query = query.where(TaskForce.level == level)
     if status is not None:
@@ -147,8 +143,7 @@ async def create(session: AsyncSession, caller: Caller, body: TaskForceCreate) -
     region = await regions.get(session, body.region_code)
     if region is None:
         raise ValidationFailed.field("region_code", f"unknown region code {body.region_code!r}")
-    if not caller.covers(region.code):
-        raise Forbidden(f"The region {region.code} is outside your jurisdiction.")
+    scope.ensure_acts_in(caller, region.code)
     check_authority(
         region,
         body.established_decree.authority,
