@@ -203,6 +203,14 @@ class Settings(BaseSettings):
             "Largest request body, counted as it arrives (Content-Length or chunked); past it: 413."
         ),
     )
+    import_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1,
+        description=(
+            "Largest file an import takes (it is also a request body: GTPPTPPO_MAX_BODY_BYTES "
+            "caps it first); past it: 413."
+        ),
+    )
     batch_concurrency: int = Field(
         default=1,
         ge=1,
