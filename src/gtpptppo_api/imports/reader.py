@@ -48,6 +48,14 @@ CONTENT_TYPES = {
 }
 
 
+SUFFIXES = {
+    ".csv": ImportFormat.csv,
+    ".xlsx": ImportFormat.xlsx,
+    ".ndjson": ImportFormat.ndjson,
+    ".jsonl": ImportFormat.ndjson,
+}
+
+
 class FileProblem(Exception):
     """The file as a whole cannot be imported: why, in Indonesian and in English."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -17,6 +18,7 @@ from gtpptppo_api.regions.models import Region
 router = APIRouter(tags=["imports"])
 
 XLSX = reader.XLSX_TYPE
+OCTET_STREAM = "application/octet-stream"
 FORMATS = ", ".join(sorted(reader.CONTENT_TYPES))
 
 
@@ -59,7 +61,7 @@ async def get_import_template(session: SessionDep, caller: CaseWriter) -> Respon
             ),
             "content": {
                 content_type: {"schema": {"type": "string", "format": "binary"}}
-                for content_type in sorted(reader.CONTENT_TYPES)
+                for content_type in [*sorted(reader.CONTENT_TYPES), OCTET_STREAM]
             },
         }
     },
@@ -80,8 +82,13 @@ async def create_import(
     """
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fmt = reader.CONTENT_TYPES.get(content_type)
+    if fmt is None and content_type == OCTET_STREAM and filename:
+        fmt = reader.SUFFIXES.get(PurePath(filename).suffix.lower())
     if fmt is None:
-        raise BadRequest(f"Send the file with its Content-Type: one of {FORMATS}.")
+        raise BadRequest(
+            f"Send the file with its Content-Type: one of {FORMATS}; or {OCTET_STREAM} with a "
+            "filename ending in .csv, .xlsx or .ndjson."
+        )
     settings = request.app.state.settings
     item = await service.accept(
         session,
