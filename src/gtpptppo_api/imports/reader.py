@@ -124,11 +124,14 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     first = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(",;\t", key=first.count)
     csv.field_size_limit(1_000_000)
+    lines = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        for row in lines:
+            if not any(row):  # an empty row (a sheet's tail of them): passed over first
+                continue
             if len(row) > MAX_COLUMNS:
                 raise _too_wide(len(row))
-            yield number, row
+            yield lines.line_num, row
     except csv.Error as exc:
         raise FileProblem(f"Berkas CSV rusak: {exc}", f"The CSV file is malformed: {exc}") from exc
 
@@ -387,6 +390,8 @@ def rows(fmt: ImportFormat, data: bytes) -> Iterator[Row]:
         yield from source
 
     for number, cells in data_rows():
+        if not any(cells):  # an empty row, the commonest kind in a sheet's tail
+            continue
         values = {
             path: cell
             for path, cell in zip(header.paths, cells, strict=False)
