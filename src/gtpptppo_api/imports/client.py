@@ -59,11 +59,14 @@ def run_import(
     server: str,
     token: str,
     *,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     errors_to: Path | None = None,
 ) -> int:
-    """Upload ``path`` and follow its import; the exit status."""
+    """Upload ``path`` and follow its import; the exit status. The summary goes to ``out``
+    (standard output), the progress to ``err`` (standard error)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     content_type = TYPES.get(path.suffix.lower())
     if content_type is None:
         print(f"gtpptppo import: {path.name}: use a .csv, .xlsx or .ndjson file", file=err)
