@@ -203,6 +203,14 @@ class Settings(BaseSettings):
             "Largest request body, counted as it arrives (Content-Length or chunked); past it: 413."
         ),
     )
+    batch_inline_items: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Largest batch of cases:batch checked and stored in the request; a larger one "
+            "(up to 10,000 items) is answered 202 with an import the worker stores."
+        ),
+    )
     import_max_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=1,

@@ -126,3 +126,28 @@ async def test_imports_are_seen_only_by_who_pushes_for_the_centre(
     problem(await client.get(f"/imports/{result['id']}/errors.csv", headers=other_auth), 404)
     problem(await upload(client, other_auth, centre["id"], csv_file([case_body("V-2")])), 404)
     assert (await client.get(f"/imports/{result['id']}", headers=national)).status_code == 200
+
+
+async def test_a_large_batch_goes_through_the_worker_as_an_import(
+    app, client, session, centre, centre_auth
+):
+    """A cases:batch past GTPPTPPO_BATCH_INLINE_ITEMS is answered 202 with an import; the
+    worker stores it with the push's checks (row n is item n - 1); a retry with the same
+    Idempotency-Key gets the same import."""
+    app.state.settings.batch_inline_items = 3
+    items = [case_body(f"BIG-{i}") for i in range(5)]
+    items[3]["victim"] = {"sex": "x", "age_at_identification": 3}
+    url = f"/service-centres/{centre['id']}/cases:batch"
+    key = {**centre_auth, "Idempotency-Key": "big-1"}
+    response = await client.post(url, json=items, headers=key)
+    assert response.status_code == 202, response.text
+    again = await client.post(url, json=items, headers=key)
+    assert again.status_code == 202
+    assert again.headers["Location"] == response.headers["Location"]
+    await run_jobs(session)
+    result = (await client.get(response.headers["Location"][7:], headers=centre_auth)).json()
+    assert (result["state"], result["created"], result["refused"]) == ("done", 4, 1)
+    assert result["first_errors"][0]["row_number"] == 4
+    small = await client.post(url, json=items[:3], headers=centre_auth)
+    assert small.status_code == 200
+    assert small.json()["unchanged"] == 3

@@ -10,9 +10,10 @@ unchanged (cases are keyed by ``external_ref``).
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,6 +109,38 @@ async def accept(
         session, caller, action="create", entity_type="case_import", entity_id=item.id
     )
     return item
+
+
+async def accept_items(
+    session: AsyncSession,
+    caller: Caller,
+    centre_id: int,
+    items: Sequence[Any],
+    keyring: Keyring,
+) -> CaseImport:
+    """A large batch of ``cases:batch`` as an import: its items become the lines of an
+    NDJSON file (row ``n`` is item ``n - 1``), stored and enqueued as an upload is."""
+
+    async def lines() -> AsyncIterator[bytes]:
+        piece = bytearray()
+        for item in items:
+            piece += pydantic_core.to_json(item) + b"\n"
+            if len(piece) >= PART_BYTES:
+                yield bytes(piece)
+                piece.clear()
+        if piece:
+            yield bytes(piece)
+
+    return await accept(
+        session,
+        caller,
+        centre_id,
+        ImportFormat.ndjson,
+        "cases-batch.ndjson",
+        lines(),
+        keyring,
+        max_bytes=2**62,
+    )
 
 
 async def get_visible(session: AsyncSession, caller: Caller, import_id: int) -> CaseImport:
