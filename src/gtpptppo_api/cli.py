@@ -106,6 +106,10 @@ def _worker(args: argparse.Namespace) -> int:
     if args.processes:
         argv += ["--processes", str(args.processes)]
     parsed = make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
+    from gtpptppo_api.jobs.broker import lower_priority
+
+    # Below the API processes of the machine; the worker processes inherit it.
+    lower_priority(settings.worker_niceness)
     try:
         result: int = dramatiq_main(parsed)  # type: ignore[no-untyped-call]
     finally:

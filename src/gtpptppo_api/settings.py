@@ -188,6 +188,16 @@ class Settings(BaseSettings):
     job_min_backoff_ms: int = Field(
         default=1000, ge=1, description="First delay before a failed job is retried (doubles)."
     )
+    worker_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower the worker runs in the machine's scheduling than the API (Unix "
+            "nice): `gtpptppo worker` processes, and the embedded worker's threads, so that "
+            "the operating system serves reads first. 0: the same."
+        ),
+    )
     worker_threads: int = Field(
         default=4, ge=1, description="Worker threads (embedded worker; `gtpptppo worker`)."
     )
