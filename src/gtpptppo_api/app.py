@@ -28,6 +28,7 @@ from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.health.router import router as health_router
+from gtpptppo_api.imports.router import router as imports_router
 from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit import tracing
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
@@ -141,6 +142,7 @@ def create_app(
         members_router,
         service_centres_router,
         exports_router,
+        imports_router,
         reports_router,
         action_plans_router,
         agreements_router,

@@ -1,5 +1,5 @@
 """The ``gtpptppo`` command: serve, worker, migrate, token, cells, keys, backup, restore,
-openapi."""
+import, openapi."""
 
 from __future__ import annotations
 
@@ -106,6 +106,10 @@ def _worker(args: argparse.Namespace) -> int:
     if args.processes:
         argv += ["--processes", str(args.processes)]
     parsed = make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
+    from gtpptppo_api.jobs.broker import lower_priority
+
+    # Below the API processes of the machine; the worker processes inherit it.
+    lower_priority(settings.worker_niceness)
     try:
         result: int = dramatiq_main(parsed)  # type: ignore[no-untyped-call]
     finally:
@@ -396,6 +400,18 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from gtpptppo_api.imports.client import FAILED, run_import
+
+    if not args.token:
+        print("gtpptppo import: give --token or set GTPPTPPO_TOKEN", file=sys.stderr)
+        return FAILED
+    if not args.file.is_file():
+        print(f"gtpptppo import: no file {args.file}", file=sys.stderr)
+        return FAILED
+    return run_import(args.file, args.centre, args.server, args.token, errors_to=args.errors)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gtpptppo", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -472,6 +488,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="overwrite the database if one exists"
     )
     restore.set_defaults(func=_restore)
+
+    upload = commands.add_parser(
+        "import",
+        help="upload a file of case records (.csv, .xlsx, .ndjson) to a server and follow its "
+        "import; exit 0 if every row was stored, 1 if some were refused, 2 if it failed",
+    )
+    upload.add_argument("file", type=Path)
+    upload.add_argument("--centre", type=int, required=True, help="the service centre's id")
+    upload.add_argument(
+        "--server",
+        default=os.environ.get("GTPPTPPO_SERVER", "http://127.0.0.1:8000"),
+        help="the API's address (GTPPTPPO_SERVER; default http://127.0.0.1:8000)",
+    )
+    upload.add_argument(
+        "--token",
+        default=os.environ.get("GTPPTPPO_TOKEN"),
+        help="the centre's API token (GTPPTPPO_TOKEN)",
+    )
+    upload.add_argument(
+        "--errors", type=Path, help="where to save the refused rows (default: beside the file)"
+    )
+    upload.set_defaults(func=_import)
 
     spec = commands.add_parser("openapi", help="write the OpenAPI document")
     spec.add_argument("--output", default=str(DEFAULT_SPEC))

@@ -188,6 +188,16 @@ class Settings(BaseSettings):
     job_min_backoff_ms: int = Field(
         default=1000, ge=1, description="First delay before a failed job is retried (doubles)."
     )
+    worker_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower the worker runs in the machine's scheduling than the API (Unix "
+            "nice): `gtpptppo worker` processes, and the embedded worker's threads, so that "
+            "the operating system serves reads first. 0: the same."
+        ),
+    )
     worker_threads: int = Field(
         default=4, ge=1, description="Worker threads (embedded worker; `gtpptppo worker`)."
     )
@@ -201,6 +211,22 @@ class Settings(BaseSettings):
         ge=1,
         description=(
             "Largest request body, counted as it arrives (Content-Length or chunked); past it: 413."
+        ),
+    )
+    batch_inline_items: int = Field(
+        default=1000,
+        ge=1,
+        description=(
+            "Largest batch of cases:batch checked and stored in the request; a larger one "
+            "(up to 10,000 items) is answered 202 with an import the worker stores."
+        ),
+    )
+    import_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=1,
+        description=(
+            "Largest file an import takes (it is also a request body: GTPPTPPO_MAX_BODY_BYTES "
+            "caps it first); past it: 413."
         ),
     )
     batch_concurrency: int = Field(

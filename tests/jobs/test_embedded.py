@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from dramatiq.asyncio import get_event_loop_thread
 from fastapi import FastAPI
 
 from gtpptppo_api import jobs
@@ -92,3 +94,19 @@ async def test_a_job_left_pending_resumes_when_the_app_restarts(sqlite_url: str)
         async with running(app_with_job_routes(settings)):
             job = await wait_for_status(sessions, job_id, {JobStatus.done})
         assert job.attempts == 1
+
+
+async def test_the_embedded_worker_runs_below_the_requests_in_the_scheduling(sqlite_url: str):
+    """The thread that runs the jobs (the worker's event loop) and the worker threads are
+    GTPPTPPO_WORKER_NICENESS lower than the thread serving requests, so the operating
+    system serves reads first."""
+    async with running(app_with_job_routes(job_settings(sqlite_url, worker_niceness=7))):
+        serving = os.getpriority(os.PRIO_PROCESS, 0)
+        loop = get_event_loop_thread()
+        assert loop is not None
+        runtime = jobs_broker.current()
+        assert runtime is not None
+        assert runtime.worker is not None
+        for thread in [loop, *runtime.worker.workers]:
+            assert thread.native_id is not None
+            assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == min(serving + 7, 19)

@@ -22,6 +22,8 @@ from gtpptppo_api.cases.schemas import (
 )
 from gtpptppo_api.db.session import SessionDep, without_transaction
 from gtpptppo_api.errors import BadRequest, ContentTooLarge, ValidationFailed
+from gtpptppo_api.imports import service as imports
+from gtpptppo_api.imports.schemas import ImportRead
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.openapi import ID, links, path, schema_ref
 from gtpptppo_api.kit.pagination import CursorPage, paginate
@@ -112,6 +114,16 @@ async def _read_items(request: Request) -> tuple[list[Any], bytes]:
 
 @router.post(
     "/service-centres/{centre_id}/cases:batch",
+    responses={
+        202: {
+            "model": ImportRead,
+            "description": (
+                "A batch of more than GTPPTPPO_BATCH_INLINE_ITEMS items (1,000 by default): "
+                "accepted as an import, which the worker stores; poll its Location."
+            ),
+            **links(get_import={"import_id": ID}),
+        }
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -138,7 +150,10 @@ async def push_cases(
 ) -> BatchResult:
     """Push many cases: a result per item (created, updated, unchanged, or its problems).
 
-    Valid items are stored even when others are invalid; invalid ones store nothing.
+    Valid items are stored even when others are invalid; invalid ones store nothing. A batch
+    of more than GTPPTPPO_BATCH_INLINE_ITEMS items is not checked here: it is answered 202
+    with an import (``GET /imports/{id}``; its row ``n`` is the item ``n - 1``), which the
+    worker stores with the same checks, so the API processes only check small requests.
     """
     items, raw = await _read_items(request)
     scope = f"centre:{centre_id}:cases:batch:{caller.token_id}"
@@ -151,14 +166,29 @@ async def push_cases(
             return JSONResponse(  # type: ignore[return-value]
                 replay.response,
                 status_code=replay.status_code,
-                headers={"Idempotent-Replayed": "true"},
+                headers=_replayed(replay.status_code, replay.response),
             )
+    if len(items) > request.app.state.settings.batch_inline_items:
+        accepted = await imports.accept_items(session, caller, centre_id, items, keyring(request))
+        read = (await imports.read(session, accepted)).model_dump(mode="json")
+        if idempotency_key:
+            await idempotency.save(session, scope, idempotency_key, digest, 202, read)
+        return JSONResponse(  # type: ignore[return-value]
+            read, status_code=202, headers={"Location": f"/api/v1/imports/{accepted.id}"}
+        )
     result = await service.upsert_batch(session, caller, centre_id, items, keyring(request))
     if idempotency_key:
         await idempotency.save(
             session, scope, idempotency_key, digest, 200, result.model_dump(mode="json")
         )
     return result
+
+
+def _replayed(status_code: int, response: dict[str, Any]) -> dict[str, str]:
+    headers = {"Idempotent-Replayed": "true"}
+    if status_code == 202:  # a batch taken as an import: where to follow it
+        headers["Location"] = f"/api/v1/imports/{response['id']}"
+    return headers
 
 
 @router.get("/cases", response_model=CursorPage[CaseRead])

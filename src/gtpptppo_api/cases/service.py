@@ -472,14 +472,18 @@ async def _check_items(
     known: set[str],
     now: datetime,
     keyring: Keyring,
+    seen: set[str] | None = None,
 ) -> tuple[list[ItemResult], list[Prepared]]:
     """Validate each item and prepare the valid ones; a result per item, in order.
+
+    ``seen``: the references of the items before these (an import's earlier chunks), which
+    these may not repeat; it gets these items' too.
 
     CPU work, on the event loop in turns with the process's other requests (``kit.turns``).
     """
     results: list[ItemResult] = []
     valid: list[Prepared] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     async for index, raw in in_turns(enumerate(raw_items)):
         ref = raw.get("external_ref") if isinstance(raw, dict) else None
         ref = ref if isinstance(ref, str) else None
@@ -520,8 +524,22 @@ async def upsert_batch(
             f"A batch holds at most {MAX_BATCH_ITEMS} items; got {len(raw_items)}.",
             max_items=MAX_BATCH_ITEMS,
         )
+    return await store_items(session, caller, centre, raw_items, keyring)
+
+
+async def store_items(
+    session: AsyncSession,
+    caller: Caller,
+    centre: ServiceCentre,
+    raw_items: Sequence[Any],
+    keyring: Keyring,
+    seen: set[str] | None = None,
+) -> BatchResult:
+    """A batch's work once its centre is known: check every item with the push's rules,
+    store the valid ones, audit and count them; a result per item, in order. Imports store
+    their chunks through it (``seen``: the references of the chunks before)."""
     known = await _known_regions(session)
-    results, valid = await _check_items(raw_items, centre, known, clock.now(), keyring)
+    results, valid = await _check_items(raw_items, centre, known, clock.now(), keyring, seen)
     cells = CellChanges()
     try:
         outcomes = await _store(session, centre, valid, keyring, cells)

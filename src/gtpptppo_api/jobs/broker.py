@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -217,6 +218,11 @@ class _JobsMiddleware(Middleware):
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         thread = get_event_loop_thread()
         assert thread is not None  # the AsyncIO middleware started it before this hook
+        if self.runtime.embedded:
+            # In the API process: the worker's threads (its event loop runs the jobs) yield
+            # to the threads serving requests. `gtpptppo worker` lowers its whole process.
+            threads = [thread, *worker.consumers.values(), *worker.workers]
+            lower_priority(self.runtime.settings.worker_niceness, threads)
         self.reconciler = asyncio.run_coroutine_threadsafe(
             self.runtime.reconcile_forever(), thread.loop
         )
@@ -231,6 +237,24 @@ class _JobsMiddleware(Middleware):
         if thread is not None and thread.loop.is_running():
             future = asyncio.run_coroutine_threadsafe(self.runtime.dispose_engine(), thread.loop)
             future.result(timeout=30)
+
+
+def lower_priority(niceness: int, threads: list[threading.Thread] | None = None) -> None:
+    """Run below the API in the machine's scheduling: ``niceness`` more (Unix nice) for
+    ``threads`` (Linux schedules threads one by one), or for this process and what it
+    starts. Where the platform has no such thing, or refuses, it is left as it is."""
+    if niceness <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        if threads is None:
+            os.nice(niceness)
+            return
+        for thread in threads:
+            if thread.native_id is not None:
+                now = os.getpriority(os.PRIO_PROCESS, thread.native_id)
+                os.setpriority(os.PRIO_PROCESS, thread.native_id, min(now + niceness, 19))
+    except OSError as exc:  # not permitted, or a thread that has ended
+        logger.info("worker priority left as it is: %s", exc)
 
 
 _runtime: Runtime | None = None

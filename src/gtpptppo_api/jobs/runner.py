@@ -91,6 +91,20 @@ def _ours(job_id: int, attempt: int) -> tuple[ColumnElement[bool], ...]:
     return (Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
 
 
+async def still_ours(session: AsyncSession, job_id: int, attempt: int) -> bool:
+    """Whether the claim of ``attempt`` still holds, in ``session``'s transaction; the job's
+    row stays locked until it ends. A handler that commits its work in steps (an import,
+    chunk by chunk) checks it before each commit, so a run whose lease was taken over
+    commits nothing more."""
+    held = await session.execute(
+        update(Job)
+        .where(*_ours(job_id, attempt))
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(held.rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def _renew(job_id: int, attempt: int, sessions: SessionFactory, lease_seconds: float) -> bool:
     """Push the lease of ``attempt`` to ``lease_seconds`` from now; False if it is not ours."""
     now = utcnow()

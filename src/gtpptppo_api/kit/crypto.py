@@ -147,6 +147,16 @@ class Keyring:
         result: dict[str, Any] = json.loads(plain)
         return result
 
+    def encrypt_bytes(self, data: bytes, associated: str) -> tuple[str, bytes]:
+        """``(key id, nonce + ciphertext)`` of raw bytes (a part of an uploaded file)."""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        cipher = AESGCM(self._key(self.current_id)).encrypt(nonce, data, associated.encode())
+        return self.current_id, nonce + cipher
+
+    def decrypt_bytes(self, key_id: str, blob: bytes, associated: str) -> bytes:
+        nonce, cipher = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
+        return AESGCM(self._key(key_id)).decrypt(nonce, cipher, associated.encode())
+
     def blind_index(self, value: str) -> str:
         """Keyed hash for exact-match look-ups without decrypting."""
         return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()

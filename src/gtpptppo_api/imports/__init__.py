@@ -1,0 +1,1 @@
+"""Bulk imports of case records (impor data kasus): a file in, the worker stores its rows."""

@@ -1,0 +1,415 @@
+"""Reading an import file into push bodies, row by row, with the file's limits checked first.
+
+CSV (UTF-8, or Excel's Windows-1252; comma, semicolon or tab), XLSX (``python-calamine``,
+the first sheet named ``Kasus`` or else the first sheet) and NDJSON (one push body a line).
+A spreadsheet's header row names each column by its field's path (``victim.sex``) or its
+Indonesian label (``imports.columns``); the template has both, labels above paths.
+
+A file that cannot be read as a whole (not what it says, too large once unpacked, a header
+missing or a column unknown) is a ``FileProblem``; a row that cannot be a case is refused
+by the push validation, with the rest of the file stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic_core
+
+from gtpptppo_api.imports import columns
+from gtpptppo_api.imports.models import ImportFormat
+
+MAX_ROWS = 200_000  # data rows of one import; empty rows are not counted
+MAX_COLUMNS = 200
+# Cells a sheet may span (rows x columns, empty ones inside included): the reader holds the
+# sheet's range in memory, about 32 bytes a cell.
+MAX_CELLS = 6_000_000
+MAX_UNPACKED = 256 * 1024 * 1024  # an XLSX's parts, unpacked, all together
+MAX_PART = 128 * 1024 * 1024  # one part (a sheet, the shared strings), unpacked
+MAX_RATIO = 200  # unpacked / packed, for a part over 1 MiB
+MAX_MERGED = 10_000  # merged ranges of a sheet
+HEADER_SCAN = 5  # rows searched for the header
+SHEET = "Kasus"
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {
+    "text/csv": ImportFormat.csv,
+    "application/csv": ImportFormat.csv,
+    XLSX_TYPE: ImportFormat.xlsx,
+    "application/x-ndjson": ImportFormat.ndjson,
+    "application/ndjson": ImportFormat.ndjson,
+    "application/jsonl": ImportFormat.ndjson,
+}
+
+
+SUFFIXES = {
+    ".csv": ImportFormat.csv,
+    ".xlsx": ImportFormat.xlsx,
+    ".ndjson": ImportFormat.ndjson,
+    ".jsonl": ImportFormat.ndjson,
+}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported: why, in Indonesian and in English."""
+
+    def __init__(self, indonesian: str, english: str) -> None:
+        super().__init__(english)
+        self.indonesian = indonesian
+        self.english = english
+
+    def __str__(self) -> str:
+        return f"{self.indonesian} / {self.english}"
+
+
+@dataclass
+class Row:
+    """A data row: its number as a spreadsheet shows it (line, for NDJSON), and either the
+    push body made of it or the problems that kept it from being one."""
+
+    number: int
+    body: Any
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def external_ref(self) -> str | None:
+        ref = self.body.get("external_ref") if isinstance(self.body, dict) else None
+        return ref if isinstance(ref, str) else None
+
+
+def sniff(fmt: ImportFormat, head: bytes) -> None:
+    """Refuse a file whose first bytes say it is not what its type says."""
+    is_zip = head.startswith(b"PK\x03\x04")
+    if fmt is ImportFormat.xlsx:
+        if not is_zip:
+            raise FileProblem(
+                "Berkas ini bukan XLSX (buku kerja Excel).",
+                "The file is not an XLSX workbook.",
+            )
+        return
+    if is_zip or b"\x00" in head or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem(
+            f"Berkas ini bukan teks {fmt.value.upper()} (mungkin lembar kerja Excel: "
+            "kirim sebagai XLSX).",
+            f"The file is not {fmt.value.upper()} text (an Excel workbook? send it as XLSX).",
+        )
+
+
+# --- the raw rows of each format ----------------------------------------------------------
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's "CSV" on Windows: Windows-1252. Bytes it has no character for are not
+        # text at all.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                "Berkas CSV tidak terbaca: simpan sebagai CSV UTF-8.",
+                "The CSV file cannot be decoded: save it as CSV UTF-8.",
+            ) from exc
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    text = _text(data)
+    first = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max(",;\t", key=first.count)
+    csv.field_size_limit(1_000_000)
+    lines = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in lines:
+            if not any(row):  # an empty row (a sheet's tail of them): passed over first
+                continue
+            if len(row) > MAX_COLUMNS:
+                raise _too_wide(len(row))
+            yield lines.line_num, row
+    except csv.Error as exc:
+        raise FileProblem(f"Berkas CSV rusak: {exc}", f"The CSV file is malformed: {exc}") from exc
+
+
+def _too_wide(width: int) -> FileProblem:
+    return FileProblem(
+        f"Lembar terlalu lebar: {width} kolom (paling banyak {MAX_COLUMNS}).",
+        f"The sheet is too wide: {width} columns (at most {MAX_COLUMNS}).",
+    )
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(/?)>")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _unpacked(archive: zipfile.ZipFile, name: str, scan: bool) -> tuple[int, int, int]:
+    """Read a part to its end, counting: its real unpacked size (a zip's directory may lie)
+    and, for a sheet, the last row and column holding a value, and its cells."""
+    size = rows = cols = cells = 0
+    carry = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1024 * 1024):
+            size += len(chunk)
+            if size > MAX_PART:
+                raise _too_large()
+            if not scan:
+                continue
+            text = carry + chunk
+            cut = text.rfind(b"<")
+            text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            cells += len(_ANY_CELL.findall(text))
+            for letters, number, empty in _CELL.findall(text):
+                if not empty:
+                    rows = max(rows, int(number))
+                    cols = max(cols, _column_number(letters))
+    return size, max(rows, 0), max(cols, cells and 1)
+
+
+def _too_large() -> FileProblem:
+    return FileProblem(
+        "Isi buku kerja terlalu besar setelah dibuka (kemungkinan bom ZIP); simpan ulang "
+        "tanpa data berlebih atau bagi menjadi beberapa berkas.",
+        "The workbook is too large once unpacked (a zip bomb?); save it again without the "
+        "excess or split it into several files.",
+    )
+
+
+def check_workbook(data: bytes) -> None:
+    """An XLSX's limits, before the reader unpacks it: a zip, parts of bounded size (read,
+    not taken from the directory), and sheets that span a bounded range."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(
+            "Berkas ini bukan XLSX yang utuh (arsip ZIP rusak).",
+            "The file is not a whole XLSX workbook (a broken zip archive).",
+        ) from exc
+    with archive:
+        names = archive.namelist()
+        if "xl/workbook.xml" not in names:
+            raise FileProblem(
+                "Berkas ZIP ini bukan buku kerja Excel (tidak ada xl/workbook.xml).",
+                "The zip archive is not an Excel workbook (no xl/workbook.xml).",
+            )
+        total = 0
+        for info in archive.infolist():
+            packed = max(info.compress_size, 1)
+            if info.file_size > 1024 * 1024 and info.file_size / packed > MAX_RATIO:
+                raise _too_large()
+            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            try:
+                size, rows, cols = _unpacked(archive, info.filename, sheet)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+                raise FileProblem(
+                    "Buku kerja rusak atau terkunci sandi.",
+                    "The workbook is damaged or password-protected.",
+                ) from exc
+            total += size
+            if total > MAX_UNPACKED:
+                raise _too_large()
+            if cols > MAX_COLUMNS:
+                raise _too_wide(cols)
+            if rows > MAX_ROWS + HEADER_SCAN or rows * cols > MAX_CELLS:
+                raise FileProblem(
+                    f"Lembar mencakup {rows:,} baris x {cols} kolom (paling banyak "
+                    f"{MAX_ROWS:,} baris data): hapus baris kosong atau isian di bawah data, "
+                    "atau bagi menjadi beberapa berkas.",
+                    f"A sheet spans {rows:,} rows x {cols} columns (at most {MAX_ROWS:,} data "
+                    "rows): delete the empty or stray rows below the data, or split the file.",
+                )
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    check_workbook(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_name(SHEET if SHEET in names else names[0])
+        merged = sheet.merged_cell_ranges or []
+        rows = sheet.iter_rows()
+        first = sheet.start[0] if sheet.start else 0
+    except (CalamineError, IndexError, ValueError) as exc:
+        raise FileProblem(
+            f"Buku kerja tidak terbaca: {exc}", f"The workbook cannot be read: {exc}"
+        ) from exc
+    if len(merged) > MAX_MERGED:
+        raise FileProblem(
+            f"Terlalu banyak sel gabungan ({len(merged)}).",
+            f"Too many merged cells ({len(merged)}).",
+        )
+    # A merged range shows its top-left value in every cell: the reader gives it to each.
+    ranges = sorted(((r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged), key=lambda r: r[0])
+    tops: dict[int, Any] = {}
+    for index, cells in enumerate(rows):
+        number = first + index  # 0-based row of the sheet
+        if ranges:
+            cells = list(cells)
+            for i, (r0, c0, r1, c1) in enumerate(ranges):
+                if r0 > number:
+                    break
+                if number > r1:
+                    continue
+                if number == r0:
+                    tops[i] = cells[c0] if c0 < len(cells) else ""
+                for c in range(c0, min(c1 + 1, len(cells))):
+                    if (number, c) != (r0, c0):
+                        cells[c] = tops.get(i, "")
+        yield number + 1, cells
+
+
+def _ndjson_rows(data: bytes) -> Iterator[Row]:
+    for number, line in enumerate(data.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield Row(number, pydantic_core.from_json(line, allow_inf_nan=False))
+        except ValueError as exc:
+            yield Row(
+                number, None, [_error("line", "is not valid JSON", "bukan JSON yang sah", exc)]
+            )
+
+
+def _error(field_name: str, english: str, indonesian: str, exc: Exception) -> dict[str, str]:
+    return {
+        "field": field_name,
+        "message": f"{english}: {exc}",
+        "type": "value",
+        "pesan": indonesian,
+    }
+
+
+# --- header and rows ---------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    """The columns of a sheet: each one's path (None: passed over), and the data's start."""
+
+    paths: list[str | None]
+    data_from: int  # the row number the data starts after
+
+
+def _name(cell: Any) -> str:
+    return str(cell).strip() if cell is not None else ""
+
+
+def _as_paths(cells: list[Any]) -> list[str | None] | None:
+    """The row as column paths, if it is a header row (it names ``external_ref``)."""
+    labels = columns.label_paths()
+    paths: list[str | None] = []
+    for cell in cells:
+        name = _name(cell)
+        if columns.known(name) or name in ("exploitation_types",) or name in columns.IGNORED:
+            paths.append(name)
+        elif name.lower() in labels:
+            paths.append(labels[name.lower()])
+        else:
+            paths.append(None if not name else f"?{name}")
+    return paths if "external_ref" in paths else None
+
+
+def header_of(rows: list[tuple[int, list[Any]]]) -> Header:
+    """The header among the first rows: paths under labels (the template) win."""
+    for i, (number, cells) in enumerate(rows):
+        paths = _as_paths(cells)
+        if paths is None:
+            continue
+        if i + 1 < len(rows):
+            below = _as_paths(rows[i + 1][1])
+            if below is not None and all(
+                p is None or columns.known(p) or p in columns.IGNORED for p in below
+            ):
+                paths, number = below, rows[i + 1][0]
+        _check_header(paths)
+        return Header([p if p and not p.startswith("?") else None for p in paths], number)
+    raise FileProblem(
+        f"Baris judul kolom tidak ditemukan dalam {HEADER_SCAN} baris pertama (harus ada "
+        "kolom external_ref / Nomor registrasi kasus). Gunakan templat impor.",
+        f"No header row in the first {HEADER_SCAN} rows (it needs an external_ref column). "
+        "Use the import template.",
+    )
+
+
+def _check_header(paths: list[str | None]) -> None:
+    unknown = [p[1:] for p in paths if p and p.startswith("?")]
+    if unknown:
+        names = ", ".join(unknown[:10])
+        raise FileProblem(
+            f"Kolom tidak dikenal: {names}. Nama kolom harus sama dengan templat impor.",
+            f"Unknown columns: {names}. Column names must be those of the import template.",
+        )
+    given = [p for p in paths if p]
+    repeated = sorted({p for p in given if given.count(p) > 1} - columns.IGNORED)
+    if repeated:
+        names = ", ".join(repeated)
+        raise FileProblem(f"Kolom ganda: {names}.", f"Repeated columns: {names}.")
+    present = set(given)
+    if "exploitation_types" in present:
+        present.add("exploitation_types.0")
+    missing = [p for p in columns.required_paths() if p not in present]
+    if missing:
+        names = ", ".join(f"{p} ({columns.by_path()[p].label})" for p in missing)
+        raise FileProblem(f"Kolom wajib tidak ada: {names}.", f"Required columns missing: {names}.")
+
+
+def _sheet_rows(fmt: ImportFormat, data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    return _xlsx_rows(data) if fmt is ImportFormat.xlsx else _csv_rows(data)
+
+
+def rows(fmt: ImportFormat, data: bytes) -> Iterator[Row]:
+    """The file's data rows, in order, empty ones passed over."""
+    sniff(fmt, data[:8192])
+    if fmt is ImportFormat.ndjson:
+        yield from _ndjson_rows(data)
+        return
+    source = _sheet_rows(fmt, data)
+    head: list[tuple[int, list[Any]]] = []
+    for item in source:
+        head.append(item)
+        if len(head) == HEADER_SCAN:
+            break
+    header = header_of(head)
+    pending = [item for item in head if item[0] > header.data_from]
+
+    def data_rows() -> Iterator[tuple[int, list[Any]]]:
+        yield from pending
+        yield from source
+
+    for number, cells in data_rows():
+        if not any(cells):  # an empty row, the commonest kind in a sheet's tail
+            continue
+        values = {
+            path: cell
+            for path, cell in zip(header.paths, cells, strict=False)
+            if path and path not in columns.IGNORED and cell not in (None, "")
+        }
+        if not any(_name(v) for v in values.values()):
+            continue
+        yield Row(number, columns.body_of(values))
+
+
+def count(fmt: ImportFormat, data: bytes) -> int:
+    """The data rows of a file (a first pass; refuses one past ``MAX_ROWS``)."""
+    total = 0
+    for _row in rows(fmt, data):
+        total += 1
+        if total > MAX_ROWS:
+            raise FileProblem(
+                f"Lebih dari {MAX_ROWS:,} baris data: bagi menjadi beberapa berkas.",
+                f"More than {MAX_ROWS:,} data rows: split the file.",
+            )
+    return total
