@@ -78,7 +78,7 @@ pdf-tools:
 # both catalogues (src/gtpptppo_api/locale); translate the new Indonesian ones by hand.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(VENV)/messages.pot .
-	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/gtpptppo_api/locale --no-location --omit-header --no-fuzzy-matching --ignore-obsolete -w 96
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/gtpptppo_api/locale --no-fuzzy-matching --ignore-obsolete -w 96
 
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
 unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs pdf-tools
