@@ -13,7 +13,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser pdf-libs
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser pdf-libs pdf-tools messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,8 +67,22 @@ pdf-libs:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
 
+# poppler's pdftoppm: the report layout test (tests/reports/test_layout.py) renders the
+# report pages to PNG into tests/artifacts/ for a person to look at. Installed only when
+# missing, quietly (needs root, as on CI).
+pdf-tools:
+	@command -v pdftoppm >/dev/null || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; }
+
+# The words of the report documents: new message ids of the templates and labels added to
+# both catalogues (src/gtpptppo_api/locale); translate the new Indonesian ones by hand.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/gtpptppo_api/locale --no-fuzzy-matching --ignore-obsolete -w 96
+
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
-unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs
+unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs pdf-tools
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit

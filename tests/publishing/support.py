@@ -171,4 +171,5 @@ def small(value: str, threshold: int = THRESHOLD) -> bool:
     return 0 < number < threshold
 
 
-PDF_ROW = re.compile(r"^(Dewasa|Anak)\s+(Perempuan|Laki-laki)\s+(\S+)\s*$", re.MULTILINE)
+# a row of Table 1 (the age group is printed once over its two rows)
+PDF_ROW = re.compile(r"^(?:(Dewasa|Anak)\s+)?(Perempuan|Laki-laki)\s+(\S+)\s*$", re.MULTILINE)

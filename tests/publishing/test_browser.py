@@ -167,7 +167,7 @@ async def test_public_pages_render_in_chromium_without_console_errors(
                 await page.close()
             report = await context.new_page()
             await report.goto(app_url + pages["report"])
-            assert "×" in await report.locator("#tabel-korban").inner_text()
+            assert "×" in await report.locator("#tabel-1").inner_text()
             regency = await context.new_page()
             await regency.goto(app_url + pages["regency"])
             assert await regency.locator("svg.org-chart g.sub-task-force").count() == 6

@@ -331,11 +331,11 @@ async def test_a_later_version_is_public_only_once_published_again(
 
     page = await public.get(f"/public/reports/{report['id']}")
     assert page.status_code == 200
-    assert f"versi {first['frozen_version']} " in page.text
+    assert f"Versi {first['frozen_version']} " in page.text
     # published again: the new version is public; the same version twice is a 409
     assert (await publish(client, regency, report["id"])).status_code == 201
     page = await public.get(f"/public/reports/{report['id']}")
-    assert f"versi {again['frozen_version']} " in page.text
+    assert f"Versi {again['frozen_version']} " in page.text
     problem(await publish(client, regency, report["id"]), 409)
 
 
@@ -355,6 +355,7 @@ async def test_a_published_report_is_rendered_once_and_served_as_stored(
     assert (await publish(client, regency, report["id"])).status_code == 201
     monkeypatch.setattr(render, "report_pdf", refuse)
     monkeypatch.setattr(render, "page", refuse)
+    monkeypatch.setattr(render, "report_page", refuse)
     for path, media in (
         (f"/public/reports/{report['id']}.pdf", "application/pdf"),
         (f"/public/reports/{report['id']}", "text/html"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import problem
+from tests.helpers import error_fields, problem
 from tests.reports.support import (
     YEAR,
     open_report,
@@ -280,3 +280,25 @@ async def test_document_formats_hold_no_personal_field(client, session, chain):
         assert b"Rahasia" not in response.content
     html = (await client.get(f"/reports/{report['id']}/document", headers=regency.admin)).text
     assert "Tabel 1" in html
+
+
+async def test_a_document_can_be_asked_for_in_english(client, session, chain):
+    """The report document in English (``lang=en``), from the same templates and figures;
+    Indonesian by default; another language is a 422 naming ``lang``."""
+    regency = chain["33.02"]
+    report = await open_report(client, regency.admin, regency)
+    await run_generation_jobs(session)
+    url = f"/reports/{report['id']}/document"
+    english = await client.get(url, params={"lang": "en"}, headers=regency.admin)
+    assert english.status_code == 200, english.text
+    assert english.headers["content-language"] == "en"
+    assert "Annual Report" in english.text
+    assert "Table 1" in english.text
+    assert "Tabel 1" not in english.text
+    indonesian = await client.get(url, headers=regency.admin)
+    assert indonesian.headers["content-language"] == "id"
+    assert "Laporan Tahunan" in indonesian.text
+    pdf = await client.get(url, params={"lang": "en", "format": "pdf"}, headers=regency.admin)
+    assert pdf.headers["content-type"] == "application/pdf"
+    body = problem(await client.get(url, params={"lang": "fr"}, headers=regency.admin), 422)
+    assert "lang" in error_fields(body)

@@ -70,7 +70,7 @@ async def test_a_regency_report_goes_to_the_bupati_and_on_to_the_governor(
     assert taken.json()["state"] == "received"
     assert (await _last(client, province, rid))["receiver"] == "Sekretariat GT-PPTPPO Provinsi"
     html = await client.get(f"/reports/{rid}/document?format=html", headers=national)
-    assert "Bupati/Walikota → Gubernur (surat 400/123/2025, 2025-01-15)" in html.text
+    assert "Bupati/Walikota → Gubernur (surat 400/123/2025, 15 Januari 2025)" in html.text
 
 
 async def test_a_province_report_reaches_the_nation_through_the_governor(

@@ -1,5 +1,6 @@
 """The public pages: server-rendered HTML in Indonesian (Jinja2, autoescaped, StrictUndefined),
-readable on a phone (tables, no map, no script), and the report as PDF (WeasyPrint)."""
+readable on a phone (tables, no map, no script), and the report as HTML and PDF (WeasyPrint)
+from the report's own templates (``reports.render``, public version)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from typing import Any
 
 from gtpptppo_api.kit.indonesian import number, percent, when
 from gtpptppo_api.kit.templates import environment
-from gtpptppo_api.reports.render import LABELS, label
-
-HIDDEN = "×"  # a suppressed cell
+from gtpptppo_api.reports.render import HIDDEN, LABELS, label, render_html
 
 LABELS_PUBLIC: dict[str, dict[str, str]] = {
     "partner_kind": {
@@ -66,6 +65,12 @@ ENVIRONMENT = environment(
 
 def page(template: str, **context: Any) -> str:
     return ENVIRONMENT.get_template(template).render(**context)
+
+
+def report_page(document: dict[str, Any]) -> str:
+    """The public report as a page: the report's templates, leaving out what publishing
+    withholds (``reports.render.render_html``, ``public=True``)."""
+    return render_html(document, public=True)
 
 
 def report_pdf(html: str) -> bytes:

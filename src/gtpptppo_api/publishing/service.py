@@ -225,7 +225,7 @@ async def _store_pages(
     publication (the only place the public site renders a report)."""
     marks = await _internal_marks(session, report)
     document = await public_document(session, report.id, control)
-    html = render.page("report.html.j2", **document)
+    html = render.report_page(document)
     pdf = await asyncio.to_thread(render.report_pdf, html)
     publication.html, publication.pdf = html.encode(), pdf
     publication.html_etag, publication.pdf_etag = etag(publication.html), etag(pdf)

@@ -3,13 +3,16 @@
 
 :func:`render` turns a report document (the stored figures of one report version, with the
 report's identity and its transitions; see :func:`render`) into HTML, PDF, JSON or CSV. The
-HTML and PDF are in Indonesian: the victims in the layout of Table 1 of Permen PPPA 10/2012
-(year x adult/child x female/male; a victim counted once) with an SVG bar chart, then by
-region, service and exploitation type; the sub-task-force narratives; the completeness of
-the reports received from the level below and the reconciliation of their totals; every
-other section of the
-figures rendered generically (in a five-year report, one table per section with a column per
-year, see :func:`yearly_rows`); and the history of the report on the chain of Lampiran V.
+HTML and PDF are written for a reader, a template per section (``templates/sections``): an
+opening sentence with the key figures, the victims in the layout of Table 1 of Permen PPPA
+10/2012 (year x adult/child x female/male; a victim counted once), charts where a trend or
+a comparison is the point, the compliance with the regulation's rules as a list, and one
+line where a section has nothing to tell. Every word comes from the message catalogue
+(``kit.i18n``): Indonesian by default, English on request; numbers, dates and rupiah are
+written by babel for the language.
+
+The public version of a report (``public=True``, see ``publishing``) goes through the same
+templates and leaves out what publishing withholds.
 
 Rendering is synchronous CPU work (the PDF takes a fraction of a second to a second or two);
 callers on the event loop run it in a thread. The document holds no personal field and this
@@ -22,13 +25,19 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
-from gtpptppo_api.kit.indonesian import decimal, number, percent, when
+from babel import Locale
+from jinja2 import Environment
+
+from gtpptppo_api.kit.i18n import DEFAULT_LANGUAGE, Language, language
 from gtpptppo_api.kit.pdf import html_to_pdf
 from gtpptppo_api.kit.templates import environment
+from gtpptppo_api.reports import view
+from gtpptppo_api.reports.labels import LABELS as LABEL_MESSAGES
 
 Format = Literal["html", "pdf", "json", "csv"]
 
@@ -50,294 +59,24 @@ CSV_COLUMNS = (
     "count",
 )
 
-UNKNOWN = "Tidak diketahui"
+UNKNOWN = "Unknown"
+HIDDEN = "×"  # a count publishing withholds
 
+
+def label(value: Any, table: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The label of an enum value from the table ``table`` of ``reports.labels`` in the
+    language ``lang`` (the value itself when the table has none; "Tidak diketahui" for none)."""
+    words = language(lang)
+    if value is None:
+        return words.gettext(UNKNOWN)
+    message = LABEL_MESSAGES[table].get(str(value))
+    return str(value) if message is None else words.gettext(message)
+
+
+# The Indonesian labels, by table (for the public site and its feeds).
 LABELS: dict[str, dict[str, str]] = {
-    "kind": {"annual": "Laporan Tahunan", "five_year": "Laporan Lima Tahunan"},
-    "age_group": {"adult": "Dewasa", "child": "Anak"},
-    "sex": {"female": "Perempuan", "male": "Laki-laki"},
-    "service": {
-        "complaint": "Pengaduan",
-        "health_rehabilitation": "Rehabilitasi kesehatan",
-        "social_rehabilitation": "Rehabilitasi sosial",
-        "legal_aid": "Bantuan hukum",
-        "repatriation": "Pemulangan",
-        "reintegration": "Reintegrasi",
-    },
-    "exploitation_type": {
-        "forced_labour": "Kerja paksa",
-        "sexual_exploitation": "Eksploitasi seksual",
-        "domestic_servitude": "Perbudakan rumah tangga",
-        "forced_marriage": "Kawin paksa / pengantin pesanan",
-        "organ_removal": "Pengambilan organ",
-        "forced_criminality": "Dipaksa melakukan kejahatan",
-        "other": "Lainnya",
-    },
-    "legal_stage": {
-        "none": "Belum ada proses hukum",
-        "police_report": "Laporan polisi",
-        "investigation": "Penyidikan",
-        "prosecution": "Penuntutan",
-        "verdict": "Putusan",
-        "restitution": "Restitusi",
-    },
-    "sub_task_force": {
-        "prevention_child_participation": "Pencegahan dan Partisipasi Anak",
-        "health_rehabilitation": "Rehabilitasi Kesehatan",
-        "social_rehabilitation_repatriation_reintegration": (
-            "Rehabilitasi Sosial, Pemulangan dan Reintegrasi"
-        ),
-        "legal_norm_development": "Pengembangan Norma Hukum",
-        "law_enforcement": "Penegakan Hukum",
-        "cooperation_coordination": "Kerjasama dan Koordinasi",
-    },
-    "state": {
-        "draft": "Draf",
-        "submitted": "Disampaikan kepada Ketua Harian",
-        "discussed": "Dibahas dalam rapat pleno",
-        "consolidated": "Dikonsolidasikan oleh Ketua Harian",
-        "forwarded": "Disampaikan ke tingkat di atasnya",
-        "received": "Diterima tingkat di atasnya",
-        "returned": "Dikembalikan untuk perbaikan",
-    },
-    "action": {
-        "submit": "Menyampaikan kepada Ketua Harian",
-        "discuss": "Membahas dalam rapat pleno",
-        "consolidate": "Mengkonsolidasikan",
-        "forward": "Menyampaikan ke tingkat di atasnya",
-        "receive": "Menerima",
-        "return": "Mengembalikan untuk perbaikan",
-        "comment": "Komentar",
-        "head_receive": "Diterima kepala daerah (Gubernur, Bupati/Walikota)",
-        "head_forward": "Dilaporkan kepala daerah ke tingkat di atasnya",
-    },
-    "level": {"national": "Pusat", "province": "Provinsi", "regency": "Kabupaten/Kota"},
-    "role": {
-        "national_admin": "Admin nasional",
-        "task_force_admin": "Admin gugus tugas",
-        "reporter": "Pelapor",
-        "service_centre": "Pusat pelayanan terpadu",
-        "analyst": "Analis",
-    },
-    "completeness": {
-        "in": "Sudah masuk",
-        "missing": "Belum masuk",
-        "no_task_force": "Belum ada gugus tugas",
-    },
-    # Enum values of the other domains' report sections (their models name the regulation's items).
-    "section_value": {
-        "mou": "Nota Kesepahaman (MoU)",
-        "joint_agreement": "Kesepakatan Bersama",
-        "cooperation_contract": "Perjanjian Kerjasama",
-        "task_force": "Gugus Tugas PP-TPPO",
-        "ministry_agency": "Kementerian/Lembaga",
-        "company": "Swasta/BUMN/BUMD",
-        "ngo": "Organisasi non-pemerintah",
-        "international_organisation": "Organisasi internasional",
-        "foreign_government": "Pemerintah negara lain",
-        "advocacy": "Advokasi",
-        "coordination": "Koordinasi",
-        "complaint_handling": "Penanganan pengaduan",
-        "information_exchange": "Pertukaran informasi",
-        "temporary_protection": "Perlindungan sementara",
-        "health_recovery": "Pelayanan pemulihan kesehatan",
-        "psychological_recovery_social_rehabilitation": (
-            "Pemulihan psikologis dan rehabilitasi sosial"
-        ),
-        "financing": "Pembiayaan",
-        "reporting": "Pelaporan",
-        "training": "Pelatihan",
-        "workshop_seminar": "Workshop dan seminar",
-        "internship": "Magang",
-        "socialisation": "Sosialisasi",
-        "interactive_dialogue": "Dialog interaktif",
-        "human_rights": "Prinsip-prinsip hak asasi manusia",
-        "gender_child_rights": "Sensitivitas gender dan hak anak",
-        "legal_framework": "Peraturan perundang-undangan",
-        "task_force_roles": "Peran gugus tugas",
-        "spm_sop_integrated_services": "SPM dan SOP pelayanan terpadu",
-        "recording_reporting": "Pencatatan dan pelaporan",
-        "victim_accompaniment": "Pendampingan saksi/korban",
-        "government": "Pemerintah",
-        "task_force_member": "Anggota gugus tugas",
-        "secretariat_head": "Ketua sekretariat",
-        "secretariat_officer": "Petugas sekretariat",
-        "administrative_staff": "Staf administrasi",
-        "finance_staff": "Staf keuangan",
-        "household_staff": "Staf rumah tangga",
-        "security_staff": "Staf keamanan",
-        "centre_manager": "Manajemen PPT",
-        "social_worker": "Pekerja sosial/pendamping",
-        "counsellor": "Konselor",
-        "health_worker": "Tenaga medis dan paramedis",
-        "interpreter": "Penerjemah",
-        "secretariat": "Sekretariat GT-PPTPPO",
-        "service_centre": "Pusat Pelayanan Terpadu (PPT)",
-        "present": "Ada",
-        "partial": "Sebagian",
-        "missing": "Tidak ada",
-        "plenary": "Pleno",
-        "sub_task_force": "Sub GT-PPTPPO",
-        "special": "Khusus",
-        "planning": "Perencanaan",
-        "case_conference": "Gelar kasus",
-        "problem_solving": "Pemecahan masalah",
-        "open": "Belum selesai",
-        "done": "Selesai",
-        "monitoring": "Pemantauan",
-        "evaluation": "Evaluasi",
-        "policy": "Kebijakan",
-        "institution": "Kelembagaan",
-        "action_plan": "Rencana Aksi",
-        "victim_recording_reporting": "Pencatatan dan pelaporan korban",
-        "case_handling": "Penanganan kasus oleh PPT",
-        "facilities": "Sarana dan prasarana",
-        "adopted": "Ditetapkan",
-        "closed": "Selesai",
-        "apbn": "APBN",
-        "apbd": "APBD",
-        "social_disaster_fund": "Dana bencana sosial",
-        "csr": "Tanggung jawab sosial perusahaan (CSR)",
-        "national_donor": "Lembaga donor nasional",
-        "international_donor": "Lembaga donor internasional",
-        "sub_task_forces": "Rapat tiap Sub GT-PPTPPO",
-        "annual_report": "Laporan tahunan disampaikan",
-        "head_of_region": "Pemantauan oleh kepala daerah (Gubernur, Bupati/Walikota)",
-        "met": "Terpenuhi",
-        "missed": "Tidak terpenuhi",
-        "due": "Dalam tenggat waktu",
-    },
-    "section": {
-        "action_plans": "Rencana Aksi",
-        "meetings": "Koordinasi dan Pemantauan",
-        "agreements": "Kerjasama",
-        "capacity": "Peningkatan Kapasitas",
-        "facilities": "Sarana dan Prasarana",
-    },
-}
-
-# Enum values met inside the generic sections (as keys or values), whatever their table.
-VALUE_LABELS: dict[str, str] = {
-    value: label
-    for table in (
-        "section_value",
-        "age_group",
-        "sex",
-        "service",
-        "exploitation_type",
-        "sub_task_force",
-        "level",
-        "legal_stage",
-    )
-    for value, label in LABELS[table].items()
-}
-
-# Keys met in the sections (each domain's ``report_section``); others are shown humanised.
-KEY_LABELS: dict[str, str] = {
-    "task_force_id": "ID gugus tugas",
-    "region_code": "Kode wilayah",
-    "region_name": "Wilayah",
-    "year": "Tahun",
-    "from_year": "Dari tahun",
-    "to_year": "Sampai tahun",
-    "start_year": "Tahun mulai",
-    "end_year": "Tahun selesai",
-    "first_year": "Tahun pertama",
-    "last_year": "Tahun terakhir",
-    "total": "Jumlah",
-    "count": "Jumlah",
-    "kind": "Jenis",
-    "name": "Nama",
-    "title": "Judul",
-    "state": "Status",
-    "status": "Status",
-    "sex": "Jenis kelamin",
-    "role": "Peran",
-    "by_kind": "Menurut jenis",
-    "by_topic": "Menurut topik",
-    "by_sex": "Menurut jenis kelamin",
-    "by_scope": "Menurut ruang lingkup kerjasama",
-    "by_party_kind": "Menurut jenis pihak",
-    "in_force": "Berlaku",
-    "signed": "Ditandatangani",
-    "ending": "Berakhir",
-    "international": "Internasional",
-    "activities": "Kegiatan",
-    "activity": "Kegiatan",
-    "activity_id": "ID kegiatan",
-    "action_plan_id": "ID rencana aksi",
-    "indicator_id": "ID indikator",
-    "unit": "Satuan",
-    "baseline": "Data dasar",
-    "target": "Target",
-    "achieved": "Tercapai",
-    "participants": "Peserta",
-    "participants_by_sex": "Peserta menurut jenis kelamin",
-    "participants_by_role_and_sex": "Peserta menurut peran dan jenis kelamin",
-    "inventories": "Inventaris",
-    "assessed_in_year": "Dinilai pada tahun ini",
-    "gaps": "Kekurangan",
-    "item": "Butir",
-    "owner_kind": "Pemilik",
-    "missing": "Tidak ada",
-    "partial": "Sebagian",
-    "action_plans": "Rencana aksi",
-    "action_plan": "Rencana aksi",
-    "progress": "Kemajuan",
-    "programs": "Program",
-    "program": "Program",
-    "letter": "Huruf",
-    "indicators": "Indikator",
-    "indicators_behind": "Indikator di bawah target",
-    "lowest_achievement_bp": "Capaian terendah",
-    "achievement_bp": "Capaian",
-    "absorption_bp": "Penyerapan",
-    "absorption_by_source": "Penyerapan anggaran menurut sumber",
-    "activities_behind_target": "Kegiatan di bawah target",
-    "budget": "Anggaran",
-    "source": "Sumber dana",
-    "planned": "Direncanakan (Rp)",
-    "realised": "Terealisasi (Rp)",
-    "planned_amount": "Direncanakan (Rp)",
-    "meetings": "Rapat",
-    "held": "Diselenggarakan",
-    "follow_up_actions": "Tindak lanjut",
-    "done": "Selesai",
-    "open_past_due": "Belum selesai melewati tenggat",
-    "monitoring": "Pemantauan dan evaluasi",
-    "made": "Dilakukan",
-    "received": "Diterima",
-    "checklist": "Daftar periksa",
-    "area": "Bidang",
-    "scored": "Dinilai",
-    "mean_score": "Nilai rata-rata",
-    "subject_kind": "Jenis subjek",
-    "compliance": "Kepatuhan",
-    "subtree_compliance": "Kepatuhan wilayah di bawahnya",
-    "rules": "Ketentuan",
-    "rule": "Ketentuan",
-    "period": "Periode",
-    "start": "Mulai",
-    "end": "Sampai",
-    "complete": "Tahun penuh",
-    "met_all": "Semua ketentuan terpenuhi",
-    "met": "Terpenuhi",
-    "section": "Dasar (Permen PPPA 10/2012)",
-    "description": "Uraian",
-    "dates": "Tanggal",
-    "missed_windows": "Jangka waktu tanpa kegiatan",
-    "sub_task_forces": "Sub gugus tugas",
-    "share": "Proporsi",
-    "level": "Tingkat",
-    "routes": "Penegakan hukum dan rute perdagangan orang",
-    "by_legal_stage": "Menurut tahap proses hukum",
-    "legal_stage": "Tahap proses hukum",
-    "by_origin_region": "Menurut provinsi asal",
-    "by_transit_region": "Menurut provinsi transit",
-    "by_transit_country": "Menurut negara transit",
-    "by_destination_region": "Menurut provinsi tujuan",
-    "by_destination_country": "Menurut negara tujuan",
-    "country": "Negara",
+    table: {value: label(value, table) for value in values}
+    for table, values in LABEL_MESSAGES.items()
 }
 
 
@@ -345,187 +84,6 @@ KEY_LABELS: dict[str, str] = {
 TABLE_1_ROWS = (("adult", "female"), ("adult", "male"), ("child", "female"), ("child", "male"))
 BAR_COLOURS = ("#1f4e79", "#7fa7d1", "#a0471b", "#f0a86a")
 EXTRA_COLOUR = "#9a9a9a"
-
-
-def label(value: Any, table: str) -> str:
-    """The Indonesian label of an enum value from ``LABELS[table]`` (the value if unknown)."""
-    if value is None:
-        return UNKNOWN
-    return LABELS[table].get(str(value), str(value))
-
-
-def key_label(key: Any) -> str:
-    """The heading of a key inside a generic section."""
-    text = str(key)
-    if text in KEY_LABELS:
-        return KEY_LABELS[text]
-    if text in VALUE_LABELS:
-        return VALUE_LABELS[text]
-    return text.replace("_", " ").capitalize()
-
-
-def section_value(value: Any, key: Any = None) -> str:
-    """A scalar of a generic section, formatted by what its key says it is.
-
-    Ids and years stay plain (2011, not 2.011); ``*_bp`` values are basis points shown as a
-    percentage; other integers get thousands dots; enum values get their Indonesian label.
-    """
-    name = "" if key is None else str(key)
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "Ya" if value else "Tidak"
-    if isinstance(value, int):
-        if name == "id" or name.endswith(("_id", "year")):
-            return str(value)
-        if name.endswith("_bp"):
-            return decimal(value / 100) + "%"
-        return number(value)
-    if isinstance(value, float):
-        return decimal(value)
-    text = str(value)
-    return VALUE_LABELS.get(text, text)
-
-
-def is_scalar(value: Any) -> bool:
-    return not isinstance(value, Mapping | list | tuple)
-
-
-def is_numeric(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def is_records(value: Any) -> bool:
-    """A non-empty list of objects: rendered as a table."""
-    return (
-        isinstance(value, list | tuple)
-        and bool(value)
-        and all(isinstance(item, Mapping) for item in value)
-    )
-
-
-def scalar_items(value: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    return [(k, v) for k, v in value.items() if is_scalar(v)]
-
-
-def nested_items(value: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    return [(k, v) for k, v in value.items() if not is_scalar(v)]
-
-
-def columns(records: list[Mapping[str, Any]]) -> list[str]:
-    """Every key of a list of objects, in the order first met."""
-    return list(dict.fromkeys(key for record in records for key in record))
-
-
-def sections(figures: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    """The generic sections as ``(key, heading, value)``: the five known ones always, in the
-    order of the report (absent ones show as empty), then any other, by key."""
-    given = figures.get("sections") or {}
-    known = LABELS["section"]
-    ordered = [(key, heading, given.get(key) or {}) for key, heading in known.items()]
-    ordered += [(key, key_label(key), given[key]) for key in sorted(given) if key not in known]
-    return ordered
-
-
-# Fields that name the row of a list of objects (with any field holding an enum value but
-# a status, which is a figure).
-ROW_NAME_KEYS = frozenset({"rule", "name", "title", "item", "section"})
-STATUS_KEYS = frozenset({"status", "state"})
-# In a yearly table, a field left out of a record that has the other one: a rule's
-# description beside its section of the regulation, its ``met`` beside its status.
-YEARLY_OMITTED = {"description": "section", "met": "status"}
-PATH_SEPARATOR = " › "
-SECTION_IDENTITY = frozenset({"task_force_id", "region_code", "year"})
-
-
-@dataclass(frozen=True)
-class YearlyRow:
-    """One figure of a five-year section, a cell per year; ``same`` when every year says the
-    same text (shown once across the years)."""
-
-    label: str
-    cells: list[str]
-    numeric: bool
-    same: bool
-
-
-def _row_name(record: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """The name of a record in a list (its enum values, name, title or section of the regulation)
-    and the keys it takes, with those a yearly table leaves out (see ``YEARLY_OMITTED``)."""
-    used = [
-        key
-        for key, value in record.items()
-        if (isinstance(value, str) or value is None)
-        and (key in ROW_NAME_KEYS or (value in VALUE_LABELS and key not in STATUS_KEYS))
-    ]
-    names = [section_value(record[key], key) for key in used if record[key] is not None]
-    if "rule" in record and record["rule"] is None:
-        names.insert(0, "Semua ketentuan")
-    used += [key for key, other in YEARLY_OMITTED.items() if key in record and other in record]
-    return " / ".join(names), used
-
-
-def _inline(value: Any, key: Any) -> str:
-    """A nested value written out as text, for one cell of a yearly table."""
-    if is_scalar(value):
-        return section_value(value, key)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{key_label(k)}: {_inline(v, k)}" for k, v in value.items()) or "–"
-    parts = [
-        " ".join(_inline(v, k) for k, v in item.items())
-        if isinstance(item, Mapping)
-        else _inline(item, key)
-        for item in value
-    ]
-    return ", ".join(parts) or "–"
-
-
-def _leaves(value: Any, path: tuple[str, ...], key: Any) -> list[tuple[tuple[str, ...], str, bool]]:
-    """The figures of one year's section as ``(path of labels, text, numeric)``: objects and
-    lists of named objects are walked; other lists are written out in one cell."""
-    if isinstance(value, Mapping):
-        return [
-            leaf
-            for k, v in value.items()
-            if k not in SECTION_IDENTITY
-            for leaf in _leaves(v, (*path, key_label(k)), k)
-        ]
-    if is_records(value) and len(path) < 3:
-        leaves = []
-        for index, record in enumerate(value, start=1):
-            name, used = _row_name(record)
-            rest = {k: v for k, v in record.items() if k not in used}
-            leaves += _leaves(rest, (*path, name or str(index)), key)
-        return leaves
-    if is_scalar(value):
-        return [(path, section_value(value, key), is_numeric(value))]
-    return [(path, _inline(value, key), False)]
-
-
-def yearly_rows(by_year: Mapping[str, Any], years: list[str]) -> list[YearlyRow]:
-    """A five-year section (one value per year) as one table: a row per figure, a column
-    per year, "–" where a year lacks the figure. The section's identity (its task force,
-    region and year, the report's own) is left out, and so are figures empty in every year."""
-    cells: dict[tuple[str, ...], dict[str, str]] = {}
-    numeric: dict[tuple[str, ...], bool] = {}
-    for year in years:
-        for path, text, is_number in _leaves(by_year.get(year), (), None):
-            cells.setdefault(path, {})[year] = text
-            numeric[path] = numeric.get(path, True) and is_number
-    rows = []
-    for path, by in cells.items():
-        texts = [by.get(year, "–") for year in years]
-        if all(text == "–" for text in texts):
-            continue
-        same = len(years) > 1 and not numeric[path] and len(set(texts)) == 1
-        rows.append(YearlyRow(PATH_SEPARATOR.join(path), texts, numeric[path], same))
-    return rows
-
-
-def is_yearly(value: Any, years: list[Any]) -> bool:
-    """A section of a five-year report: an object keyed by each year of the report."""
-    keys = [str(year) for year in years]
-    return len(keys) > 1 and isinstance(value, Mapping) and sorted(value) == sorted(keys)
 
 
 @dataclass(frozen=True)
@@ -588,8 +146,11 @@ def _nice_step(top: int, ticks: int = 5) -> int:
     return int(10 * magnitude)  # pragma: no cover
 
 
-def chart(table: VictimsTable) -> dict[str, Any]:
-    """Geometry of the stacked bar chart of Table 1 (one bar per year), in SVG user units."""
+def chart(table: VictimsTable, words: Language | None = None) -> dict[str, Any]:
+    """Geometry of the stacked bar chart of Table 1 (one bar per year), in SVG user units,
+    its labels in ``words``' language (Indonesian by default)."""
+    words = words or language()
+    number = words.number
     width, height = 680, 320
     left, right, top, bottom = 70, 190, 24, 56
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -602,7 +163,10 @@ def chart(table: VictimsTable) -> dict[str, Any]:
 
     series = [
         {
-            "label": f"{label(row.age_group, 'age_group')} {label(row.sex, 'sex')}",
+            "label": (
+                f"{label(row.age_group, 'age_group', words.code)} "
+                f"{label(row.sex, 'sex', words.code)}"
+            ),
             "colour": BAR_COLOURS[i] if i < len(BAR_COLOURS) else EXTRA_COLOUR,
         }
         for i, row in enumerate(table.rows)
@@ -654,39 +218,178 @@ def chart(table: VictimsTable) -> dict[str, Any]:
     }
 
 
-ENVIRONMENT = environment(
-    "gtpptppo_api.reports",
-    filters={
-        "label": label,
-        "number": number,
-        "percent": percent,
-        "when": when,
-        "key_label": key_label,
-        "section_value": section_value,
-        "scalar_items": scalar_items,
-        "nested_items": nested_items,
-        "columns": columns,
-    },
-    globals={"yearly_rows": yearly_rows, "is_yearly": is_yearly},
-    tests={"scalar": is_scalar, "numeric": is_numeric, "records": is_records},
-)
+def victims_view(document: Mapping[str, Any], public: bool) -> dict[str, Any]:
+    """The victims' figures as the victims section shows them: Table 1 (the counts of the
+    public version may be ``None``, withheld), the one-way tables as ``(value, count)``
+    pairs, and the totals of the opening sentence."""
+    figures = document["figures"]
+    if public:
+        t1 = figures["table_1"]
+        rows = [VictimRow(r["age_group"], r["sex"], r["counts"]) for r in t1["rows"]]
+        table = VictimsTable([int(y) for y in t1["years"]], rows, [])
+        totals: list[int] | None = None
+        total = t1["total"]
+        by_region = [
+            {"name": r.get("region_name") or r["region_code"], "count": r["count"]}
+            for r in figures["by_region"]
+        ]
+        source: Mapping[str, Any] = {**figures, **t1}
+    else:
+        table = victims_table(document)
+        totals = table.totals
+        victims = figures["victims"]
+        total = victims["total"]
+        by_region = [
+            {"name": r.get("region_name") or r["region_code"], "count": r["count"]}
+            for r in victims["by_region"]
+        ]
+        source = victims
+    return {
+        "years": table.years,
+        "groups": table.groups,
+        "totals": totals,
+        "total": total,
+        "summary": view.victim_summary(table.rows),
+        "by_region": by_region,
+        "by_service": ordered(source["by_service"], "service"),
+        "by_exploitation_type": ordered(source["by_exploitation_type"], "exploitation_type"),
+        "year_basis": source.get("year_basis", "identified"),
+        "incident_year_unknown": source.get("incident_year_unknown", 0),
+        "merged_records": 0 if public else source.get("merged_records", 0),
+        "threshold": source.get("threshold"),
+    }
 
 
-def render_html(document: Mapping[str, Any]) -> str:
-    """The report as a standalone HTML page (inline CSS for A4 print, inline SVG, no scripts).
+def ordered(items: Sequence[Mapping[str, Any]], key: str) -> list[tuple[Any, Any]]:
+    """A one-way table as ``(value, count)`` pairs in the order of the regulation's list
+    (the order of ``reports.labels``), values outside it last."""
+    order = {value: n for n, value in enumerate(LABEL_MESSAGES[key])}
+    pairs = [(item[key], item["count"]) for item in items]
+    return sorted(pairs, key=lambda pair: (order.get(str(pair[0]), len(order)), str(pair[0])))
 
-    A key the template needs that the document lacks raises ``jinja2.UndefinedError``
+
+def completeness_bars(completeness: Mapping[str, Any], words: Language) -> list[view.Bar]:
+    """The regions below by the state of their report, as bars."""
+    rows = completeness.get("rows") or []
+    items = []
+    for status in ("in", "missing", "no_task_force"):
+        n = sum(1 for row in rows if row["status"] == status)
+        items.append((label(status, "completeness", words.code), n, words.number(n)))
+    return view.bars(items)
+
+
+def budget_bars(words: Language) -> Any:
+    """The bars of the chart "budget planned and realised by program" of a plan's programs:
+    ``(label, planned bar, realised bar)``, both scaled to the largest planned amount."""
+
+    def bars(programs: Sequence[Any]) -> list[tuple[str, view.Bar, view.Bar]]:
+        items = [
+            (
+                p,
+                int(view.path(p, "budget", "planned") or 0),
+                int(view.path(p, "budget", "realised") or 0),
+            )
+            for p in programs
+        ]
+        if not any(planned or realised for _, planned, realised in items):
+            return []
+        scaled = view.bars(
+            [
+                (str(i), v, words.rupiah(v))
+                for i, (_, planned, realised) in enumerate(items)
+                for v in (planned, realised)
+            ]
+        )
+        names = [
+            f"{view.field(p, 'letter')}. {label(view.field(p, 'program'), 'program', words.code)}"
+            for p, _, _ in items
+        ]
+        return [(names[i], scaled[2 * i], scaled[2 * i + 1]) for i in range(len(items))]
+
+    return bars
+
+
+def country_name(words: Language) -> Any:
+    """An ISO 3166 alpha-2 code as the country's name in the language (CLDR)."""
+    territories = Locale.parse(words.locale).territories
+
+    def name(code: Any) -> str:
+        if code is None:
+            return words.gettext(UNKNOWN)
+        return str(territories.get(str(code).upper(), code))
+
+    return name
+
+
+@cache
+def document_environment(lang: str = DEFAULT_LANGUAGE) -> Environment:
+    """The Jinja environment of the report's templates in the language ``lang``: the
+    catalogue installed for ``_()`` and ``{% trans %}``, and filters writing numbers, dates
+    and labels for the language."""
+    words = language(lang)
+    env = environment(
+        "gtpptppo_api.reports",
+        filters={
+            "label": lambda value, table: label(value, table, lang),
+            "number": words.number,
+            "decimal": words.decimal,
+            "percent": words.percent,
+            "bp": words.basis_points,
+            "rupiah": words.rupiah,
+            "thousands": words.thousands,
+            "day": words.day,
+            "short_day": words.short_day,
+            "when": words.when,
+            "count": lambda value: HIDDEN if value is None else words.number(value),
+            "country": country_name(words),
+        },
+        globals={
+            "HIDDEN": HIDDEN,
+            "ordered": ordered,
+            "by_year": view.by_year,
+            "year_row": view.year_row,
+            "made_row": view.made_row,
+            "count_of": view.count_of,
+            "total": view.total,
+            "nonzero": view.nonzero,
+            "role_sex_rows": view.role_sex_rows,
+            "compliance_rows": view.compliance_rows,
+            "yearly_rule_statuses": view.yearly_rule_statuses,
+            "budget_bars": budget_bars(words),
+        },
+        tests={"any_value": lambda values: any(values)},
+        translations=words.translations,
+    )
+    return env
+
+
+def render_html(
+    document: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE, *, public: bool = False
+) -> str:
+    """The report as a standalone HTML page (inline CSS for A4 print, no scripts) in the
+    language ``lang``; ``public``: the public version (``publishing``'s document: perturbed
+    tables, no section of the other domains, no history).
+
+    A key the templates need that the document lacks raises ``jinja2.UndefinedError``
     (StrictUndefined); a victims cell lacking a key raises ``KeyError``.
     """
-    table = victims_table(document)
-    template = ENVIRONMENT.get_template("report.html.j2")
+    words = language(lang)
+    victims = victims_view(document, public)
+    table = VictimsTable(
+        victims["years"],
+        [r for _, rows in victims["groups"] for r in rows],
+        victims["totals"] or [],
+    )
+    template = document_environment(lang).get_template("report.html.j2")
     return template.render(
+        language=lang,
+        public=public,
         report=document["report"],
         figures=document["figures"],
-        transitions=document["transitions"],
-        table=table,
-        chart=chart(table),
-        sections=sections(document["figures"]),
+        transitions=[] if public else document["transitions"],
+        victims=victims,
+        chart=chart(table, words) if not public else {},
+        completeness_bars=completeness_bars(document["figures"].get("completeness") or {}, words),
     )
 
 
@@ -738,19 +441,22 @@ def render_pdf(html: str) -> bytes:
     return html_to_pdf(html)
 
 
-def render(document: dict[str, Any], fmt: Format) -> tuple[bytes, str]:
+def render(
+    document: dict[str, Any], fmt: Format, lang: str = DEFAULT_LANGUAGE
+) -> tuple[bytes, str]:
     """The report document in the given format: (content, media type).
 
     ``document`` is ``{"report": {...}, "figures": {...}, "transitions": [...]}`` as the
     report worker builds it (``figures.sections`` and ``figures.reconciliation`` may be
-    absent). ``html`` and ``pdf`` are the printable report in Indonesian; ``json`` is the
+    absent). ``html`` and ``pdf`` are the printable report in the language ``lang`` (``id``,
+    Indonesian, by default; ``en``); ``json`` is the
     document itself (UTF-8, indented); ``csv`` is the victims' figures as a long table (see
     :func:`render_csv`). An unknown format raises ``ValueError``.
     """
     if fmt == "html":
-        content = render_html(document).encode()
+        content = render_html(document, lang).encode()
     elif fmt == "pdf":
-        content = render_pdf(render_html(document))
+        content = render_pdf(render_html(document, lang))
     elif fmt == "json":
         content = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
     elif fmt == "csv":

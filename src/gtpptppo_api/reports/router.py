@@ -145,7 +145,10 @@ async def diff_report_versions(
                 "application/json": {},
                 "text/csv": {},
             },
-            "description": "The rendered report (Indonesian), never with a personal field.",
+            "description": (
+                "The rendered report (Indonesian, or English with lang=en), never with a "
+                "personal field."
+            ),
         }
     },
 )
@@ -155,10 +158,14 @@ async def get_report_document(
     caller: ReportReader,
     format: Literal["html", "pdf", "json", "csv"] = "html",
     version: Annotated[int | None, Query(ge=1, description="Default: the current one.")] = None,
+    lang: Annotated[
+        Literal["id", "en"],
+        Query(description="The language of the HTML and PDF: Indonesian (default) or English."),
+    ] = "id",
 ) -> Response:
     document = await service.document(session, caller, report_id, version)
-    content, media_type = await asyncio.to_thread(render.render, document, format)
-    headers = {}
+    content, media_type = await asyncio.to_thread(render.render, document, format, lang)
+    headers: dict[str, str] = {"Content-Language": lang} if format in ("html", "pdf") else {}
     if format in ("pdf", "csv"):
         headers["Content-Disposition"] = f'attachment; filename="report-{report_id}.{format}"'
     return Response(content, media_type=media_type, headers=headers)
