@@ -88,12 +88,15 @@ unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs pdf-tools
 test: lint typecheck openapi-check unit
 
 # Figures as ratios to raw database work measured in the same run (BENCH_BACKENDS,
-# BENCH_CASES, BENCH_STATS_ROWS, BENCH_IMPORT_ROWS scale it down). bench_load: 200 clients for 60 s against two
-# API and two worker processes on PostgreSQL and RabbitMQ (BENCH_LOAD_SECONDS shortens it).
+# BENCH_CASES, BENCH_STATS_ROWS, BENCH_IMPORT_ROWS scale it down); bench_reads: scoped reads'
+# CPU against the same queries run raw (BENCH_READS_CASES, _ROUNDS, _REQUESTS). bench_load:
+# 200 clients for 60 s against two API and two worker processes on PostgreSQL and RabbitMQ
+# (BENCH_LOAD_SECONDS shortens it).
 bench: $(STAMP) pdf-libs
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_public
+	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reads
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_season
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_imports
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_load

@@ -18,6 +18,7 @@ from gtpptppo_api.action_plans.router import router as action_plans_router
 from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
 from gtpptppo_api.auth.rate_limit import RateLimiter
+from gtpptppo_api.auth.service import TokenCache
 from gtpptppo_api.capacity.router import router as capacity_router
 from gtpptppo_api.cases.router import SCHEMAS as CASES_SCHEMAS
 from gtpptppo_api.cases.router import router as cases_router
@@ -111,6 +112,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.public_rate_limiter = RateLimiter.from_settings(settings, settings.public_rate_limit)
     app.state.disclosure = Control.from_settings(settings)

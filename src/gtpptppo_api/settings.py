@@ -242,6 +242,15 @@ class Settings(BaseSettings):
         ge=0,
         description="Batch pushes that may wait for a turn in one API process; past it: 503.",
     )
+    token_cache_seconds: float = Field(
+        default=5,
+        ge=0,
+        description=(
+            "How long an API process keeps a valid token it has looked up; a revoked token is "
+            "refused by every API process at the latest this long after the revocation; "
+            "0: look every request's token up."
+        ),
+    )
     rate_limit: str = Field(
         default="1200/minute",
         description=(

@@ -19,7 +19,9 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token
 
 
 async def _caller(request: Request, session: AsyncSession) -> Caller:
-    caller = await authenticate(session, request.headers.get("authorization"))
+    caller = await authenticate(
+        session, request.headers.get("authorization"), request.app.state.token_cache
+    )
     request.state.caller = caller
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:

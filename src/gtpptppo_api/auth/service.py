@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
@@ -133,8 +134,49 @@ _TOKEN_BY_HASH = select(
 ).where(ApiToken.token_hash == bindparam("digest"))
 
 
-async def authenticate(session: AsyncSession, authorization: str | None) -> Caller:
-    """The caller named by an ``Authorization: Bearer`` header, or 401."""
+class TokenCache:
+    """Callers by token hash, kept ``seconds`` in one API process, so that a caller's
+    requests do not each look its token up.
+
+    The bound on a revocation: ``gtpptppo token revoke`` commits in the database, and every
+    API process (on any machine) refuses the token at the latest ``seconds`` after that,
+    when its entry expires; an unknown, malformed or revoked token is never kept. At most
+    ``size`` entries: past it the expired ones go, then the oldest.
+    """
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[str, tuple[float, Caller]] = {}
+
+    def get(self, digest: str) -> Caller | None:
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del self._entries[digest]
+            return None
+        return entry[1]
+
+    def put(self, digest: str, caller: Caller) -> None:
+        if self.seconds <= 0:
+            return
+        now = time.monotonic()
+        if len(self._entries) >= self.size:
+            self._entries = {d: e for d, e in self._entries.items() if e[0] > now}
+            while len(self._entries) >= self.size:  # insertion order: the oldest first
+                del self._entries[next(iter(self._entries))]
+        self._entries[digest] = (now + self.seconds, caller)
+
+    def forget(self, digest: str) -> None:
+        self._entries.pop(digest, None)
+
+
+async def authenticate(
+    session: AsyncSession, authorization: str | None, cache: TokenCache | None = None
+) -> Caller:
+    """The caller named by an ``Authorization: Bearer`` header, or 401: every request's
+    token is resolved here, from ``cache`` when it holds the token (``TokenCache``)."""
     if not authorization:
         raise Unauthenticated("Send an Authorization: Bearer <token> header.")
     scheme, _, credentials = authorization.partition(" ")
@@ -142,6 +184,8 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Call
     if scheme.lower() != "bearer" or not credentials:
         raise Unauthenticated("Use the Bearer scheme: Authorization: Bearer <token>.")
     digest = hash_token(credentials)
+    if cache is not None and (caller := cache.get(digest)) is not None:
+        return caller
     token = (await session.execute(_TOKEN_BY_HASH, {"digest": digest})).first()
     # The lookup is by hash, so timing reveals nothing of the token; compare once more in
     # constant time all the same.
@@ -149,10 +193,13 @@ async def authenticate(session: AsyncSession, authorization: str | None) -> Call
         raise Unauthenticated("The token is not valid.")
     if token.revoked_at is not None:
         raise Unauthenticated("The token has been revoked.")
-    return Caller(
+    caller = Caller(
         token_id=token.id,
         name=token.name,
         role=token.role,
         region_code=token.region_code,
         service_centre_id=token.service_centre_id,
     )
+    if cache is not None:
+        cache.put(digest, caller)
+    return caller

@@ -1,22 +1,29 @@
 """Cursor (keyset) pagination: ``?limit=&cursor=``, answering ``items`` and ``next_cursor``.
 
-fastapi-pagination does the keyset work (through sqlakeyset); this module fixes the
-parameter names and the cap once for every list of the API, and refuses a cursor this list
-did not give (422 naming ``cursor``) before any query runs: a made-up one used to reach the
-keyset code and the driver, and answer 500.
+fastapi-pagination gives the page model and its cursors (sqlakeyset's bookmarks); this module
+fixes the parameter names and the cap once for every list of the API, and refuses a cursor
+this list did not give (422 naming ``cursor``) before any query runs: a made-up one used to
+reach the keyset code and the driver, and answer 500.
+
+A list ordered by plain columns (all of them here) is paged here, by the same keyset and
+with the same cursors as sqlakeyset's: sqlakeyset works out its paging from the query each
+time (compiling its ORDER BY to strings, describing its columns), which cost more CPU than
+the whole rest of a 20-case page (see ``bench/bench_reads.py``). Any other query goes
+through fastapi-pagination.
 """
 
 from __future__ import annotations
 
 import uuid
 from base64 import b64decode
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from fastapi import Query
-from fastapi_pagination.api import resolve_params
+from fastapi_pagination.api import create_page, resolve_params
 from fastapi_pagination.cursor import CursorPage as _CursorPage
 from fastapi_pagination.customization import (
     CustomizedPage,
@@ -27,7 +34,8 @@ from fastapi_pagination.customization import (
 )
 from fastapi_pagination.ext.sqlalchemy import apaginate
 from sqlakeyset import InvalidPage, unserialize_bookmark
-from sqlalchemy import Select
+from sqlakeyset.results import Paging
+from sqlalchemy import Column, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.errors import ValidationFailed
@@ -66,15 +74,101 @@ def bad_cursor() -> ValidationFailed:
     return ValidationFailed.field("cursor", "is not a cursor this list gave; start without one")
 
 
-async def paginate(session: AsyncSession, query: Select[Any], **kwargs: Any) -> Any:
-    """One page of ``query`` (which must have a total ORDER BY ending in a unique key)."""
-    cursor = getattr(resolve_params(), "cursor", None)
+async def paginate(
+    session: AsyncSession,
+    query: Select[Any],
+    *,
+    transformer: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """One page of ``query`` (which must have a total ORDER BY ending in a unique key);
+    ``transformer`` turns its items (rows, or ORM objects) into what the page lists."""
+    params: Any = resolve_params()
+    cursor = getattr(params, "cursor", None)
     if cursor:
         check_cursor(query, cursor)
+    if not kwargs.get("unique") and _plain_order(query):
+        try:
+            return await _keyset_page(session, query, params, cursor, transformer)
+        except InvalidPage as exc:
+            raise bad_cursor() from exc
     try:
-        return await apaginate(session, query, **kwargs)
+        return await apaginate(session, query, transformer=transformer, **kwargs)
     except InvalidPage as exc:
         raise bad_cursor() from exc
+
+
+def _plain_order(query: Select[Any]) -> bool:
+    """Whether ``query`` is ordered by table columns, ascending, and not grouped."""
+    order = query._order_by_clauses
+    return (
+        bool(order)
+        and not query._group_by_clauses
+        and all(isinstance(column, Column) for column in order)
+        and (_single_entity(query) or _positions(query) is not None)
+    )
+
+
+def _single_entity(query: Select[Any]) -> bool:
+    """Whether ``query`` selects one ORM entity (``select(Model)``): its items are the
+    objects, as fastapi-pagination gives them."""
+    raw = query._raw_columns
+    return len(raw) == 1 and "parententity" in getattr(raw[0], "_annotations", {})
+
+
+def _positions(query: Select[Any]) -> list[int] | None:
+    """Where the ORDER BY columns of a select of columns are among its columns (its items
+    are its rows, as fastapi-pagination gives them), or None."""
+    raw = query._raw_columns
+    positions = []
+    for column in query._order_by_clauses:
+        found = [i for i, selected in enumerate(raw) if selected is column]
+        if not found:
+            return None
+        positions.append(found[0])
+    return positions
+
+
+async def _keyset_page(
+    session: AsyncSession,
+    query: Select[Any],
+    params: Any,
+    cursor: str | None,
+    transformer: Callable[[Sequence[Any]], Sequence[Any]] | None,
+) -> Any:
+    """sqlakeyset's page of ``query`` (its rows after the cursor's place, or before it
+    backwards; one more to know whether another page follows) and its cursors."""
+    columns: list[Any] = list(query._order_by_clauses)
+    place, backwards = (None, False)
+    if cursor:
+        place, backwards = unserialize_bookmark(params.decode_cursor(cursor))
+    positions = _positions(query)
+    paged = query.order_by(None)
+    if positions is None:  # one entity: its keys come as extra columns
+        paged = paged.add_columns(*columns)
+    if place is not None:
+        keys, values = (
+            (columns[0], place[0]) if len(columns) == 1 else (tuple_(*columns), tuple_(*place))
+        )
+        paged = paged.where(keys < values if backwards else keys > values)
+    paged = paged.order_by(*(column.desc() for column in columns) if backwards else columns)
+    rows = (await session.execute(paged.limit(params.size + 1))).all()
+    if positions is None:
+        items: list[Any] = [row[0] for row in rows]
+        places = [tuple(row[1:]) for row in rows]
+    else:
+        items = list(rows)
+        places = [tuple(row[i] for i in positions) for row in rows]
+    paging = Paging(items, params.size, backwards, place, places=places)
+    page_items = transformer(paging.rows) if transformer is not None else paging.rows
+    return create_page(
+        page_items,
+        params=params,
+        current=paging.bookmark_current,
+        current_backwards=paging.bookmark_current_backwards,
+        previous=paging.bookmark_previous if paging.has_previous else None,
+        next_=paging.bookmark_next if paging.has_next else None,
+    )
 
 
 def check_cursor(query: Select[Any], cursor: str) -> None:
