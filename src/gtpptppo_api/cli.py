@@ -373,6 +373,31 @@ def _keys_rewrap(_args: argparse.Namespace) -> int:
     return 0
 
 
+async def _retention(apply: bool) -> tuple[dict[str, object], int]:
+    from gtpptppo_api.privacy import retention
+
+    async with _transaction() as session:
+        report, erased = await retention.run(
+            session, get_settings().retention_years, dry_run=not apply
+        )
+        event = _command_event(
+            "retention", "erased" if apply else "dry_run", "victim_case", "*", report
+        )
+        session.add(event)
+    return report, erased
+
+
+def _retention_command(args: argparse.Namespace) -> int:
+    """Erase (with --apply) or report what outlived the retention schedule."""
+    import json
+
+    report, erased = asyncio.run(_retention(args.apply))
+    print(json.dumps(report, indent=2))
+    done = f"{erased} cases erased" if args.apply else "dry run: nothing erased (--apply erases)"
+    print(done, file=sys.stderr)
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from gtpptppo_api.backup.archive import BackupError, backup
 
@@ -492,6 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
         "removing the old one; and once after upgrading to per-case keys); one transaction",
     )
     rewrap.set_defaults(func=_keys_rewrap)
+
+    retention = commands.add_parser(
+        "retention",
+        help="report the cases whose personal data outlived GTPPTPPO_RETENTION_YEARS (a dry "
+        "run, the default), or erase it with --apply; one transaction",
+    )
+    retention.add_argument("--apply", action="store_true", help="erase, not only report")
+    retention.set_defaults(func=_retention_command)
 
     backup = commands.add_parser(
         "backup",
