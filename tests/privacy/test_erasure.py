@@ -3,8 +3,13 @@ sealed under a data key of its own; erasing the case deletes that key."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import shutil
+import sqlite3
 import uuid
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,8 +18,14 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
 
+from gtpptppo_api.app import create_app
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases.sealing import rewrap
+from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.db.migrate import upgrade
 from gtpptppo_api.kit.crypto import NONCE_BYTES, Keyring, parse_keys
+from gtpptppo_api.settings import Settings
 from tests.cases.helpers import create_centre
 from tests.conftest import TEST_KEYS, build_app
 from tests.helpers import problem
@@ -161,3 +172,51 @@ async def test_an_erasure_can_remove_the_record_from_the_counts(client, session,
     after = await client.get(f"/data-requests/{request['id']}", headers=headers)
     assert after.json()["case_id"] is None
     assert after.json()["state"] == "completed"
+
+
+async def test_erasure_leaves_nothing_of_the_case_in_the_sqlite_file(tmp_path):
+    """The embedded mode's database file, committed and checkpointed: before the erasure it
+    holds the case's ciphertext and wrapped key; after, neither byte string is in the file,
+    while a copy of the file taken before still holds them and
+    they open with no key the service holds."""
+    database = tmp_path / "gtpptppo.db"
+    url = f"sqlite:///{database}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_engine(url)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        _, token = await create_token(session, name="admin", role=Role.national_admin)
+    app = create_app(Settings(database_url=url, encryption_key=TEST_KEYS))
+    headers = {"Authorization": f"Bearer {token}"}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1"
+        ) as client,
+    ):
+        centre = await create_centre(client, headers, "33.02")
+        case = await push(client, headers, centre, "F-1", personal={"name": "Sri", "nik": NIK})
+        await push(client, headers, centre, "F-2", personal={"name": "Dewi", "nik": OTHER_NIK})
+        async with create_sessionmaker(engine)() as session:
+            mine = (await _copy(session))[case["id"].replace("-", "")]
+        secrets = [bytes(mine["personal_ciphertext"]), bytes(mine["data_key"])]
+        _checkpoint(database)
+        copy = tmp_path / "copy.db"
+        shutil.copyfile(database, copy)
+        request = await ask(client, headers, centre, case["id"], "erasure")
+        assert (await complete(client, headers, request["id"])).status_code == 200
+        _checkpoint(database)
+        async with create_sessionmaker(engine)() as session:
+            held = await _every_key_held(session, TEST_KEYS)
+    await engine.dispose()
+    before, after = copy.read_bytes(), database.read_bytes()
+    assert all(secret in before for secret in secrets)
+    assert not any(secret in after for secret in secrets)
+    for key in held:
+        assert not _opens(key, secrets[0], _associated(case["id"]))
+
+
+def _checkpoint(database: Path) -> None:
+    """Write the WAL into the file (what SQLite does on its own every 1,000 pages)."""
+    with closing(sqlite3.connect(database)) as db:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0
