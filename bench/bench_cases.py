@@ -27,6 +27,7 @@ from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases import service as cases
 from gtpptppo_api.cases.schemas import CaseIn
+from gtpptppo_api.cases.sealing import wrap_keys
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.service_centres.models import ServiceCentre, ServiceCentreKind
@@ -80,7 +81,8 @@ def raw_rows(
     for index, raw in enumerate(items):
         body = CaseIn.model_validate(raw)
         prepared = cases.prepare(index, body.external_ref, body, centre, ring)
-        cases._seal(prepared, uuid.uuid4(), ring, {})
+        cases._seal(prepared, uuid.uuid4(), {})
+        wrap_keys(ring, [(prepared.sealer(), prepared.values["id"], prepared.values)])
         prepared.values.update(
             version=1,
             record_key=cases.record_key(),

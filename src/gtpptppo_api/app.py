@@ -44,6 +44,7 @@ from gtpptppo_api.monitoring.router import router as monitoring_router
 from gtpptppo_api.observability import metrics
 from gtpptppo_api.observability.logs import AccessLogMiddleware, valid_request_id
 from gtpptppo_api.partners.router import router as partners_router
+from gtpptppo_api.privacy.router import router as privacy_router
 from gtpptppo_api.publishing.router import router as publishing_router
 from gtpptppo_api.publishing.site import RecentPages
 from gtpptppo_api.publishing.site import router as public_site_router
@@ -68,6 +69,17 @@ Every request carries `Authorization: Bearer <token>` (tokens come from
 cursor-paginated: `?limit=` (at most 200) and `?cursor=` from the previous page's
 `next_cursor`.
 """
+
+
+def _dpo_contact(settings: Settings) -> dict[str, str] | None:
+    """The OpenAPI ``info.contact``: the data protection officer, where one is set."""
+    dpo = settings.dpo
+    if dpo is None:
+        return None
+    contact = {"name": f"{dpo['name']} (Pejabat Pelindungan Data Pribadi)"}
+    if "email" in dpo:
+        contact["email"] = dpo["email"]
+    return contact
 
 
 def create_app(
@@ -106,6 +118,8 @@ def create_app(
         title="GT-PPTPPO API",
         version=__version__,
         description=DESCRIPTION,
+        # The data protection officer's contact (UU 27/2022 art. 53), where one is set.
+        contact=_dpo_contact(settings),
         lifespan=lifespan,
         # Operation ids a generated client names its functions by (kit/openapi.py).
         generate_unique_id_function=operation_id,
@@ -157,6 +171,7 @@ def create_app(
         audit_router,
         charts_router,
         partners_router,
+        privacy_router,
         publishing_router,
     ):
         app.include_router(router, prefix=API_PREFIX)

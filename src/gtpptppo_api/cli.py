@@ -346,6 +346,62 @@ def _keys_reindex(_args: argparse.Namespace) -> int:
     return 0
 
 
+async def _rewrap() -> dict[str, int]:
+    from dataclasses import asdict
+
+    from gtpptppo_api.cases.sealing import rewrap
+    from gtpptppo_api.kit.crypto import Keyring
+
+    keyring = Keyring.from_settings(get_settings())
+    async with _transaction() as session:
+        after = asdict(await rewrap(session, keyring))
+        session.add(_command_event("keys rewrap", "rewrap", "victim_case", "*", after))
+    return after
+
+
+def _keys_rewrap(_args: argparse.Namespace) -> int:
+    from gtpptppo_api.db.migrate import upgrade
+    from gtpptppo_api.kit.crypto import KeyConfigError
+
+    upgrade(get_settings().database_url)
+    try:
+        stats = asyncio.run(_rewrap())
+    except KeyConfigError as error:
+        print(f"gtpptppo: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"data keys: {stats['cases']} cases read, {stats['rewrapped']} re-wrapped under the "
+        f"newest key, {stats['resealed']} sealed under a data key of their own",
+        file=sys.stderr,
+    )
+    return 0
+
+
+async def _retention(apply: bool) -> tuple[dict[str, object], int]:
+    from gtpptppo_api.privacy import retention
+
+    async with _transaction() as session:
+        report, erased = await retention.run(
+            session, get_settings().retention_years, dry_run=not apply
+        )
+        event = _command_event(
+            "retention", "erased" if apply else "dry_run", "victim_case", "*", report
+        )
+        session.add(event)
+    return report, erased
+
+
+def _retention_command(args: argparse.Namespace) -> int:
+    """Erase (with --apply) or report what outlived the retention schedule."""
+    import json
+
+    report, erased = asyncio.run(_retention(args.apply))
+    print(json.dumps(report, indent=2))
+    done = f"{erased} cases erased" if args.apply else "dry run: nothing erased (--apply erases)"
+    print(done, file=sys.stderr)
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from gtpptppo_api.backup.archive import BackupError, backup
 
@@ -470,6 +526,21 @@ def build_parser() -> argparse.ArgumentParser:
         "(after setting or changing it, with the API and workers stopped); one transaction",
     )
     reindex.set_defaults(func=_keys_reindex)
+    rewrap = keys_commands.add_parser(
+        "rewrap",
+        help="wrap every case's data key under the newest encryption key, and seal the cases "
+        "stored before per-case keys under keys of their own (after adding a key, before "
+        "removing the old one; and once after upgrading to per-case keys); one transaction",
+    )
+    rewrap.set_defaults(func=_keys_rewrap)
+
+    retention = commands.add_parser(
+        "retention",
+        help="report the cases whose personal data outlived GTPPTPPO_RETENTION_YEARS (a dry "
+        "run, the default), or erase it with --apply; one transaction",
+    )
+    retention.add_argument("--apply", action="store_true", help="erase, not only report")
+    retention.set_defaults(func=_retention_command)
 
     backup = commands.add_parser(
         "backup",

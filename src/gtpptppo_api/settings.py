@@ -62,6 +62,11 @@ class FileVariables(PydanticBaseSettingsSource):
         return values
 
 
+# The kinds of record a retention period is set for (``retention_years``).
+RecordKind = Literal["adult_case", "child_case"]
+DEFAULT_RETENTION: dict[RecordKind, int] = {"adult_case": 10, "child_case": 20}
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README for what each one does."""
 
@@ -314,6 +319,29 @@ class Settings(BaseSettings):
         gt=0,
         description="How long GET /readyz waits for the database and for the broker.",
     )
+    retention_years: dict[RecordKind, int] = Field(
+        default_factory=lambda: dict(DEFAULT_RETENTION),
+        description="How many years after its closure a case's personal data is kept, by "
+        "record kind (`adult_case`, `child_case`: the victim's age group), as JSON; the "
+        "retention job erases what outlived it (docs/personal-data.md). A kind left out is "
+        "kept without limit.",
+    )
+    dpo_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The data protection officer (Pejabat Pelindungan Data Pribadi, UU "
+        "27/2022 art. 53): shown on the public site and in the API's metadata.",
+    )
+    dpo_email: str | None = Field(default=None, max_length=200, description="The DPO's e-mail.")
+    dpo_phone: str | None = Field(default=None, max_length=50, description="The DPO's phone.")
+
+    @property
+    def dpo(self) -> dict[str, str] | None:
+        """The data protection officer's contact, as set (none without a name)."""
+        if not self.dpo_name:
+            return None
+        found = {"name": self.dpo_name, "email": self.dpo_email, "phone": self.dpo_phone}
+        return {key: value for key, value in found.items() if value}
 
     @property
     def metrics_enabled(self) -> bool:
@@ -335,6 +363,14 @@ class Settings(BaseSettings):
         """The day the annual report for ``year`` is due: ``annual_report_due`` of the next."""
         month, day = self.annual_report_due.split("-")
         return date(year + 1, int(month), int(day))
+
+    @field_validator("retention_years")
+    @classmethod
+    def _positive_years(cls, value: dict[RecordKind, int]) -> dict[RecordKind, int]:
+        for kind, years in value.items():
+            if not 1 <= years <= 200:
+                raise ValueError(f"{kind}: years must be 1 to 200, not {years}")
+        return value
 
     @field_validator("rate_limit")
     @classmethod

@@ -159,9 +159,12 @@ async def test_personal_fields_are_encrypted_at_rest(client, centre, centre_auth
     for secret in ("Sri Wahyuni", "3302015507990001", "0812000111", "Wahyuni"):
         assert secret not in dump
     raw = (
-        await session.execute(text("SELECT personal_key_id, personal_ciphertext FROM victim_case"))
+        await session.execute(
+            text("SELECT personal_key_id, personal_ciphertext, data_key_id FROM victim_case")
+        )
     ).one()
-    assert raw[0] == "k2"  # the newest key encrypts
+    # the case's own data key seals the fields; the newest service key wraps that key
+    assert (raw[0], raw[2]) == ("case", "k2")
     assert b"Sri" not in bytes(raw[1])
     events = (await session.execute(text("SELECT before, after FROM audit_event"))).all()
     assert "Sri Wahyuni" not in repr(events)

@@ -45,6 +45,7 @@ from tests.security.world import (
     SIDES,
     World,
     agreement_body,
+    breach_body,
     build_world,
     capacity_body,
     draft_activity,
@@ -95,6 +96,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "coordination:request": frozenset({"service_centre", "national_admin"}),
     "partners:read": _STAFF,
     "partners:write": _ADMINS,
+    "privacy:read": frozenset({"national_admin", "task_force_admin", "service_centre"}),
+    "privacy:handle": frozenset({"national_admin", "service_centre"}),
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -320,6 +323,24 @@ def _partner(side: str) -> dict[str, Any]:
 
 def _body(body: Callable[[World, str], Any]) -> Build:
     return with_body(static(), body)
+
+
+def _fresh_request(kind: str, body: dict[str, Any]) -> Build:
+    """A request of its own per call (answering one closes it); ``lifting``: a restriction
+    in force."""
+
+    async def build(world: World, side: str) -> Call:
+        if kind == "lifting":
+            request_id = await world.fresh_restriction(side)
+        else:
+            request_id = await world.fresh_data_request(side, kind)
+        return Call(path={"request_id": request_id}, json=body)
+
+    return build
+
+
+async def _fresh_breach(world: World, side: str) -> Call:
+    return Call(path={"breach_id": await world.fresh_breach(side)})
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
@@ -613,6 +634,44 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("DELETE", "/reports/{report_id}/publication"): Operation(
         "reports:write", ids(report_id="published.id"), served=frozenset({403})
     ),
+    # Data subject requests: received and answered by the centre (or the national admin),
+    # followed by the secretariats of its region.
+    ("POST", "/service-centres/{centre_id}/data-requests"): Operation(
+        "privacy:handle",
+        with_body(
+            ids(centre_id="centre_id"),
+            lambda w, s: {"kind": "access", "case_id": w[s]["other_case"]["id"]},
+        ),
+    ),
+    ("GET", "/data-requests"): Operation("privacy:read", static(), listing=True),
+    ("GET", "/data-requests/{request_id}"): Operation(
+        "privacy:read", ids(request_id="data_request")
+    ),
+    ("GET", "/data-requests/{request_id}/copy"): Operation(
+        "privacy:handle", ids(request_id="data_request")
+    ),
+    ("POST", "/data-requests/{request_id}/completion"): Operation(
+        "privacy:handle", _fresh_request("access", {"resolution": "salinan diserahkan"})
+    ),
+    ("POST", "/data-requests/{request_id}/refusal"): Operation(
+        "privacy:handle", _fresh_request("access", {"resolution": "bukan pemilik data"})
+    ),
+    ("POST", "/data-requests/{request_id}/lifting"): Operation(
+        "privacy:handle", _fresh_request("lifting", {"resolution": "pembatasan dicabut"})
+    ),
+    # The breach register and the retention schedule: the national administrator's.
+    ("POST", "/breaches"): Operation(
+        "audit:read", _body(lambda w, s: breach_body(w[s]["centre_id"]))
+    ),
+    ("GET", "/breaches"): Operation("audit:read", static(), listing=True),
+    ("GET", "/breaches/{breach_id}"): Operation("audit:read", _fresh_breach),
+    ("PATCH", "/breaches/{breach_id}"): Operation(
+        "audit:read",
+        with_body(_fresh_breach, lambda _w, _s: {"authority_notified_at": "2026-01-11T08:00:00Z"}),
+    ),
+    ("GET", "/breaches/{breach_id}/affected.csv"): Operation("audit:read", _fresh_breach),
+    ("POST", "/retention-runs"): Operation("audit:read", _body(lambda _w, _s: {"dry_run": True})),
+    ("GET", "/retention-runs/{run_id}"): Operation("audit:read", ids(run_id="retention_run.id")),
 }
 
 

@@ -167,6 +167,22 @@ class World:
         body = narrative_body(*self.narrative_slot(side))
         return int((await self.post("/sub-task-force-reports", body))["id"])
 
+    async def fresh_data_request(self, side: str, kind: str = "access") -> int:
+        """A request received by the side's centre about its case without a NIK (the case
+        with the planted NIK links to the other side's, by design of an access request)."""
+        centre_id = self[side]["centre_id"]
+        body = {"kind": kind, "case_id": self[side]["other_case"]["id"]}
+        return int((await self.post(f"/service-centres/{centre_id}/data-requests", body))["id"])
+
+    async def fresh_restriction(self, side: str) -> int:
+        """A restriction in force, to be lifted."""
+        request_id = await self.fresh_data_request(side, "restriction")
+        await self.post(f"/data-requests/{request_id}/completion", {"resolution": "dibatasi"})
+        return request_id
+
+    async def fresh_breach(self, side: str) -> int:
+        return int((await self.post("/breaches", breach_body(self[side]["centre_id"])))["id"])
+
     def narrative_slot(self, side: str) -> tuple[int, int]:
         """A sub-task-force and a past year it has no report for: each unit's years in turn."""
         n = next(self.narrative_years) - 2000
@@ -177,6 +193,18 @@ class World:
         """A region without a task force that callers of ``side`` may form one in; inside,
         their own region, which has one already."""
         return REGION[INSIDE] if side == INSIDE else FREE_REGIONS[side].pop(0)
+
+
+def breach_body(centre_id: int) -> Json:
+    return {
+        "title": "Laptop hilang",
+        "description": "Laptop petugas berisi ekspor data korban hilang.",
+        "discovered_at": "2026-01-10T08:00:00+07:00",
+        "service_centre_id": centre_id,
+        "period_from": "2024-01-01",
+        "period_to": "2024-12-31",
+        "fields": ["name", "nik"],
+    }
 
 
 async def build_world(
@@ -215,6 +243,8 @@ async def build_world(
         )
         ids["case"] = await _put_case(world, side)
         ids["other_case"] = await _put_case(world, side, number=2)
+        ids["data_request"] = await world.fresh_data_request(side)
+        ids["retention_run"] = await world.post("/retention-runs", {"dry_run": True})
         # Banyumas monitors its own sub-task-force; Central Java monitors Banyumas.
         ids["monitor"] = tf
         ids["visit"] = await world.post(

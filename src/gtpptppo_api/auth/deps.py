@@ -130,6 +130,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "coordination:request": frozenset({Role.service_centre, Role.national_admin}),
     "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    # Data subject requests (UU 27/2022): answered by the centre that received them (or the
+    # national admin); the secretariats of the region follow them. The breach register and
+    # the retention schedule are the national administrator's.
+    "privacy:read": frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre}),
+    "privacy:handle": frozenset({Role.national_admin, Role.service_centre}),
 }
 
 
@@ -197,3 +202,5 @@ CoordinationReader = Annotated[Caller, Depends(require("coordination:read"))]
 CoordinationRequester = Annotated[Caller, Depends(require("coordination:request"))]
 PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]
+PrivacyReader = Annotated[Caller, Depends(require("privacy:read"))]
+PrivacyHandler = Annotated[Caller, Depends(require("privacy:handle"))]

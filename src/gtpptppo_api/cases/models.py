@@ -185,6 +185,18 @@ class Case(Base):
     # report counts them in the same scan as Table 1; the child rows below keep the detail.
     exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The case's own data key (``kit.crypto.DataKey``), wrapped by the service key
+    # ``data_key_id``: what ``personal_key_id`` and ``witnesses_key_id`` name as "case". An
+    # erasure deletes it (crypto-shredding); a rotation re-wraps it. Cases sealed before
+    # per-case keys name a service key there instead, until ``gtpptppo keys rewrap``.
+    data_key_id: Mapped[str | None] = mapped_column(String(32))
+    data_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # When the personal data was erased (a data subject's request, or retention): its keys
+    # and ciphertexts deleted, the de-identified record kept for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column()
+    # When its processing was restricted (a data subject's request): kept, used for nothing
+    # but storage and aggregate counts; ``None`` once lifted.
+    restricted_at: Mapped[datetime | None] = mapped_column()
     personal_key_id: Mapped[str | None] = mapped_column(String(32))
     personal_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The witnesses (saksi), encrypted as the personal fields are, under their own

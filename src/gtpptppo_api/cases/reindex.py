@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, text, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gtpptppo_api.cases import cells
+from gtpptppo_api.cases import cells, sealing
 from gtpptppo_api.cases.models import Case, IdempotencyRecord
 from gtpptppo_api.cases.schemas import nik_digits
 from gtpptppo_api.db.base import table_of
@@ -44,7 +44,14 @@ def _index(keyring: Keyring, nik: str | None, stats: Reindexed) -> str | None:
 
 
 async def _updates(session: AsyncSession, keyring: Keyring, stats: Reindexed) -> None:
-    columns = (_CASE.c.id, _CASE.c.personal_key_id, _CASE.c.personal_ciphertext)
+    columns = (
+        _CASE.c.id,
+        _CASE.c.personal_key_id,
+        _CASE.c.personal_ciphertext,
+        _CASE.c.data_key_id,
+        _CASE.c.data_key,
+        _CASE.c.erased_at,
+    )
     query = select(*columns, _CASE.c.identified_year, _CASE.c.nik_index, _CASE.c.victim_key)
     last: Any = None
     while True:
@@ -58,10 +65,10 @@ async def _updates(session: AsyncSession, keyring: Keyring, stats: Reindexed) ->
         changes = []
         for row in rows:
             stats.cases += 1
+            if row.erased_at is not None:
+                continue  # erased: no NIK to index; its victim key keeps it counted once
             personal = (
-                keyring.decrypt(row.personal_key_id, row.personal_ciphertext, str(row.id))
-                if row.personal_ciphertext is not None and row.personal_key_id is not None
-                else {}
+                sealing.open_field(keyring, row, row.personal_key_id, row.personal_ciphertext) or {}
             )
             index = _index(keyring, personal.get("nik"), stats)
             key = f"{index}:{row.identified_year}" if index else f"case:{row.id}"

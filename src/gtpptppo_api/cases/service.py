@@ -34,7 +34,7 @@ from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases import links
+from gtpptppo_api.cases import links, sealing
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
@@ -60,6 +60,7 @@ from gtpptppo_api.cases.schemas import (
     Personal,
     Witness,
 )
+from gtpptppo_api.cases.sealing import wrap_keys
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among, insert_rows
 from gtpptppo_api.db.planner import by_index
@@ -76,7 +77,7 @@ from gtpptppo_api.errors import (
     pydantic_errors,
 )
 from gtpptppo_api.kit import clock
-from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.crypto import DataKey, Keyring
 from gtpptppo_api.kit.turns import give_way, in_turns
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
@@ -115,6 +116,11 @@ class Prepared:
     personal: Personal | None
     witnesses: list[Witness]
     errors: list[FieldError] = field(default_factory=list)
+    data_key: DataKey | None = None  # set by ``_seal``
+
+    def sealer(self) -> DataKey:
+        assert self.data_key is not None, "sealed by _seal first"
+        return self.data_key
 
 
 def item_errors(error: ValidationError) -> list[FieldError]:
@@ -240,23 +246,25 @@ def witnesses_data(case_id: uuid.UUID) -> str:
     return f"{case_id}:witnesses"
 
 
-def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[str, str]) -> bool:
-    """Bind the id into the row: encrypt the personal fields and the witnesses (saksi,
-    protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data; key its
-    victim, as a secretariat's links (``aliases``) make it. Whether it is of a linked
-    victim."""
+def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
+    """Bind the id into the row: seal the personal fields and the witnesses (saksi,
+    protected persons of Permen PPPA 10/2012 §5.1.2) under a fresh data key of the case's
+    own (``cases.sealing``; wrapped in bulk by the caller), with the id as associated data;
+    key its victim, as a secretariat's links (``aliases``) make it. Whether it is of a
+    linked victim."""
     values = item.values
     values["id"] = case_id
+    sealer = item.data_key = DataKey.new()
     personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
     if personal:
-        values["personal_key_id"], values["personal_ciphertext"] = keyring.encrypt(
+        values["personal_key_id"], values["personal_ciphertext"] = sealer.encrypt(
             personal, str(case_id)
         )
     else:
         values["personal_key_id"] = values["personal_ciphertext"] = None
     if item.witnesses:
         witnesses = [w.model_dump(exclude_none=True) for w in item.witnesses]
-        values["witnesses_key_id"], values["witnesses_ciphertext"] = keyring.encrypt(
+        values["witnesses_key_id"], values["witnesses_ciphertext"] = sealer.encrypt(
             {"witnesses": witnesses}, witnesses_data(case_id)
         )
     else:
@@ -409,7 +417,7 @@ async def _store(
         async for item in in_turns(chunk):
             row = existing.get(item.external_ref)
             if row is None:
-                linked = _seal(item, uuid.uuid4(), keyring, aliases)
+                linked = _seal(item, uuid.uuid4(), aliases)
                 item.values.update(version=1, created_at=now, updated_at=now)
                 new.append(item)
                 outcomes[item.index] = ("created", item.values["id"], 1)
@@ -420,7 +428,7 @@ async def _store(
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
-                linked = _seal(item, row.id, keyring, aliases)
+                linked = _seal(item, row.id, aliases)
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
@@ -429,6 +437,7 @@ async def _store(
                 shared = item.values["victim_shared"] = row.victim_shared or linked
                 cells.remove(row, row.record_key, shared=row.victim_shared)
                 cells.add(item.values, row.record_key, shared=shared)
+        wrap_keys(keyring, [(i.sealer(), i.values["id"], i.values) for i in new + changed])
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await _insert(session, _CASE, [i.values for i in new])
@@ -783,13 +792,12 @@ async def read_case(
                 "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
                 errors=[field_error("X-Access-Reason", "required", type="missing")],
             )
-        if case.personal_ciphertext is not None and case.personal_key_id is not None:
-            result.personal = Personal(
-                **keyring.decrypt(case.personal_key_id, case.personal_ciphertext, str(case.id))
+        if case.restricted_at is not None:
+            raise Conflict(
+                "The person restricted the processing of this case's personal data: it is "
+                "kept, and used for nothing but storage and aggregate counts."
             )
-        else:
-            result.personal = Personal()
-        result.witnesses = _witnesses(case, keyring)
+        result.personal, result.witnesses = personal_of(case, keyring)
         await audit.record(
             session,
             caller,
@@ -802,13 +810,17 @@ async def read_case(
     return result
 
 
-def _witnesses(case: Case, keyring: Keyring) -> list[Witness]:
-    if case.witnesses_ciphertext is None or case.witnesses_key_id is None:
-        return []
-    found = keyring.decrypt(
-        case.witnesses_key_id, case.witnesses_ciphertext, witnesses_data(case.id)
+def personal_of(case: Case, keyring: Keyring) -> tuple[Personal, list[Witness]]:
+    """The case's personal fields and witnesses, opened (nothing once erased)."""
+    key = sealing.data_key(keyring, case)
+    personal = sealing.open_field(
+        keyring, case, case.personal_key_id, case.personal_ciphertext, key=key
     )
-    return [Witness(**witness) for witness in found["witnesses"]]
+    found = sealing.open_field(
+        keyring, case, case.witnesses_key_id, case.witnesses_ciphertext, ":witnesses", key
+    )
+    witnesses = [Witness(**witness) for witness in (found or {"witnesses": []})["witnesses"]]
+    return Personal(**(personal or {})), witnesses
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:

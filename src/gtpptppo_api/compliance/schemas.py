@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -92,6 +92,16 @@ class RegionRef(Schema):
     level: RegionLevel
 
 
+class OverdueDataRequest(Schema):
+    """A data subject request still open after its 3 x 24 hours (UU 27/2022)."""
+
+    id: int
+    kind: str
+    service_centre_id: int
+    region_code: str
+    due_at: datetime
+
+
 class ComplianceDashboard(Schema):
     region_code: str
     year: int
@@ -100,3 +110,6 @@ class ComplianceDashboard(Schema):
     shares: list[RuleShare]
     provinces_without_task_force: list[RegionRef]
     regencies_without_task_force: list[RegionRef]
+    overdue_data_requests: list[OverdueDataRequest] = Field(
+        default=[], description="Data subject requests of the subtree's centres past due."
+    )

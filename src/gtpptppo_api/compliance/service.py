@@ -40,6 +40,7 @@ from gtpptppo_api.compliance.rules import Period, RuleName, RuleResult, RuleStat
 from gtpptppo_api.compliance.schemas import (
     ComplianceDashboard,
     DashboardRow,
+    OverdueDataRequest,
     PeriodRead,
     RegionRef,
     RuleRead,
@@ -53,6 +54,7 @@ from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.meetings.models import Meeting, MeetingKind
 from gtpptppo_api.monitoring.models import MonitoringVisit, MonitorKind, SubjectKind, VisitKind
+from gtpptppo_api.privacy.models import DataSubjectRequest, RequestState
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region, RegionLevel
 from gtpptppo_api.reports.models import Report, ReportKind, ReportTransition
@@ -571,6 +573,21 @@ async def build_dashboard(
         )
     ).all()
     without = [RegionRef(code=r.code, name=r.name, level=r.level) for r in missing]
+    late = await session.execute(
+        select(
+            DataSubjectRequest.id,
+            DataSubjectRequest.kind,
+            DataSubjectRequest.service_centre_id,
+            DataSubjectRequest.region_code,
+            DataSubjectRequest.due_at,
+        )
+        .where(
+            DataSubjectRequest.state == RequestState.received,
+            DataSubjectRequest.due_at < clock.now(),
+            regions.subtree_clause(DataSubjectRequest.region_code, root),
+        )
+        .order_by(DataSubjectRequest.due_at, DataSubjectRequest.id)
+    )
     return ComplianceDashboard(
         region_code=root,
         year=year,
@@ -581,6 +598,7 @@ async def build_dashboard(
         shares=shares,
         provinces_without_task_force=[r for r in without if r.level is RegionLevel.province],
         regencies_without_task_force=[r for r in without if r.level is RegionLevel.regency],
+        overdue_data_requests=[OverdueDataRequest.model_validate(row._mapping) for row in late],
     )
 
 

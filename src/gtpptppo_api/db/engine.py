@@ -17,7 +17,8 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 
 def _sqlite_setup(engine: AsyncEngine) -> None:
-    """Make SQLite behave: foreign keys on, WAL, a busy timeout, real transactions.
+    """Make SQLite behave: foreign keys on, WAL, a busy timeout, real transactions, deleted
+    content overwritten.
 
     pysqlite opens transactions lazily and breaks SAVEPOINT; SQLAlchemy's documented fix is
     to turn the driver's own handling off and emit BEGIN ourselves.
@@ -31,6 +32,9 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # What is deleted is overwritten in the file, not left in free pages: an erased
+        # case's wrapped key and ciphertexts (privacy.erasure) are gone from the file too.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -103,8 +103,9 @@ async def prepare(
     k: int,
 ) -> Release:
     root = await resolve_scope(session, caller, region_code)
+    # A case whose processing its victim restricted counts in aggregates only (UU 27/2022).
     rows: Select[Any] = select(*_FINEST, Case.legal_stage, Case.status).where(  # type: ignore[assignment]
-        *case_filters(root, from_year, to_year)
+        *case_filters(root, from_year, to_year), Case.restricted_at.is_(None)
     )
     query = rows.order_by(Case.identified_year, Case.registered_region_code, Case.id)
     if caller.role is Role.national_admin:

@@ -7,6 +7,10 @@
   blind-index key, ``GTPPTPPO_BLIND_INDEX_KEY``; unset, from the oldest encryption key (as
   before that setting existed), so rotating encryption keys never changes it. Rotating the
   blind-index key itself is ``gtpptppo keys reindex``, which recomputes every index.
+- Envelope encryption of a case's personal fields (``DataKey``): each case has a random
+  data key of its own that seals its fields; the data key is stored wrapped (AES-256-GCM)
+  under the newest service key, the case id bound in. Erasing the wrapped key shreds the
+  case; rotating service keys re-wraps the data keys only (``gtpptppo keys rewrap``).
 - The fingerprint of an idempotent request (``request_mac``) is keyed from the same key: a
   bare hash of a body that holds a NIK is guessed offline in a few thousand tries.
 
@@ -22,6 +26,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +39,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from gtpptppo_api.settings import Settings
 
 NONCE_BYTES = 12
+# The key id stored beside a ciphertext sealed by its case's own data key (``DataKey``), in
+# place of the id of a service key.
+DATA_KEY_ID = "case"
 
 
 class KeyConfigError(Exception):
@@ -91,6 +99,46 @@ def load_or_create_key_file(path: Path) -> str:
     return line
 
 
+def _wrapping(associated: str) -> bytes:
+    """The associated data of a wrapped data key: never that of a sealed field."""
+    return f"{associated}:data-key".encode()
+
+
+def _seal(cipher: AESGCM, data: dict[str, Any], associated: str) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    plain = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    return nonce + cipher.encrypt(nonce, plain, associated.encode())
+
+
+def _open(cipher: AESGCM, blob: bytes, associated: str) -> dict[str, Any]:
+    nonce, sealed = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
+    result: dict[str, Any] = json.loads(cipher.decrypt(nonce, sealed, associated.encode()))
+    return result
+
+
+@dataclass(frozen=True)
+class DataKey:
+    """A case's own data key (envelope encryption): seals that case's personal fields, and
+    is stored only wrapped by a service key (``Keyring.wrap``)."""
+
+    raw: bytes
+
+    @classmethod
+    def new(cls) -> DataKey:
+        return cls(secrets.token_bytes(32))
+
+    @cached_property
+    def _cipher(self) -> AESGCM:
+        return AESGCM(self.raw)
+
+    def encrypt(self, data: dict[str, Any], associated: str) -> tuple[str, bytes]:
+        """``(DATA_KEY_ID, nonce + ciphertext)``: ``Keyring.encrypt``'s shape."""
+        return DATA_KEY_ID, _seal(self._cipher, data, associated)
+
+    def decrypt(self, blob: bytes, associated: str) -> dict[str, Any]:
+        return _open(self._cipher, blob, associated)
+
+
 @dataclass(frozen=True)
 class Keyring:
     keys: tuple[tuple[str, bytes], ...]
@@ -116,12 +164,6 @@ class Keyring:
     def current_id(self) -> str:
         return self.keys[0][0]
 
-    def _key(self, key_id: str) -> bytes:
-        for candidate, raw in self.keys:
-            if candidate == key_id:
-                return raw
-        raise KeyConfigError(f"no key with id {key_id!r} is configured")
-
     @cached_property
     def _index_key(self) -> bytes:
         return _derive(self.index_root or self.keys[-1][1], b"gtpptppo blind index v1")
@@ -134,28 +176,47 @@ class Keyring:
     def _mac_key(self) -> bytes:
         return _derive(self.keys[-1][1], b"gtpptppo content v1")
 
+    @cached_property
+    def _ciphers(self) -> dict[str, AESGCM]:
+        return {key_id: AESGCM(raw) for key_id, raw in self.keys}
+
+    def _cipher(self, key_id: str) -> AESGCM:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise KeyConfigError(f"no key with id {key_id!r} is configured")
+        return cipher
+
     def encrypt(self, data: dict[str, Any], associated: str) -> tuple[str, bytes]:
         """``(key id, nonce + ciphertext)`` of ``data`` as JSON, bound to ``associated``."""
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        plain = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-        cipher = AESGCM(self._key(self.current_id)).encrypt(nonce, plain, associated.encode())
-        return self.current_id, nonce + cipher
+        return self.current_id, _seal(self._cipher(self.current_id), data, associated)
 
     def decrypt(self, key_id: str, blob: bytes, associated: str) -> dict[str, Any]:
-        nonce, cipher = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
-        plain = AESGCM(self._key(key_id)).decrypt(nonce, cipher, associated.encode())
-        result: dict[str, Any] = json.loads(plain)
-        return result
+        return _open(self._cipher(key_id), blob, associated)
+
+    def wrap(self, keys: Iterable[tuple[DataKey, str]]) -> tuple[str, list[bytes]]:
+        """Data keys wrapped under the newest service key, each bound to its associated data
+        (the case id); in bulk, with one cipher: ``(service key id, wrapped keys)``."""
+        cipher = self._cipher(self.current_id)
+        wrapped = []
+        for key, associated in keys:
+            nonce = secrets.token_bytes(NONCE_BYTES)
+            wrapped.append(nonce + cipher.encrypt(nonce, key.raw, _wrapping(associated)))
+        return self.current_id, wrapped
+
+    def unwrap(self, key_id: str, wrapped: bytes, associated: str) -> DataKey:
+        """The data key ``wrap`` sealed; ``InvalidTag`` if it was not sealed so."""
+        nonce, sealed = wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:]
+        return DataKey(self._cipher(key_id).decrypt(nonce, sealed, _wrapping(associated)))
 
     def encrypt_bytes(self, data: bytes, associated: str) -> tuple[str, bytes]:
         """``(key id, nonce + ciphertext)`` of raw bytes (a part of an uploaded file)."""
         nonce = secrets.token_bytes(NONCE_BYTES)
-        cipher = AESGCM(self._key(self.current_id)).encrypt(nonce, data, associated.encode())
+        cipher = self._cipher(self.current_id).encrypt(nonce, data, associated.encode())
         return self.current_id, nonce + cipher
 
     def decrypt_bytes(self, key_id: str, blob: bytes, associated: str) -> bytes:
         nonce, cipher = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
-        return AESGCM(self._key(key_id)).decrypt(nonce, cipher, associated.encode())
+        return self._cipher(key_id).decrypt(nonce, cipher, associated.encode())
 
     def blind_index(self, value: str) -> str:
         """Keyed hash for exact-match look-ups without decrypting."""

@@ -63,8 +63,9 @@ ENVIRONMENT = environment(
 )
 
 
-def page(template: str, **context: Any) -> str:
-    return ENVIRONMENT.get_template(template).render(**context)
+def page(template: str, *, dpo: dict[str, str] | None = None, **context: Any) -> str:
+    """A page; ``dpo``: the data protection officer's contact, shown in its footer."""
+    return ENVIRONMENT.get_template(template).render(dpo=dpo, **context)
 
 
 def report_page(document: dict[str, Any]) -> str:

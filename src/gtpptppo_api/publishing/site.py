@@ -46,7 +46,8 @@ def _html(description: str) -> dict[int | str, dict[str, object]]:
 @router.get("/", response_class=Response, responses=_html("The index: task forces and reports."))
 async def get_public_index(request: Request, session: SessionDep) -> Response:
     """Per province: its task force, its regencies/cities with one, and the published reports."""
-    page = render.page("index.html.j2", **(await service.index(session)))
+    dpo = request.app.state.settings.dpo
+    page = render.page("index.html.j2", dpo=dpo, **(await service.index(session)))
     return cached(request, page.encode(), HTML)
 
 
@@ -61,7 +62,7 @@ async def get_public_region(region_code: str, request: Request, session: Session
     if data["task_force"] is not None:
         structure = await structures.structure(session, data["task_force"], None)
         chart = charts.render_svg(structure, standalone=False)
-    page = render.page("region.html.j2", chart=chart, **data)
+    page = render.page("region.html.j2", dpo=request.app.state.settings.dpo, chart=chart, **data)
     return cached(request, page.encode(), HTML)
 
 
