@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from gtpptppo_api.cases import cells
-from tests.cases.helpers import case_body
 from tests.helpers import error_fields, problem
 from tests.referrals.support import (
     PERSONAL,
@@ -191,8 +190,7 @@ async def _total(client, headers, region: str) -> int:
 
 async def test_a_transfer_accepted_moves_the_case_and_its_counts(client, national, auth, session):
     """The receiving centre of another province owns the case: same id, history and
-    reference (its push of the reference updates it), the old centre no longer sees nor
-    pushes it, and
+    reference (its push of the reference updates it), the old centre no longer sees it, and
     the statistics cells move from Banyumas to Surabaya, exact against a recount."""
     sender, surabaya, _ = await _three(client, national, auth)
     case_id = await _consented_case(client, sender, "T-2", share_with=surabaya.id)
@@ -220,18 +218,6 @@ async def test_a_transfer_accepted_moves_the_case_and_its_counts(client, nationa
     assert await cells.differences(session, "incident") == []
 
     assert await push(client, surabaya, "T-2", region="35.78", personal=PERSONAL) == case_id
-    # the centre that gave the case away no longer pushes its reference (no second case)
-    again = await client.put(
-        f"/service-centres/{sender.id}/cases/T-2", json=case_body("T-2"), headers=sender.headers
-    )
-    assert error_fields(problem(again, 409)) == {"external_ref"}
-    batch = await client.post(
-        f"/service-centres/{sender.id}/cases:batch",
-        json=[case_body("T-2"), case_body("T-9")],
-        headers=sender.headers,
-    )
-    assert [r["outcome"] for r in batch.json()["results"]] == ["invalid", "created"]
-    assert error_fields(batch.json()["results"][0]) == {"external_ref"}
     history = await client.get(f"/cases/{case_id}/referrals", headers=surabaya.headers)
     assert [r["kind"] for r in history.json()["items"]] == ["transfer"]
     events = await client.get(

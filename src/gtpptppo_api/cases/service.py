@@ -77,7 +77,6 @@ from gtpptppo_api.errors import (
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.kit.turns import give_way, in_turns
-from gtpptppo_api.referrals import moved
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
@@ -522,7 +521,6 @@ async def upsert_batch(
         )
     known = await _known_regions(session)
     results, valid = await _check_items(raw_items, centre, known, clock.now(), keyring)
-    valid = await _refuse_moved(session, centre, results, valid)
     cells = CellChanges()
     try:
         outcomes = await _store(session, centre, valid, keyring, cells)
@@ -542,20 +540,6 @@ async def upsert_batch(
     # The cells are rows every push of the region updates: locked last, held the shortest.
     await cells.apply(session)
     return BatchResult(**counts, results=results)
-
-
-async def _refuse_moved(
-    session: AsyncSession, centre: ServiceCentre, results: list[ItemResult], valid: list[Prepared]
-) -> list[Prepared]:
-    """The valid items but those of references the centre transferred away, which are
-    invalid (``referrals.moved``)."""
-    gone = await moved.moved_refs(session, centre.id, [item.external_ref for item in valid])
-    if not gone:
-        return valid
-    for item in valid:
-        if item.external_ref in gone:
-            results[item.index].errors = [field_error("external_ref", moved.MESSAGE)]
-    return [item for item in valid if item.external_ref not in gone]
 
 
 async def _audit_changes(
@@ -606,10 +590,6 @@ async def upsert_one(
         raise ValidationFailed.naming("Invalid case", item_errors(error)) from error
     known = await _known_regions(session, _codes(body))
     semantic_errors(body, centre, known, clock.now()).raise_if_any("Invalid case")
-    if await moved.moved_refs(session, centre.id, [external_ref]):
-        raise Conflict(
-            f"external_ref: {moved.MESSAGE}.", errors=[field_error("external_ref", moved.MESSAGE)]
-        )
     item = prepare(0, external_ref, body, centre, keyring)
     cells = CellChanges()
     try:

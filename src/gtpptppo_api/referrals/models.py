@@ -36,7 +36,7 @@ class Referral(Base):
     __tablename__ = "referral"
     __table_args__ = (
         Index("ix_referral_case", "case_id", "id"),
-        # a centre's referrals, and the references it transferred away (``referrals.moved``)
+        # a centre's referrals, and those of one of its references
         Index("ix_referral_from_centre", "from_centre_id", "external_ref"),
         Index("ix_referral_to_centre", "to_centre_id", "id"),
     )
