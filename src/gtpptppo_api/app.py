@@ -24,6 +24,7 @@ from gtpptppo_api.cases.router import SCHEMAS as CASES_SCHEMAS
 from gtpptppo_api.cases.router import router as cases_router
 from gtpptppo_api.charts.router import router as charts_router
 from gtpptppo_api.compliance.router import router as compliance_router
+from gtpptppo_api.consent.router import router as consent_router
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
@@ -48,6 +49,7 @@ from gtpptppo_api.privacy.router import router as privacy_router
 from gtpptppo_api.publishing.router import router as publishing_router
 from gtpptppo_api.publishing.site import RecentPages
 from gtpptppo_api.publishing.site import router as public_site_router
+from gtpptppo_api.referrals.router import router as referrals_router
 from gtpptppo_api.regions.router import router as regions_router
 from gtpptppo_api.reports.router import router as reports_router
 from gtpptppo_api.service_centres.router import router as service_centres_router
@@ -173,6 +175,8 @@ def create_app(
         partners_router,
         privacy_router,
         publishing_router,
+        consent_router,
+        referrals_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.

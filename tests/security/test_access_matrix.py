@@ -98,6 +98,10 @@ GRANTS: dict[str, frozenset[str]] = {
     "partners:write": _ADMINS,
     "privacy:read": frozenset({"national_admin", "task_force_admin", "service_centre"}),
     "privacy:handle": frozenset({"national_admin", "service_centre"}),
+    "consent:read": frozenset({"service_centre", "national_admin"}),
+    "consent:write": frozenset({"service_centre", "national_admin"}),
+    "referrals:read": frozenset({"service_centre", "national_admin"}),
+    "referrals:write": frozenset({"service_centre", "national_admin"}),
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -672,6 +676,52 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/breaches/{breach_id}/affected.csv"): Operation("audit:read", _fresh_breach),
     ("POST", "/retention-runs"): Operation("audit:read", _body(lambda _w, _s: {"dry_run": True})),
     ("GET", "/retention-runs/{run_id}"): Operation("audit:read", ids(run_id="retention_run.id")),
+}
+
+
+CASE = ids(case_id="case.id")
+CONSENT = {
+    "legal_basis": "consent",
+    "given_by": "victim",
+    "given_at": "2024-03-05T09:00:00+07:00",
+    "purposes": [{"purpose": "services"}, {"purpose": "referral"}],
+}
+OPERATIONS |= {
+    ("GET", "/cases/{case_id}/consent"): Operation("consent:read", CASE),
+    ("PUT", "/cases/{case_id}/consent"): Operation(
+        "consent:write", with_body(CASE, lambda _w, _s: CONSENT)
+    ),
+    # withdrawn once (then not in force: 409, on the merits)
+    ("POST", "/cases/{case_id}/consent/withdrawals"): Operation(
+        "consent:write",
+        with_body(CASE, lambda _w, _s: {"purpose": "services", "reason": "ditarik"}),
+        served=frozenset({409}),
+    ),
+    # referred once (then the same referral is pending: 409, on the merits)
+    ("POST", "/cases/{case_id}/referrals"): Operation(
+        "referrals:write",
+        with_body(
+            CASE,
+            lambda _w, _s: {"to": {"kind": "police", "name": "Polres"}, "service": "legal_aid"},
+        ),
+        served=frozenset({409}),
+    ),
+    ("GET", "/cases/{case_id}/referrals"): Operation("referrals:read", CASE),
+    ("GET", "/referrals"): Operation(
+        "referrals:read", static(params={"direction": "incoming"}), listing=True
+    ),
+    ("GET", "/referrals/{referral_id}"): Operation(
+        "referrals:read", ids(referral_id="incoming.id")
+    ),
+    # accepted once (then decided already: 409, on the merits)
+    ("POST", "/referrals/{referral_id}/decision"): Operation(
+        "referrals:write",
+        with_body(ids(referral_id="incoming.id"), lambda _w, _s: {"decision": "accept"}),
+        served=frozenset({409}),
+    ),
+    ("GET", "/referrals/{referral_id}/case"): Operation(
+        "referrals:read", ids(referral_id="accepted.id")
+    ),
 }
 
 

@@ -245,6 +245,7 @@ async def build_world(
         ids["other_case"] = await _put_case(world, side, number=2)
         ids["data_request"] = await world.fresh_data_request(side)
         ids["retention_run"] = await world.post("/retention-runs", {"dry_run": True})
+        await _referrals(world, side)
         # Banyumas monitors its own sub-task-force; Central Java monitors Banyumas.
         ids["monitor"] = tf
         ids["visit"] = await world.post(
@@ -301,9 +302,10 @@ async def build_world(
     return world
 
 
-async def _put_case(world: World, side: str, number: int = 1) -> Json:
+async def _put_case(world: World, side: str, number: int = 1, centre_id: int | None = None) -> Json:
     """The side's case (``number`` 1: with the planted personal fields; 2: a record of
-    another victim, without a NIK, for a secretariat to link to it)."""
+    another victim, without a NIK, for a secretariat to link to it; 3: a case of another
+    centre, referred to the side's)."""
     ref = f"{PLACE[side]}-{number}"
     personal = {
         "name": f"Rahasia {PLACE[side]}",
@@ -311,13 +313,43 @@ async def _put_case(world: World, side: str, number: int = 1) -> Json:
         "phone": "081234567890",
     }
     body = case_body(ref, region=REGION[side], personal=personal if number == 1 else None)
-    centre_id = world[side]["centre_id"]
+    centre_id = centre_id or world[side]["centre_id"]
     response = await world.client.put(
         f"/service-centres/{centre_id}/cases/{ref}", json=body, headers=world.national
     )
     assert response.is_success, response.text
     result: Json = response.json()
     return result
+
+
+CONSENT = {
+    "legal_basis": "consent",
+    "given_by": "victim",
+    "given_at": "2024-03-05T09:00:00+07:00",
+    "purposes": [{"purpose": "services"}, {"purpose": "referral"}, {"purpose": "statistics"}],
+}
+
+
+async def _referrals(world: World, side: str) -> None:
+    """The side's case consents to referral; another centre of the side refers a case of
+    its own to the side's centre twice: once pending (``incoming``), once accepted."""
+    ids = world[side]
+    response = await world.client.put(
+        f"/cases/{ids['case']['id']}/consent", json=CONSENT, headers=world.national
+    )
+    assert response.is_success, response.text
+    sender = await world.fresh_centre(side)
+    case = await _put_case(world, side, number=3, centre_id=sender)
+    response = await world.client.put(
+        f"/cases/{case['id']}/consent", json=CONSENT, headers=world.national
+    )
+    assert response.is_success, response.text
+    to = {"kind": "service_centre", "service_centre_id": ids["centre_id"]}
+    for name, service in (("incoming", "legal_aid"), ("accepted", "social_rehabilitation")):
+        ids[name] = await world.post(
+            f"/cases/{case['id']}/referrals", {"to": to, "service": service}
+        )
+    await world.post(f"/referrals/{ids['accepted']['id']}/decision", {"decision": "accept"})
 
 
 async def _publish(world: World, side: str, secretariat: Headers) -> None:

@@ -129,6 +129,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "coordination:request": frozenset({Role.service_centre, Role.national_admin}),
     "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
+    # A case's consent record (UU 27/2022) and its referrals and transfers: the case's own
+    # centre (and the receiving one, for a referral) or the national admin; jurisdiction by
+    # the services (consent.service, referrals.service).
+    "consent:read": frozenset({Role.service_centre, Role.national_admin}),
+    "consent:write": frozenset({Role.service_centre, Role.national_admin}),
+    "referrals:read": frozenset({Role.service_centre, Role.national_admin}),
+    "referrals:write": frozenset({Role.service_centre, Role.national_admin}),
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
     # Data subject requests (UU 27/2022): answered by the centre that received them (or the
     # national admin); the secretariats of the region follow them. The breach register and
@@ -204,3 +211,7 @@ PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]
 PrivacyReader = Annotated[Caller, Depends(require("privacy:read"))]
 PrivacyHandler = Annotated[Caller, Depends(require("privacy:handle"))]
+ConsentReader = Annotated[Caller, Depends(require("consent:read"))]
+ConsentWriter = Annotated[Caller, Depends(require("consent:write"))]
+ReferralReader = Annotated[Caller, Depends(require("referrals:read"))]
+ReferralWriter = Annotated[Caller, Depends(require("referrals:write"))]

@@ -1,0 +1,1 @@
+"""Referrals and transfers of cases between service centres and agencies."""
