@@ -17,6 +17,7 @@ from gtpptppo_api import __version__, errors
 from gtpptppo_api.action_plans.router import router as action_plans_router
 from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
+from gtpptppo_api.auth import oidc
 from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.capacity.router import router as capacity_router
 from gtpptppo_api.cases.router import SCHEMAS as CASES_SCHEMAS
@@ -28,6 +29,7 @@ from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.health.router import router as health_router
+from gtpptppo_api.identities.router import router as identities_router
 from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
@@ -110,6 +112,7 @@ def create_app(
     app.state.settings = settings
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.oidc = oidc.Verifier(settings) if settings.oidc_issuer else None
     app.state.public_rate_limiter = RateLimiter.from_settings(settings, settings.public_rate_limit)
     app.state.disclosure = Control.from_settings(settings)
     app.state.recent_public_pages = RecentPages(settings.public_cache_seconds)
@@ -153,6 +156,7 @@ def create_app(
         charts_router,
         partners_router,
         publishing_router,
+        identities_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -279,6 +279,55 @@ class Settings(BaseSettings):
         gt=0,
         description="How long GET /readyz waits for the database and for the broker.",
     )
+
+    oidc_issuer: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^?#\s]+$",
+        description="An OpenID Provider whose JWT access tokens are accepted beside the "
+        "service's own tokens (its issuer URL, as in its discovery document); unset: none.",
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        description="The audience (`aud`) the provider's access tokens must name: this API's "
+        "resource identifier at the provider. Required with GTPPTPPO_OIDC_ISSUER.",
+    )
+    oidc_mapping_claims: str = Field(
+        default="groups",
+        pattern=r"^\s*[A-Za-z0-9_.:-]+(\s*,\s*[A-Za-z0-9_.:-]+)*\s*$",
+        description="Claims of the access token whose values are matched against the "
+        "identity mappings (comma-separated; a claim holds a string or a list of strings).",
+    )
+    oidc_name_claim: str = Field(
+        default="name",
+        description="The claim holding the person's name, for the audit trail "
+        "(then `preferred_username`, then the subject).",
+    )
+    oidc_algorithms: str = Field(
+        default="RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA",
+        description="Signature algorithms accepted (comma-separated); asymmetric only: "
+        "`none` and HMAC (HS*) are refused whatever is listed.",
+    )
+    oidc_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="Clock skew allowed on `exp` and `nbf`."
+    )
+    oidc_cache_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="How long the provider's discovery document and keys (JWKS) are kept "
+        "before they are fetched again.",
+    )
+    oidc_refresh_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="A token signed with a key id not in the cached JWKS fetches it again "
+        "(the provider rotated its keys), at most once per this many seconds.",
+    )
+
+    @model_validator(mode="after")
+    def _oidc_needs_audience(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError("GTPPTPPO_OIDC_AUDIENCE is required with GTPPTPPO_OIDC_ISSUER")
+        return self
 
     @property
     def metrics_enabled(self) -> bool:

@@ -25,14 +25,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+import pytest
+
 from gtpptppo_api.app import API_PREFIX
 from tests.cases.helpers import case_body
+from tests.conftest import build_app
 from tests.helpers import decree, head_authority, task_force_body
 from tests.meetings.support import meeting_body
+from tests.oidc.provider import provider_auth, provider_settings
 from tests.security.world import (
     ABOVE,
     INSIDE,
@@ -95,6 +100,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "coordination:request": frozenset({"service_centre", "national_admin"}),
     "partners:read": _STAFF,
     "partners:write": _ADMINS,
+    "identity_mappings:write": frozenset({"national_admin"}),
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -316,6 +322,17 @@ PARTNER = ids(task_force_id="task_force.id", partner_id="partner.id")
 
 def _partner(side: str) -> dict[str, Any]:
     return {"name": f"Paguyuban {PLACE[side]}", "kind": "village", "contribution": "Pemantauan"}
+
+
+async def _mapping(world: World, side: str) -> Call:
+    """An identity mapping giving a reporter of the side's region."""
+    body = {
+        "issuer": "https://sso.example.go.id",
+        "value": f"grp-{world.next()}",
+        "role": "reporter",
+        "region_code": REGION[side],
+    }
+    return Call(path={"mapping_id": (await world.post("/identity-mappings", body))["id"]})
 
 
 def _body(body: Callable[[World, str], Any]) -> Build:
@@ -613,6 +630,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("DELETE", "/reports/{report_id}/publication"): Operation(
         "reports:write", ids(report_id="published.id"), served=frozenset({403})
     ),
+    # Identity mappings are the nation's: no jurisdiction, the national administrator only.
+    ("GET", "/identity-mappings"): Operation("identity_mappings:write", static(), listing=True),
+    ("POST", "/identity-mappings"): Operation(
+        "identity_mappings:write",
+        _body(
+            lambda w, s: {
+                "issuer": "https://sso.example.go.id",
+                "value": f"grp-new-{w.next()}",
+                "role": "analyst",
+            }
+        ),
+        public=True,
+    ),
+    ("GET", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
+    ("DELETE", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
 }
 
 
@@ -719,11 +751,28 @@ def test_every_endpoint_has_an_entry(app):
     assert {op.permission for op in OPERATIONS.values()} <= set(GRANTS)
 
 
-async def test_every_role_on_every_endpoint_inside_and_outside(client, session, national, auth):
+@pytest.fixture(params=["service tokens", "provider tokens"])
+async def callers(
+    request, client, database_url, session, national, auth
+) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    """The matrix's client and ``auth``: the service's own tokens, or the OpenID Provider's
+    (each role and place a group of its own, mapped by the national administrator)."""
+    if request.param == "service tokens":
+        yield client, auth
+        return
+    provider = request.getfixturevalue("oidc_provider")
+    app = build_app(database_url, session, **provider_settings(provider))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as oidc:
+        yield oidc, provider_auth(oidc, national, provider)
+
+
+async def test_every_role_on_every_endpoint_inside_and_outside(callers, session, national):
     """0 leaks: forbidden is 403, foreign is 404 (like a missing id), lists hold nothing
     foreign, analysts get no personal data and no small cell (docs/architecture.md, "Access
-    and disclosure")."""
-    world = await build_world(client, session, national, auth)
+    and disclosure"); the same with every caller signed in through the OpenID Provider."""
+    client, auth = callers
+    world = await build_world(client, session, await auth("national_admin"), auth)
     failures: list[str] = []
     national_saw_outside = 0
     calls = 0

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.oidc import provider_caller
 from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.auth.service import Caller, authenticate
 from gtpptppo_api.db.session import SessionDep, StreamSessionDep
@@ -19,7 +20,10 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token
 
 
 async def _caller(request: Request, session: AsyncSession) -> Caller:
-    caller = await authenticate(session, request.headers.get("authorization"))
+    # An OpenID Provider's access token (auth/oidc.py), else one of the service's own tokens.
+    caller = await provider_caller(request, session) or await authenticate(
+        session, request.headers.get("authorization")
+    )
     request.state.caller = caller
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:
@@ -128,6 +132,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "coordination:request": frozenset({Role.service_centre, Role.national_admin}),
     "partners:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
+    # Who an OpenID Provider's claims make (auth/oidc.py): kept by the national secretariat.
+    "identity_mappings:write": frozenset({Role.national_admin}),
 }
 
 
@@ -195,3 +201,4 @@ CoordinationReader = Annotated[Caller, Depends(require("coordination:read"))]
 CoordinationRequester = Annotated[Caller, Depends(require("coordination:request"))]
 PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]
+IdentityMappingWriter = Annotated[Caller, Depends(require("identity_mappings:write"))]
