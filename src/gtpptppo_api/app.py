@@ -52,6 +52,7 @@ from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
 from gtpptppo_api.statistics.router import router as statistics_router
 from gtpptppo_api.task_forces.router import router as task_forces_router
+from gtpptppo_api.webhooks.router import router as webhooks_router
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -157,6 +158,7 @@ def create_app(
         partners_router,
         publishing_router,
         identities_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.

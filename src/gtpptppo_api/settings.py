@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import date
 from functools import lru_cache
@@ -322,6 +323,46 @@ class Settings(BaseSettings):
         description="A token signed with a key id not in the cached JWKS fetches it again "
         "(the provider rotated its keys), at most once per this many seconds.",
     )
+
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Let webhook URLs be http:// (only https:// otherwise).",
+    )
+    webhook_allowed_networks: str = Field(
+        default="",
+        description="Networks (comma-separated CIDRs) a webhook URL may reach although they "
+        "are not public: loopback, private, link-local, cloud metadata addresses are refused "
+        "otherwise (127.0.0.0/8 for a receiver on the same machine).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long one delivery attempt waits for an answer."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="Delay before a failed delivery's second attempt; it doubles at each "
+        "further attempt, up to an hour between two.",
+    )
+    webhook_retry_hours: float = Field(
+        default=24,
+        gt=0,
+        description="A delivery is retried for this long; a subscription whose deliveries "
+        "all failed for this long is disabled until its owner enables it again.",
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24,
+        ge=0,
+        description="After a secret is rotated, deliveries are signed with the old one too "
+        "for this long, so the receiver can switch without losing a message.",
+    )
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _parse_networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError on a bad one
+        return value
 
     @model_validator(mode="after")
     def _oidc_needs_audience(self) -> Settings:

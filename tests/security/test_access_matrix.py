@@ -33,6 +33,8 @@ import httpx
 import pytest
 
 from gtpptppo_api.app import API_PREFIX
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import create_token
 from tests.cases.helpers import case_body
 from tests.conftest import build_app
 from tests.helpers import decree, head_authority, task_force_body
@@ -101,6 +103,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "partners:read": _STAFF,
     "partners:write": _ADMINS,
     "identity_mappings:write": frozenset({"national_admin"}),
+    "webhooks:manage": frozenset({"national_admin", "task_force_admin", "service_centre"}),
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -333,6 +336,40 @@ async def _mapping(world: World, side: str) -> Call:
         "region_code": REGION[side],
     }
     return Call(path={"mapping_id": (await world.post("/identity-mappings", body))["id"]})
+
+
+# A public address literal (no name to resolve); nothing is ever sent to it here.
+HOOK_URL = "https://1.1.1.1/hooks/gtpptppo"
+
+
+async def _subscription(world: World, side: str) -> Call:
+    """Inside: the inside centre's subscription (its regency's chain covers it); outside: a
+    subscription of the regency outside. Made once per side by a caller of that place."""
+    if "subscription" not in world[side]:
+        if side == OUTSIDE:
+            owner = await token_headers(world, "task_force_admin", REGION[OUTSIDE])
+        else:
+            owner = world.callers[INSIDE]["service_centre"]
+        body = {"url": HOOK_URL, "event_types": ["report.state_changed"]}
+        response = await world.client.post("/webhook-subscriptions", json=body, headers=owner)
+        assert response.status_code == 201, response.text
+        world[side]["subscription"] = response.json()
+    return Call(path={"subscription_id": world[side]["subscription"]["id"]})
+
+
+async def _fresh_subscription(world: World, side: str) -> Call:
+    """A subscription of its own for each delete, made as the side's is."""
+    place = INSIDE if side == ABOVE else side
+    world[place].pop("subscription", None)
+    return await _subscription(world, place)
+
+
+async def token_headers(world: World, role: str, region: str) -> dict[str, str]:
+    _token, clear = await create_token(
+        world.session, name=f"{role} {region}", role=Role(role), region_code=region
+    )
+    await world.session.commit()
+    return {"Authorization": f"Bearer {clear}"}
 
 
 def _body(body: Callable[[World, str], Any]) -> Build:
@@ -645,6 +682,32 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("GET", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
     ("DELETE", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
+    ("GET", "/webhook-event-types"): Operation("webhooks:manage", static(), public=True),
+    # A subscription is made in the caller's own jurisdiction: there is no foreign one to name.
+    ("POST", "/webhook-subscriptions"): Operation(
+        "webhooks:manage",
+        _body(lambda _w, _s: {"url": HOOK_URL, "event_types": ["report.published"]}),
+        public=True,
+    ),
+    ("GET", "/webhook-subscriptions"): Operation("webhooks:manage", static(), listing=True),
+    ("GET", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage", _subscription
+    ),
+    ("PATCH", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage",
+        with_body(_subscription, lambda _w, _s: {"description": "aplikasi daerah"}),
+        own_level=True,
+    ),
+    ("POST", "/webhook-subscriptions/{subscription_id}/secret-rotation"): Operation(
+        "webhooks:manage", _subscription, own_level=True
+    ),
+    ("GET", "/webhook-subscriptions/{subscription_id}/deliveries"): Operation(
+        "webhooks:manage", _subscription
+    ),
+    # Deleting uses the subscription up: the last of the side's calls to it.
+    ("DELETE", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage", _fresh_subscription, own_level=True
+    ),
 }
 
 
@@ -661,6 +724,8 @@ def api_operations(app: Any) -> set[tuple[str, str]]:
 def expectation(op: Operation, role: str, side: str) -> str:
     if role not in GRANTS[op.permission]:
         return "forbidden"
+    if role == "service_centre" and side == ABOVE:
+        side = INSIDE  # the centre's token is the inside centre's: no level above for it
     if op.public or role == "national_admin" or side == INSIDE:
         return "served"
     if side == ABOVE:

@@ -134,6 +134,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "partners:write": frozenset({Role.national_admin, Role.task_force_admin}),
     # Who an OpenID Provider's claims make (auth/oidc.py): kept by the national secretariat.
     "identity_mappings:write": frozenset({Role.national_admin}),
+    # Webhooks: the app of a task force or a centre, for events in its own jurisdiction.
+    "webhooks:manage": frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre}),
 }
 
 
@@ -202,3 +204,4 @@ CoordinationRequester = Annotated[Caller, Depends(require("coordination:request"
 PartnerReader = Annotated[Caller, Depends(require("partners:read"))]
 PartnerWriter = Annotated[Caller, Depends(require("partners:write"))]
 IdentityMappingWriter = Annotated[Caller, Depends(require("identity_mappings:write"))]
+WebhookManager = Annotated[Caller, Depends(require("webhooks:manage"))]

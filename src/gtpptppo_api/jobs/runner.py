@@ -64,6 +64,7 @@ async def claim(session: AsyncSession, job_id: int, lease_seconds: float) -> int
     claimable = and_(
         Job.id == job_id,
         Job.attempts < Job.max_attempts,
+        or_(Job.not_before.is_(None), Job.not_before <= now),
         or_(
             Job.status == JobStatus.pending,
             and_(Job.status == JobStatus.running, Job.lease_until < now),
