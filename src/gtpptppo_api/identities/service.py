@@ -154,11 +154,18 @@ async def resolve(session: AsyncSession, claims: Claims) -> Caller:
     token_id = await _anchor(session, claims, role, region_code, centre_id)
     return Caller(
         token_id=token_id,
-        name=f"{claims.name} ({claims.subject})"[:200],
+        name=_actor_name(claims),
         role=role,
         region_code=region_code,
         service_centre_id=centre_id,
     )
+
+
+def _actor_name(claims: Claims) -> str:
+    """How the audit trail names the person: their name and subject (``sub``)."""
+    if claims.name == claims.subject:
+        return claims.subject[:200]
+    return f"{claims.name} ({claims.subject})"[:200]
 
 
 async def _matching(
