@@ -13,11 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import ApiToken, Role
 from gtpptppo_api.auth.service import NATIONAL, Caller, hash_token
+from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gtpptppo_api.identities.models import FederatedIdentity, IdentityMapping
 from gtpptppo_api.identities.schemas import IdentityMappingCreate, IdentityMappingRead
@@ -202,22 +205,7 @@ async def _anchor(
     ).first()
     name = claims.name[:200]
     if row is None:
-        token = ApiToken(
-            name=f"OpenID {claims.subject}"[:200],
-            role=role,
-            region_code=region_code,
-            service_centre_id=centre_id,
-            # never shown, never a usable bearer: the hash of random bytes
-            token_hash=hash_token(secrets.token_urlsafe(32)),
-        )
-        session.add(token)
-        await session.flush()
-        identity = FederatedIdentity(
-            issuer=claims.issuer, subject=claims.subject, name=name, token_id=token.id
-        )
-        session.add(identity)
-        await session.flush()
-        return token.id
+        return await _first_sign_in(session, claims, role, region_code, centre_id)
     identity, token = row
     if identity.name != name:
         identity.name = name
@@ -226,3 +214,49 @@ async def _anchor(
     if token.revoked_at is not None:
         raise Forbidden("This person's access has been revoked (gtpptppo token revoke --id).")
     return token.id
+
+
+async def _first_sign_in(
+    session: AsyncSession,
+    claims: Claims,
+    role: Role,
+    region_code: str | None,
+    centre_id: int | None,
+) -> int:
+    """Make the subject's anchor. Two first requests at once both make a token, and the
+    identity's unique key keeps one (``ON CONFLICT DO NOTHING``, no error to abort either
+    transaction); the other's token is revoked at once, never having been named."""
+    token = ApiToken(
+        name=f"OpenID {claims.subject}"[:200],
+        role=role,
+        region_code=region_code,
+        service_centre_id=centre_id,
+        # never shown, never a usable bearer: the hash of random bytes
+        token_hash=hash_token(secrets.token_urlsafe(32)),
+    )
+    session.add(token)
+    await session.flush()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(FederatedIdentity)
+        .values(
+            issuer=claims.issuer,
+            subject=claims.subject,
+            name=claims.name[:200],
+            token_id=token.id,
+            first_seen_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["issuer", "subject"])
+    )
+    anchor = await session.scalar(
+        select(FederatedIdentity.token_id).where(
+            FederatedIdentity.issuer == claims.issuer,
+            FederatedIdentity.subject == claims.subject,
+        )
+    )
+    assert anchor is not None
+    if anchor != token.id:
+        token.revoked_at = utcnow()
+        await session.flush()
+    return int(anchor)
