@@ -13,7 +13,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser pdf-libs pdf-tools messages
+.PHONY: install run test lint typecheck unit openapi openapi-check migrate bench scaleout-demo clean browser pdf-libs pdf-tools messages oidc-provider
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ $(CLIENT_STAMP): Makefile
 	$(CLIENT_VENV)/bin/pip install --quiet '$(CLIENT_GENERATOR)'
 	touch $(CLIENT_STAMP)
 
-install: $(STAMP) $(CLIENT_STAMP)
+install: $(STAMP) $(CLIENT_STAMP) oidc-provider
 
 run: $(STAMP)
 	$(BIN)/gtpptppo serve
@@ -81,8 +81,15 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o $(VENV)/messages.pot .
 	$(BIN)/pybabel update -i $(VENV)/messages.pot -d src/gtpptppo_api/locale --no-fuzzy-matching --ignore-obsolete -w 96
 
+# The OpenID Provider the sign-in tests start (tests/oidc/provider.js): the `oidc-provider`
+# package from the npm registry, at the version of tests/oidc/package-lock.json, under the
+# machine's Node.js; installed only when missing, into tests/oidc/node_modules (not committed).
+oidc-provider:
+	@test -d tests/oidc/node_modules/oidc-provider || \
+		npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >/dev/null
+
 # The suite runs on SQLite and on PostgreSQL (GTPPTPPO_TEST_DATABASE_URL).
-unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs pdf-tools
+unit: $(STAMP) $(CLIENT_STAMP) browser pdf-libs pdf-tools oidc-provider
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
 
 test: lint typecheck openapi-check unit

@@ -11,7 +11,7 @@ import asyncio
 import base64
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +197,12 @@ def auth(session: AsyncSession) -> TokenFactory:
 @pytest.fixture
 async def national(auth: TokenFactory) -> dict[str, str]:
     return await auth(Role.national_admin)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real OpenID Provider on the loopback for the run (tests/oidc/provider.py)."""
+    from tests.oidc.provider import running_provider
+
+    with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider

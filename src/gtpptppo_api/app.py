@@ -30,6 +30,8 @@ from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
 from gtpptppo_api.facilities.router import router as facilities_router
 from gtpptppo_api.health.router import router as health_router
+from gtpptppo_api.identities import oidc
+from gtpptppo_api.identities.router import router as identities_router
 from gtpptppo_api.imports.router import router as imports_router
 from gtpptppo_api.jobs import broker as jobs_broker
 from gtpptppo_api.kit import tracing
@@ -56,6 +58,7 @@ from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
 from gtpptppo_api.statistics.router import router as statistics_router
 from gtpptppo_api.task_forces.router import router as task_forces_router
+from gtpptppo_api.webhooks.router import router as webhooks_router
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -130,6 +133,7 @@ def create_app(
     app.state.keyring = cache(lambda: Keyring.from_settings(settings))
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.oidc = oidc.Verifier(settings) if settings.oidc_issuer else None
     app.state.public_rate_limiter = RateLimiter.from_settings(settings, settings.public_rate_limit)
     app.state.disclosure = Control.from_settings(settings)
     app.state.recent_public_pages = RecentPages(settings.public_cache_seconds)
@@ -177,6 +181,8 @@ def create_app(
         publishing_router,
         consent_router,
         referrals_router,
+        identities_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     # The public site (5.4): no token, read-only, published data only.

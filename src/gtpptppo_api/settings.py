@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import date
 from functools import lru_cache
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -342,6 +343,95 @@ class Settings(BaseSettings):
             return None
         found = {"name": self.dpo_name, "email": self.dpo_email, "phone": self.dpo_phone}
         return {key: value for key, value in found.items() if value}
+
+    oidc_issuer: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^?#\s]+$",
+        description="An OpenID Provider whose JWT access tokens are accepted beside the "
+        "service's own tokens (its issuer URL, as in its discovery document); unset: none.",
+    )
+    oidc_audience: str | None = Field(
+        default=None,
+        description="The audience (`aud`) the provider's access tokens must name: this API's "
+        "resource identifier at the provider. Required with GTPPTPPO_OIDC_ISSUER.",
+    )
+    oidc_mapping_claims: str = Field(
+        default="groups",
+        pattern=r"^\s*[A-Za-z0-9_.:-]+(\s*,\s*[A-Za-z0-9_.:-]+)*\s*$",
+        description="Claims of the access token whose values are matched against the "
+        "identity mappings (comma-separated; a claim holds a string or a list of strings).",
+    )
+    oidc_name_claim: str = Field(
+        default="name",
+        description="The claim holding the person's name, for the audit trail "
+        "(then `preferred_username`, then the subject).",
+    )
+    oidc_algorithms: str = Field(
+        default="RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA",
+        description="Signature algorithms accepted (comma-separated); asymmetric only: "
+        "`none` and HMAC (HS*) are refused whatever is listed.",
+    )
+    oidc_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="Clock skew allowed on `exp` and `nbf`."
+    )
+    oidc_cache_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="How long the provider's discovery document and keys (JWKS) are kept "
+        "before they are fetched again.",
+    )
+    oidc_refresh_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="A token signed with a key id not in the cached JWKS fetches it again "
+        "(the provider rotated its keys), at most once per this many seconds.",
+    )
+
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Let webhook URLs be http:// (only https:// otherwise).",
+    )
+    webhook_allowed_networks: str = Field(
+        default="",
+        description="Networks (comma-separated CIDRs) a webhook URL may reach although they "
+        "are not public: loopback, private, link-local, cloud metadata addresses are refused "
+        "otherwise (127.0.0.0/8 for a receiver on the same machine).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long one delivery attempt waits for an answer."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="Delay before a failed delivery's second attempt; it doubles at each "
+        "further attempt, up to an hour between two.",
+    )
+    webhook_retry_hours: float = Field(
+        default=24,
+        gt=0,
+        description="A delivery is retried for this long; a subscription whose deliveries "
+        "all failed for this long is disabled until its owner enables it again.",
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24,
+        ge=0,
+        description="After a secret is rotated, deliveries are signed with the old one too "
+        "for this long, so the receiver can switch without losing a message.",
+    )
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _parse_networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError on a bad one
+        return value
+
+    @model_validator(mode="after")
+    def _oidc_needs_audience(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError("GTPPTPPO_OIDC_AUDIENCE is required with GTPPTPPO_OIDC_ISSUER")
+        return self
 
     @property
     def metrics_enabled(self) -> bool:

@@ -186,3 +186,31 @@ async def test_run_pending_runs_jobs_inside_one_session(sessions: Sessions):
         assert (failed.status, failed.attempts) == (JobStatus.pending, 1)
         assert failed.last_error == "RuntimeError: boom 2"
         await session.rollback()
+
+
+async def test_a_deferred_job_waits_for_its_time_then_the_reconciler_sends_it(
+    stub: Runtime, sessions: Sessions
+):
+    """A job ``not_before`` a time to come sends no message at commit, is not claimed and
+    not re-sent before it; once the time has come the reconciler sends it and it runs."""
+    async with sessions() as session:
+        later = utcnow() + timedelta(hours=1)
+        job = await jobs.enqueue(session, "tests.echo", {"n": 3}, not_before=later)
+        job_id = job.id
+        assert PENDING_KEY not in session.info  # nothing to send at commit
+        await session.commit()
+        assert await jobs.run_pending(session) == 0
+    assert await stub.reconcile_once(sessions=sessions) == 0
+    await settle(stub)
+    assert (await load(sessions, job_id)).status == JobStatus.pending
+    assert calls[job_id] == 0
+
+    async with sessions() as session:
+        past = utcnow() - timedelta(seconds=1)
+        await session.execute(update(Job).where(Job.id == job_id).values(not_before=past))
+        await session.commit()
+    assert await stub.reconcile_once(sessions=sessions) == 1
+    await settle(stub)
+    job = await load(sessions, job_id)
+    assert (job.status, job.attempts) == (JobStatus.done, 1)
+    assert calls[job_id] == 1

@@ -25,14 +25,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+import pytest
+
 from gtpptppo_api.app import API_PREFIX
+from gtpptppo_api.auth.models import Role
+from gtpptppo_api.auth.service import create_token
 from tests.cases.helpers import case_body
+from tests.conftest import build_app
 from tests.helpers import decree, head_authority, task_force_body
 from tests.meetings.support import meeting_body
+from tests.oidc.provider import provider_auth, provider_settings
 from tests.security.world import (
     ABOVE,
     INSIDE,
@@ -102,6 +109,8 @@ GRANTS: dict[str, frozenset[str]] = {
     "consent:write": frozenset({"service_centre", "national_admin"}),
     "referrals:read": frozenset({"service_centre", "national_admin"}),
     "referrals:write": frozenset({"service_centre", "national_admin"}),
+    "identity_mappings:write": frozenset({"national_admin"}),
+    "webhooks:manage": frozenset({"national_admin", "task_force_admin", "service_centre"}),
 }
 
 PERSONAL_KEYS = {"personal", "nik", "phone", "person_name", "email", "date_of_birth", "contact"}
@@ -323,6 +332,51 @@ PARTNER = ids(task_force_id="task_force.id", partner_id="partner.id")
 
 def _partner(side: str) -> dict[str, Any]:
     return {"name": f"Paguyuban {PLACE[side]}", "kind": "village", "contribution": "Pemantauan"}
+
+
+async def _mapping(world: World, side: str) -> Call:
+    """An identity mapping giving a reporter of the side's region."""
+    body = {
+        "issuer": "https://sso.example.go.id",
+        "value": f"grp-{world.next()}",
+        "role": "reporter",
+        "region_code": REGION[side],
+    }
+    return Call(path={"mapping_id": (await world.post("/identity-mappings", body))["id"]})
+
+
+# A public address literal (no name to resolve); nothing is ever sent to it here.
+HOOK_URL = "https://1.1.1.1/hooks/gtpptppo"
+
+
+async def _subscription(world: World, side: str) -> Call:
+    """Inside: the inside centre's subscription (its regency's chain covers it); outside: a
+    subscription of the regency outside. Made once per side by a caller of that place."""
+    if "subscription" not in world[side]:
+        if side == OUTSIDE:
+            owner = await token_headers(world, "task_force_admin", REGION[OUTSIDE])
+        else:
+            owner = world.callers[INSIDE]["service_centre"]
+        body = {"url": HOOK_URL, "event_types": ["report.state_changed"]}
+        response = await world.client.post("/webhook-subscriptions", json=body, headers=owner)
+        assert response.status_code == 201, response.text
+        world[side]["subscription"] = response.json()
+    return Call(path={"subscription_id": world[side]["subscription"]["id"]})
+
+
+async def _fresh_subscription(world: World, side: str) -> Call:
+    """A subscription of its own for each delete, made as the side's is."""
+    place = INSIDE if side == ABOVE else side
+    world[place].pop("subscription", None)
+    return await _subscription(world, place)
+
+
+async def token_headers(world: World, role: str, region: str) -> dict[str, str]:
+    _token, clear = await create_token(
+        world.session, name=f"{role} {region}", role=Role(role), region_code=region
+    )
+    await world.session.commit()
+    return {"Authorization": f"Bearer {clear}"}
 
 
 def _body(body: Callable[[World, str], Any]) -> Build:
@@ -722,6 +776,47 @@ OPERATIONS |= {
     ("GET", "/referrals/{referral_id}/case"): Operation(
         "referrals:read", ids(referral_id="accepted.id")
     ),
+    # Identity mappings are the nation's: no jurisdiction, the national administrator only.
+    ("GET", "/identity-mappings"): Operation("identity_mappings:write", static(), listing=True),
+    ("POST", "/identity-mappings"): Operation(
+        "identity_mappings:write",
+        _body(
+            lambda w, s: {
+                "issuer": "https://sso.example.go.id",
+                "value": f"grp-new-{w.next()}",
+                "role": "analyst",
+            }
+        ),
+        public=True,
+    ),
+    ("GET", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
+    ("DELETE", "/identity-mappings/{mapping_id}"): Operation("identity_mappings:write", _mapping),
+    ("GET", "/webhook-event-types"): Operation("webhooks:manage", static(), public=True),
+    # A subscription is made in the caller's own jurisdiction: there is no foreign one to name.
+    ("POST", "/webhook-subscriptions"): Operation(
+        "webhooks:manage",
+        _body(lambda _w, _s: {"url": HOOK_URL, "event_types": ["report.published"]}),
+        public=True,
+    ),
+    ("GET", "/webhook-subscriptions"): Operation("webhooks:manage", static(), listing=True),
+    ("GET", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage", _subscription
+    ),
+    ("PATCH", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage",
+        with_body(_subscription, lambda _w, _s: {"description": "aplikasi daerah"}),
+        own_level=True,
+    ),
+    ("POST", "/webhook-subscriptions/{subscription_id}/secret-rotation"): Operation(
+        "webhooks:manage", _subscription, own_level=True
+    ),
+    ("GET", "/webhook-subscriptions/{subscription_id}/deliveries"): Operation(
+        "webhooks:manage", _subscription
+    ),
+    # Deleting uses the subscription up: the last of the side's calls to it.
+    ("DELETE", "/webhook-subscriptions/{subscription_id}"): Operation(
+        "webhooks:manage", _fresh_subscription, own_level=True
+    ),
 }
 
 
@@ -738,6 +833,8 @@ def api_operations(app: Any) -> set[tuple[str, str]]:
 def expectation(op: Operation, role: str, side: str) -> str:
     if role not in GRANTS[op.permission]:
         return "forbidden"
+    if role == "service_centre" and side == ABOVE:
+        side = INSIDE  # the centre's token is the inside centre's: no level above for it
     if op.public or role == "national_admin" or side == INSIDE:
         return "served"
     if side == ABOVE:
@@ -828,11 +925,28 @@ def test_every_endpoint_has_an_entry(app):
     assert {op.permission for op in OPERATIONS.values()} <= set(GRANTS)
 
 
-async def test_every_role_on_every_endpoint_inside_and_outside(client, session, national, auth):
+@pytest.fixture(params=["service tokens", "provider tokens"])
+async def callers(
+    request, client, database_url, session, national, auth
+) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    """The matrix's client and ``auth``: the service's own tokens, or the OpenID Provider's
+    (each role and place a group of its own, mapped by the national administrator)."""
+    if request.param == "service tokens":
+        yield client, auth
+        return
+    provider = request.getfixturevalue("oidc_provider")
+    app = build_app(database_url, session, **provider_settings(provider))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as oidc:
+        yield oidc, provider_auth(oidc, national, provider)
+
+
+async def test_every_role_on_every_endpoint_inside_and_outside(callers, session, national):
     """0 leaks: forbidden is 403, foreign is 404 (like a missing id), lists hold nothing
     foreign, analysts get no personal data and no small cell (docs/architecture.md, "Access
-    and disclosure")."""
-    world = await build_world(client, session, national, auth)
+    and disclosure"); the same with every caller signed in through the OpenID Provider."""
+    client, auth = callers
+    world = await build_world(client, session, await auth("national_admin"), auth)
     failures: list[str] = []
     national_saw_outside = 0
     calls = 0

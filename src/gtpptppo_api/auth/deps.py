@@ -14,12 +14,14 @@ from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.auth.service import Caller, authenticate
 from gtpptppo_api.db.session import SessionDep, StreamSessionDep
 from gtpptppo_api.errors import Forbidden
+from gtpptppo_api.identities.oidc import provider_caller
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token create`.")
 
 
 async def _caller(request: Request, session: AsyncSession) -> Caller:
-    caller = await authenticate(
+    # An OpenID Provider's access token (identities/oidc.py), else one of the service's own tokens.
+    caller = await provider_caller(request, session) or await authenticate(
         session, request.headers.get("authorization"), request.app.state.token_cache
     )
     request.state.caller = caller
@@ -142,6 +144,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # the retention schedule are the national administrator's.
     "privacy:read": frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre}),
     "privacy:handle": frozenset({Role.national_admin, Role.service_centre}),
+    # Who an OpenID Provider's claims make (identities/oidc.py): kept by the national secretariat.
+    "identity_mappings:write": frozenset({Role.national_admin}),
+    # Webhooks: the app of a task force or a centre, for events in its own jurisdiction.
+    "webhooks:manage": frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre}),
 }
 
 
@@ -215,3 +221,5 @@ ConsentReader = Annotated[Caller, Depends(require("consent:read"))]
 ConsentWriter = Annotated[Caller, Depends(require("consent:write"))]
 ReferralReader = Annotated[Caller, Depends(require("referrals:read"))]
 ReferralWriter = Annotated[Caller, Depends(require("referrals:write"))]
+IdentityMappingWriter = Annotated[Caller, Depends(require("identity_mappings:write"))]
+WebhookManager = Annotated[Caller, Depends(require("webhooks:manage"))]

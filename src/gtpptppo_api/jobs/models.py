@@ -43,4 +43,7 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # When a message for the job was last sent (or due: the enqueuing commit sends it).
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Not to run before then (a retry later, as a webhook's next attempt): no message is sent
+    # at commit; the reconciler sends it once the time has come.
+    not_before: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

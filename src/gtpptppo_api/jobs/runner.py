@@ -65,6 +65,7 @@ async def claim(session: AsyncSession, job_id: int, lease_seconds: float) -> int
     claimable = and_(
         Job.id == job_id,
         Job.attempts < Job.max_attempts,
+        or_(Job.not_before.is_(None), Job.not_before <= now),
         or_(
             Job.status == JobStatus.pending,
             and_(Job.status == JobStatus.running, Job.lease_until < now),
@@ -295,7 +296,11 @@ async def run_pending(session: AsyncSession, *, lease_seconds: float = 300) -> i
     ids = (
         await session.scalars(
             select(Job.id)
-            .where(Job.status == JobStatus.pending, Job.kind.in_(kinds))
+            .where(
+                Job.status == JobStatus.pending,
+                Job.kind.in_(kinds),
+                or_(Job.not_before.is_(None), Job.not_before <= utcnow()),
+            )
             .order_by(Job.id)
         )
     ).all()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.db import after_commit
@@ -19,13 +19,21 @@ logger = logging.getLogger(__name__)
 RECONCILE_BATCH = 500
 
 
-async def enqueue(session: AsyncSession, kind: str, payload: dict[str, int]) -> Job:
+async def enqueue(
+    session: AsyncSession,
+    kind: str,
+    payload: dict[str, int],
+    *,
+    not_before: datetime | None = None,
+) -> Job:
     """Write a job row in the caller's transaction (flush, no commit).
 
     Its message - the job id only - is sent after that transaction commits, by the request's
     session dependency (``get_session``) or the worker (``dispatch_after_commit``); if the
     transaction rolls back, there is no job and nothing is sent. Were the message lost, the
-    reconciler sends it again.
+    reconciler sends it again. With ``not_before`` in the future, no message is sent at
+    commit: the reconcilers send it once that time has come (within
+    ``GTPPTPPO_JOB_RECONCILE_SECONDS``), and no worker claims it before.
     """
     spec = registry.get_spec(kind)
     if spec is None:
@@ -43,12 +51,20 @@ async def enqueue(session: AsyncSession, kind: str, payload: dict[str, int]) -> 
         status=JobStatus.pending,
         attempts=0,
         max_attempts=spec.max_attempts,
-        sent_at=utcnow(),
+        not_before=not_before,
     )
+    deferred = not_before is not None and not_before > utcnow()
+    job.sent_at = None if deferred else utcnow()
     session.add(job)
     await session.flush()
-    after_commit.remember(session, job.id, kind)
+    if not deferred:
+        after_commit.remember(session, job.id, kind)
     return job
+
+
+def time_has_come(now: datetime) -> ColumnElement[bool]:
+    """Jobs whose time has come (all but those deferred past ``now``)."""
+    return or_(Job.not_before.is_(None), Job.not_before <= now)
 
 
 async def get(session: AsyncSession, job_id: int) -> Job | None:
@@ -94,6 +110,7 @@ async def due_for_sending(
             select(Job.id, Job.kind)
             .where(
                 Job.kind.in_(kinds),
+                time_has_come(now),
                 or_(
                     and_(Job.status == JobStatus.pending, never_or_stale),
                     and_(

@@ -38,6 +38,7 @@ from gtpptppo_api.reports import service as reports
 from gtpptppo_api.reports.models import Report, ReportVersion, SubTaskForceReport
 from gtpptppo_api.reports.rules import FROZEN, Level
 from gtpptppo_api.task_forces.models import TaskForce, TaskForceStatus
+from gtpptppo_api.webhooks import events as webhooks
 
 RULE = "2.1.4 a.5, 2.2.4 a.6, 2.3.4 a.6: Ketua melaporkan kepada masyarakat"
 PUBLIC_PREFIX = "/public"
@@ -138,6 +139,18 @@ async def publish(
         entity_id=report.id,
         before=before,
         after=result,
+    )
+    await webhooks.emit(
+        session,
+        webhooks.REPORT_PUBLISHED,
+        region_code=task_force.region_code,
+        data={
+            "report_id": report.id,
+            "task_force_id": task_force.id,
+            "version": publication.version,
+            "link": f"/api/v1/reports/{report.id}/publication",
+            "public_link": f"/public/reports/{report.id}",
+        },
     )
     return result
 

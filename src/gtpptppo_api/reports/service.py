@@ -56,6 +56,7 @@ from gtpptppo_api.reports.schemas import (
 )
 from gtpptppo_api.task_forces import service as task_forces
 from gtpptppo_api.task_forces.models import SubTaskForce, TaskForce, TaskForceStatus
+from gtpptppo_api.webhooks import events as webhooks
 
 GENERATE = "reports.generate"
 GENERATION = {
@@ -396,6 +397,16 @@ async def transition(
         entity_id=report.id,
         reason=body.comment[:500] if body.comment else None,
     )
+    await webhooks.report_step(
+        session,
+        report_id=report.id,
+        task_force_id=task_force.id,
+        region_code=task_force.region_code,
+        action=body.action.value,
+        from_state=source.value,
+        to_state=target.value,
+        reason=body.comment,
+    )
     return report
 
 
@@ -720,6 +731,19 @@ async def submit_narrative(
         entity_id=narrative.id,
         before=before,
         after=narrative_read(narrative),
+    )
+    task_force = await session.get(TaskForce, narrative.task_force_id)
+    assert task_force is not None
+    await webhooks.emit(
+        session,
+        webhooks.SUB_TASK_FORCE_REPORT_SUBMITTED,
+        region_code=task_force.region_code,
+        data={
+            "sub_task_force_report_id": narrative.id,
+            "sub_task_force_id": narrative.sub_task_force_id,
+            "task_force_id": narrative.task_force_id,
+            "link": f"/api/v1/sub-task-force-reports?task_force_id={narrative.task_force_id}",
+        },
     )
     return narrative
 
