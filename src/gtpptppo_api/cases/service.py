@@ -32,7 +32,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases import links
+from gtpptppo_api.cases import context, links
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
@@ -53,9 +53,12 @@ from gtpptppo_api.cases.schemas import (
     CaseIn,
     CasePut,
     CaseRead,
+    Destination,
     ItemResult,
     Outcome,
+    Perpetrator,
     Personal,
+    VictimPersonal,
     Witness,
 )
 from gtpptppo_api.db.base import table_of, utcnow
@@ -82,7 +85,7 @@ from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
 from gtpptppo_api.service_centres.models import ServiceCentre
 
-CHILD_AGE = 18  # a child is under 18 at identification (UU 21/2007 art. 1; Table 1 "Anak")
+CHILD_AGE = context.CHILD_AGE  # a child is under 18 at identification (Table 1 "Anak")
 MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
@@ -113,6 +116,7 @@ class Prepared:
     transit: list[tuple[str, str]]
     personal: Personal | None
     witnesses: list[Witness]
+    perpetrators: list[dict[str, Any]] = field(default_factory=list)  # names, identifiers
     errors: list[FieldError] = field(default_factory=list)
 
 
@@ -160,14 +164,21 @@ def semantic_errors(
             bad(f"services.{i}.started_on", "is in the future")
         if service.ended_on is not None and service.ended_on > day:
             bad(f"services.{i}.ended_on", "is in the future")
+    context.errors(body, known, day, errors)
     return errors
 
 
 def content_of(body: CaseFields) -> bytes:
     """The case's content in a canonical form (the model fixes the field order); the fields
     added later are left out while unset, so a case pushed as before is unchanged."""
-    unset = {name for name in body.LATER_FIELDS if getattr(body, name) in (None, [])}
-    return body.model_dump_json(exclude={"external_ref", *unset}).encode()
+    exclude: dict[str, Any] = {
+        name: True
+        for name in ("external_ref", *body.LATER_FIELDS)
+        if getattr(body, name) in (None, [])
+    }
+    if body.personal is not None and body.personal.date_of_birth is None:
+        exclude["personal"] = {"date_of_birth"}
+    return body.model_dump_json(exclude=exclude).encode()
 
 
 def prepare(
@@ -177,14 +188,14 @@ def prepare(
     centre: ServiceCentre,
     keyring: Keyring,
 ) -> Prepared:
-    destination = body.destination
+    origin, destination, transit = context.route(body)
     nik = body.personal.nik if body.personal else None
     incident_year = body.incident_year_known()
     values: dict[str, Any] = {
         "service_centre_id": centre.id,
         "external_ref": external_ref,
         "registered_region_code": body.registered_region_code,
-        "origin_region_code": body.origin_region_code,
+        "origin_region_code": origin,
         "destination_region_code": destination.region_code if destination else None,
         "destination_country": destination.country if destination else None,
         "identified_on": body.identified_on,
@@ -201,11 +212,12 @@ def prepare(
         "status": body.status,
         "exploitation_types": [t.value for t in body.exploitation_types],
         "services": [s.model_dump(mode="json") for s in body.services],
-        "transit": [p.model_dump(mode="json", exclude_none=True) for p in body.transit],
+        "transit": [p.model_dump(mode="json", exclude_none=True) for p in transit],
         "exploitation_mask": mask(body.exploitation_types, ExploitationType),
         "service_mask": mask([s.type for s in body.services], ServiceType),
         "nik_index": keyring.blind_index(nik) if nik else None,
         "content_mac": keyring.mac(content_of(body)),
+        **context.values(body),
     }
     return Prepared(
         index=index,
@@ -216,17 +228,18 @@ def prepare(
             {"service_type": s.type, "started_on": s.started_on, "ended_on": s.ended_on}
             for s in body.services
         ],
-        transit=transit_rows(body),
+        transit=transit_rows(transit),
         personal=body.personal,
         witnesses=body.witnesses,
+        perpetrators=context.perpetrator_secrets(body),
     )
 
 
-def transit_rows(body: CaseFields) -> list[tuple[str, str]]:
+def transit_rows(transit: Iterable[Destination]) -> list[tuple[str, str]]:
     """The case's transit points as counted: each point's country (``ID`` inside Indonesia)
     and, inside Indonesia, its province; each once."""
     rows: dict[tuple[str, str], None] = {}
-    for point in body.transit:
+    for point in transit:
         if point.region_code is not None:
             rows[(TransitKind.region.value, point.region_code[:2])] = None
         rows[(TransitKind.country.value, point.country or regions.NATIONAL)] = None
@@ -239,6 +252,11 @@ def witnesses_data(case_id: uuid.UUID) -> str:
     return f"{case_id}:witnesses"
 
 
+def perpetrators_data(case_id: uuid.UUID) -> str:
+    """The associated data of a case's perpetrators' names and identity numbers."""
+    return f"{case_id}:perpetrators"
+
+
 def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[str, str]) -> bool:
     """Bind the id into the row: encrypt the personal fields and the witnesses (saksi,
     protected persons of Permen PPPA 10/2012 §5.1.2) with it as associated data; key its
@@ -246,7 +264,7 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[st
     victim."""
     values = item.values
     values["id"] = case_id
-    personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
+    personal = item.personal.model_dump(mode="json", exclude_none=True) if item.personal else {}
     if personal:
         values["personal_key_id"], values["personal_ciphertext"] = keyring.encrypt(
             personal, str(case_id)
@@ -260,6 +278,12 @@ def _seal(item: Prepared, case_id: uuid.UUID, keyring: Keyring, aliases: dict[st
         )
     else:
         values["witnesses_key_id"] = values["witnesses_ciphertext"] = None
+    if any(item.perpetrators):
+        values["perpetrators_key_id"], values["perpetrators_ciphertext"] = keyring.encrypt(
+            {"perpetrators": item.perpetrators}, perpetrators_data(case_id)
+        )
+    else:
+        values["perpetrators_key_id"] = values["perpetrators_ciphertext"] = None
     natural = _victim_key(item) or f"case:{case_id}"
     key = values["victim_key"] = aliases.get(natural, natural)
     return key != natural
@@ -292,7 +316,7 @@ def _codes(body: CaseFields) -> list[str]:
         code
         for code in (body.registered_region_code, body.origin_region_code, destination, *transit)
         if code is not None
-    ]
+    ] + context.codes(body)
 
 
 async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int) -> ServiceCentre:
@@ -683,6 +707,12 @@ READ_NAMES = (
     "transit",
     "legal_stage",
     "status",
+    "closure_reason",
+    "victim_context",
+    "perpetrators",
+    "events",
+    "age_at_exploitation",
+    "majority_at_exploitation",
     "version",
     "created_at",
     "updated_at",
@@ -706,6 +736,7 @@ def read_row(row: Sequence[Any]) -> CaseRead:
         {"region_code": region_code, "country": country} if region_code or country else None
     )
     values["victim"] = {name: values.pop(name) for name in _VICTIM}
+    values["victim_context"] = values["victim_context"] or None
     return CaseRead.model_validate(values)
 
 
@@ -757,12 +788,13 @@ async def read_case(
                 errors=[field_error("X-Access-Reason", "required", type="missing")],
             )
         if case.personal_ciphertext is not None and case.personal_key_id is not None:
-            result.personal = Personal(
+            result.personal = VictimPersonal(
                 **keyring.decrypt(case.personal_key_id, case.personal_ciphertext, str(case.id))
             )
         else:
-            result.personal = Personal()
+            result.personal = VictimPersonal()
         result.witnesses = _witnesses(case, keyring)
+        result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring)
         await audit.record(
             session,
             caller,
@@ -782,6 +814,18 @@ def _witnesses(case: Case, keyring: Keyring) -> list[Witness]:
         case.witnesses_key_id, case.witnesses_ciphertext, witnesses_data(case.id)
     )
     return [Witness(**witness) for witness in found["witnesses"]]
+
+
+def perpetrators_with_names(
+    case: Case, perpetrators: list[Perpetrator], keyring: Keyring
+) -> list[Perpetrator]:
+    """The case's perpetrators with their names and identity numbers unsealed."""
+    if case.perpetrators_ciphertext is None or case.perpetrators_key_id is None:
+        return perpetrators
+    found = keyring.decrypt(
+        case.perpetrators_key_id, case.perpetrators_ciphertext, perpetrators_data(case.id)
+    )["perpetrators"]
+    return [p.model_copy(update=secret) for p, secret in zip(perpetrators, found, strict=True)]
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
