@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from gtpptppo_api.cases.htcds import EventType, Majority
-from gtpptppo_api.cases.models import CaseStatus, ExploitationType
+from gtpptppo_api.cases.models import AttributeKind, CaseStatus, ExploitationType
 from gtpptppo_api.cases.schemas import CaseFields, Destination, Perpetrator, Place
 from gtpptppo_api.errors import FieldErrors
 
@@ -161,3 +161,22 @@ def perpetrator_secrets(body: CaseFields) -> list[dict[str, Any]]:
         p.model_dump(include=set(Perpetrator.PERSONAL), exclude_none=True)
         for p in body.perpetrators
     ]
+
+
+def attributes(body: CaseFields) -> list[tuple[str, str]]:
+    """The counted details (``CaseAttribute``): ``(kind, value)``, each once."""
+    rows: dict[tuple[str, str], None] = {}
+    context = body.victim_context
+    relationships = [p.relationship_to_victim for p in body.perpetrators]
+    if context is not None:
+        for method in context.control_methods:
+            rows[(AttributeKind.control_method.value, method.value)] = None
+        for way in context.recruitment_methods:
+            rows[(AttributeKind.recruitment_method.value, way.value)] = None
+        if context.forced_labour_industry is not None:
+            rows[(AttributeKind.sector.value, context.forced_labour_industry.value)] = None
+        relationships.append(context.relationship_to_trafficker)
+    for relationship in relationships:
+        if relationship is not None:
+            rows[(AttributeKind.perpetrator_relationship.value, relationship.value)] = None
+    return list(rows)

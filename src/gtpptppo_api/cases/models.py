@@ -295,6 +295,29 @@ class CaseTransit(Base):
     value: Mapped[str] = mapped_column(String(8), primary_key=True)
 
 
+class AttributeKind(enum.StrEnum):
+    """The HTCDS 2.0 details of a case that statistics count (``victim_case_attribute``)."""
+
+    control_method = "control_method"  # cara pengendalian (vic_MethodsOfControl)
+    recruitment_method = "recruitment_method"  # cara perekrutan (vic_MethodOfRecruitment)
+    # hubungan pelaku dengan korban: of each perpetrator, and the victim context's
+    perpetrator_relationship = "perpetrator_relationship"
+    sector = "sector"  # sektor kerja paksa, ISIC Rev. 4 (vic_ForcedLabourIndustry)
+
+
+class CaseAttribute(Base):
+    """One value of a case's counted HTCDS 2.0 details, a row each (as ``CaseTransit``), so
+    that statistics group by them in SQL; each value once per case."""
+
+    __tablename__ = "victim_case_attribute"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[AttributeKind] = mapped_column(_enum(AttributeKind), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class CaseService(Base):
     """One service received, with its dates (5.1.2)."""
 

@@ -37,6 +37,7 @@ from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
+    CaseAttribute,
     CaseExploitation,
     CaseService,
     CaseStatus,
@@ -90,8 +91,8 @@ MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
 # needs none of the ORM's work (entities, their compile state, an identity map).
-_CASE, _EXPLOITATION, _SERVICE, _TRANSIT = map(
-    table_of, (Case, CaseExploitation, CaseService, CaseTransit)
+_CASE, _EXPLOITATION, _SERVICE, _TRANSIT, _ATTRIBUTE = map(
+    table_of, (Case, CaseExploitation, CaseService, CaseTransit, CaseAttribute)
 )
 
 PERSONAL_READERS = frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre})
@@ -117,6 +118,7 @@ class Prepared:
     personal: Personal | None
     witnesses: list[Witness]
     perpetrators: list[dict[str, Any]] = field(default_factory=list)  # names, identifiers
+    attributes: list[tuple[str, str]] = field(default_factory=list)  # counted HTCDS details
     errors: list[FieldError] = field(default_factory=list)
 
 
@@ -232,6 +234,7 @@ def prepare(
         personal=body.personal,
         witnesses=body.witnesses,
         perpetrators=context.perpetrator_secrets(body),
+        attributes=context.attributes(body),
     )
 
 
@@ -470,6 +473,7 @@ async def _store(
             await session.execute(delete(CaseExploitation).where(CaseExploitation.case_id.in_(ids)))
             await session.execute(delete(CaseService).where(CaseService.case_id.in_(ids)))
             await session.execute(delete(CaseTransit).where(CaseTransit.case_id.in_(ids)))
+            await session.execute(delete(CaseAttribute).where(CaseAttribute.case_id.in_(ids)))
         touched = new + changed
         exploitation = [
             {"case_id": i.values["id"], "exploitation_type": t}
@@ -485,6 +489,12 @@ async def _store(
             for kind, value in i.transit
         ]
         await insert_rows(session, _TRANSIT, transit)
+        attributes = [
+            {"case_id": i.values["id"], "kind": kind, "value": value}
+            for i in touched
+            for kind, value in i.attributes
+        ]
+        await insert_rows(session, _ATTRIBUTE, attributes)
         await _mark_shared(session, touched, cells)
     return outcomes
 
