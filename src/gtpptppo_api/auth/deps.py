@@ -84,6 +84,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         {Role.national_admin, Role.task_force_admin, Role.reporter, Role.analyst}
     ),
     "exports:read": frozenset({Role.national_admin, Role.analyst}),
+    # The HTCDS 2.0 export: whole records for national admins and a centre (its own cases),
+    # the de-identified release for analysts (``exports.htcds``).
+    "exports:htcds": frozenset({Role.national_admin, Role.analyst, Role.service_centre}),
     # Reports (3.3.3): exact figures and narratives, so not for analysts.
     "reports:read": frozenset({Role.national_admin, Role.task_force_admin, Role.reporter}),
     "reports:write": frozenset({Role.national_admin, Role.task_force_admin}),
@@ -195,6 +198,7 @@ CaseLinker = Annotated[Caller, Depends(require("cases:link"))]
 StatisticsReader = Annotated[Caller, Depends(require("statistics:read"))]
 # Exports stream their rows: one session for the caller and the rows (see above).
 ExportReader = Annotated[Caller, Depends(require_streaming("exports:read"))]
+HtcdsExportReader = Annotated[Caller, Depends(require_streaming("exports:htcds"))]
 ActionPlanReader = Annotated[Caller, Depends(require("action_plans:read"))]
 ActionPlanWriter = Annotated[Caller, Depends(require("action_plans:write"))]
 AgreementReader = Annotated[Caller, Depends(require("agreements:read"))]

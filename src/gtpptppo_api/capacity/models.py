@@ -73,9 +73,15 @@ class ParticipantRole(enum.StrEnum):
     other = "other"
 
 
-class Sex(enum.StrEnum):
+class ParticipantSex(enum.StrEnum):
+    """A participant's sex, as attendance is counted (a victim's has ``unknown`` too: its
+    own enum, ``cases.models.Sex``)."""
+
     female = "female"  # perempuan
     male = "male"  # laki-laki
+
+
+Sex = ParticipantSex
 
 
 class CapacityActivity(Base):

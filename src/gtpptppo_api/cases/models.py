@@ -30,6 +30,7 @@ from gtpptppo_api.db.base import Base, JSONType, utcnow
 class Sex(enum.StrEnum):
     female = "female"  # perempuan
     male = "male"  # laki-laki
+    unknown = "unknown"  # tidak diketahui (HTCDS 2.0 NonSpecifiedUnknown)
 
 
 class AgeGroup(enum.StrEnum):
@@ -70,8 +71,12 @@ class LegalStage(enum.StrEnum):
 
 
 class CaseStatus(enum.StrEnum):
-    open = "open"
-    closed = "closed"
+    """The case's status, as HTCDS 2.0 ``cas_Status`` has it (``open`` is its Active)."""
+
+    open = "open"  # aktif
+    closed = "closed"  # ditutup
+    follow_up = "follow_up"  # pemantauan lanjutan
+    closed_referred = "closed_referred"  # ditutup, dirujuk ke lembaga lain
 
 
 def _enum(cls: type[enum.Enum], length: int = 32) -> Enum:
@@ -175,7 +180,8 @@ class Case(Base):
     age_group: Mapped[AgeGroup] = mapped_column(_enum(AgeGroup, 8))
     nationality: Mapped[str] = mapped_column(String(2))
     legal_stage: Mapped[LegalStage] = mapped_column(_enum(LegalStage))
-    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 8))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus, 16))
+    closure_reason: Mapped[str | None] = mapped_column(String(1000))
     exploitation_types: Mapped[list[str]] = mapped_column(JSONType)
     services: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     # The places the victim was moved through, in order, as sent: each a region of Indonesia
@@ -183,6 +189,22 @@ class Case(Base):
     transit: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     # The exploitation types and the services received as bit sets (``mask``), so that the
     # report counts them in the same scan as Table 1; the child rows below keep the detail.
+    # HTCDS 2.0: the victim context as sent (``cases.schemas.VictimContext``; {} if none),
+    # the perpetrators without their names and identifiers (those are sealed below, in the
+    # same order), and the trafficking events (recruitment, transit, exploitation).
+    victim_context: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, server_default=text("'{}'"), default=dict
+    )
+    perpetrators: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, server_default=text("'[]'"), default=list
+    )
+    events: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, server_default=text("'[]'"), default=list
+    )
+    # Derived at each push: the age at exploitation where the date of birth and the date of
+    # exploitation are known, and whether a minor then (``cases.htcds.Majority``).
+    age_at_exploitation: Mapped[int | None] = mapped_column()
+    majority_at_exploitation: Mapped[str | None] = mapped_column(String(8))
     exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     # The case's own data key (``kit.crypto.DataKey``), wrapped by the service key
@@ -203,6 +225,9 @@ class Case(Base):
     # associated data (``cases.service._seal``); none: both null.
     witnesses_key_id: Mapped[str | None] = mapped_column(String(32))
     witnesses_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The perpetrators' names and identity numbers, sealed as the witnesses are.
+    perpetrators_key_id: Mapped[str | None] = mapped_column(String(32))
+    perpetrators_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     nik_index: Mapped[str | None] = mapped_column(String(64))
     victim_key: Mapped[str] = mapped_column(String(80))
     # Another case has the same ``victim_key`` (the same NIK in the same year): only these
@@ -280,6 +305,29 @@ class CaseTransit(Base):
     )
     kind: Mapped[TransitKind] = mapped_column(_enum(TransitKind, 8), primary_key=True)
     value: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class AttributeKind(enum.StrEnum):
+    """The HTCDS 2.0 details of a case that statistics count (``victim_case_attribute``)."""
+
+    control_method = "control_method"  # cara pengendalian (vic_MethodsOfControl)
+    recruitment_method = "recruitment_method"  # cara perekrutan (vic_MethodOfRecruitment)
+    # hubungan pelaku dengan korban: of each perpetrator, and the victim context's
+    perpetrator_relationship = "perpetrator_relationship"
+    sector = "sector"  # sektor kerja paksa, ISIC Rev. 4 (vic_ForcedLabourIndustry)
+
+
+class CaseAttribute(Base):
+    """One value of a case's counted HTCDS 2.0 details, a row each (as ``CaseTransit``), so
+    that statistics group by them in SQL; each value once per case."""
+
+    __tablename__ = "victim_case_attribute"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("victim_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[AttributeKind] = mapped_column(_enum(AttributeKind), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class CaseService(Base):

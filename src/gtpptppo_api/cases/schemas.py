@@ -9,6 +9,21 @@ from typing import Annotated, Any, ClassVar, Literal
 import pycountry
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from gtpptppo_api.cases.htcds import (
+    ControlMethod,
+    EventType,
+    Industry,
+    Majority,
+    OtherExploitation,
+    PerpetratorRole,
+    RecruitmentMethod,
+    Relationship,
+    SexualExploitationType,
+    StatusDecider,
+    TraffickingStatus,
+    Vulnerability,
+    WebsiteOrApp,
+)
 from gtpptppo_api.cases.models import (
     AgeGroup,
     CaseStatus,
@@ -68,6 +83,149 @@ class Destination(Schema):
         return self
 
 
+def htcds(name: str, description: str = "", default: Any = None) -> Any:
+    """A field that maps to the HTCDS 2.0 field ``name``: the OpenAPI document names it in
+    the description and in ``x-htcds-field``."""
+    text = f"HTCDS 2.0: `{name}`." + (f" {description}" if description else "")
+    return Field(default=default, description=text, json_schema_extra={"x-htcds-field": name})
+
+
+def _distinct_list(value: list[Any]) -> list[Any]:
+    if len(set(value)) != len(value):
+        raise ValueError("each value once")
+    return value
+
+
+# Multi-select picklists: distinct members, in the order sent.
+ControlMethods = Annotated[
+    list[ControlMethod], Field(max_length=len(ControlMethod)), AfterValidator(_distinct_list)
+]
+OtherExploitations = Annotated[
+    list[OtherExploitation],
+    Field(max_length=len(OtherExploitation)),
+    AfterValidator(_distinct_list),
+]
+PerpetratorRoles = Annotated[
+    list[PerpetratorRole], Field(max_length=len(PerpetratorRole)), AfterValidator(_distinct_list)
+]
+RecruitmentMethods = Annotated[
+    list[RecruitmentMethod],
+    Field(max_length=len(RecruitmentMethod)),
+    AfterValidator(_distinct_list),
+]
+SexualExploitationTypes = Annotated[
+    list[SexualExploitationType],
+    Field(max_length=len(SexualExploitationType)),
+    AfterValidator(_distinct_list),
+]
+Vulnerabilities = Annotated[
+    list[Vulnerability], Field(max_length=len(Vulnerability)), AfterValidator(_distinct_list)
+]
+WebsitesOrApps = Annotated[
+    list[WebsiteOrApp], Field(max_length=len(WebsiteOrApp)), AfterValidator(_distinct_list)
+]
+
+
+class Place(Destination):
+    """Where something happened: a region of Indonesia (its code) or another country."""
+
+
+class VictimContext(Schema):
+    """The victim context of HTCDS 2.0 (``vic_*``): how the victim was recruited, controlled
+    and exploited, and what made them vulnerable. Every field is optional."""
+
+    trafficking_status: TraffickingStatus | None = htcds("vic_TraffickingStatus")
+    trafficking_status_decided_by: StatusDecider | None = htcds(
+        "vic_TraffickingStatusDecisionMakingOrg"
+    )
+    relationship_to_trafficker: Relationship | None = htcds("vic_RelationshipToTrafficker")
+    recruitment_methods: RecruitmentMethods = htcds("vic_MethodOfRecruitment", default=[])
+    recruitment_websites_and_apps: WebsitesOrApps = htcds(
+        "vic_RecruitmentWebsitesAndApps", default=[]
+    )
+    recruitment_place: Place | None = htcds(
+        "vic_LocationOfRecruitment", "A region code of Indonesia or a country."
+    )
+    recruited_on: Day | None = htcds("hte_Date", "The date of recruitment.")
+    control_methods: ControlMethods = htcds(
+        "vic_MethodsOfControl", "The means of control.", default=[]
+    )
+    other_exploitation_types: OtherExploitations = htcds(
+        "vic_TypeOfExploitation",
+        "The standard's types of exploitation that the case's exploitation type `other` "
+        "stands for.",
+        default=[],
+    )
+    forced_labour_industry: Industry | None = htcds(
+        "vic_ForcedLabourIndustry",
+        "The industry (a section of ISIC Rev. 4); only with exploitation type forced_labour.",
+    )
+    sexual_exploitation_types: SexualExploitationTypes = htcds(
+        "vic_TypeOfSexExploitation",
+        "Only with exploitation type sexual_exploitation.",
+        default=[],
+    )
+    exploitation_place: Place | None = htcds(
+        "vic_LocationOfExploitation", "A region code of Indonesia or a country."
+    )
+    exploited_on: Day | None = htcds(
+        "hte_Date", "When the exploitation began; on or before identified_on."
+    )
+    exploitation_websites_and_apps: WebsitesOrApps = htcds(
+        "vic_ExploitationWebsitesAndApps", default=[]
+    )
+    vulnerabilities: Vulnerabilities = htcds("vic_Vulnerabilities", default=[])
+    vulnerability_details: Annotated[str | None, Field(max_length=1000)] = htcds(
+        "vic_DetailsOfVulnerabilities", "No names or identifiers here: it is not encrypted."
+    )
+
+
+class Perpetrator(Schema):
+    """A perpetrator of the case (pelaku): the role in the process, the relationship to the
+    victim, sex, nationality and whether reported to the police. ``name`` and
+    ``identity_number`` are encrypted at rest and shown as the victim's personal fields."""
+
+    roles: PerpetratorRoles = htcds("per_RoleInProcess", default=[])
+    role_details: Annotated[str | None, Field(max_length=1000)] = htcds("per_RoleDetails")
+    relationship_to_victim: Relationship | None = htcds("vic_RelationshipToTrafficker")
+    sex: Sex | None = htcds("prs_Gender")
+    nationality: Annotated[str | None, Field(min_length=2, max_length=2)] = htcds(
+        "prs_Citizenship", "ISO 3166-1 alpha-2."
+    )
+    reported_to_police: bool | None = Field(
+        default=None, description="Whether reported to the police (dilaporkan ke polisi)."
+    )
+    name: Annotated[str | None, Field(max_length=200)] = htcds(
+        "prs_FirstName", "Encrypted; shown only with ?include=personal."
+    )
+    identity_number: Annotated[str | None, Field(max_length=50)] = htcds(
+        "prs_IdentityNumber",
+        "NIK or passport number. Encrypted; shown only with ?include=personal.",
+    )
+
+    PERSONAL: ClassVar[tuple[str, ...]] = ("name", "identity_number")
+
+    @field_validator("nationality")
+    @classmethod
+    def _nationality(cls, value: str | None) -> str | None:
+        return None if value is None else iso_country(value)
+
+
+class TraffickingEvent(Place):
+    """A trafficking event of HTCDS 2.0 (``hte_*``): recruitment, transit or exploitation,
+    at a place (a region code of Indonesia or a country) on a day or over a period."""
+
+    type: EventType = htcds("hte_Type", default=...)
+    started_on: Day = htcds("hte_Date", "The day, or the first day of the period.", default=...)
+    ended_on: Day | None = Field(default=None, description="The last day of a period.")
+
+    @model_validator(mode="after")
+    def _period(self) -> TraffickingEvent:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValueError("ended_on precedes started_on")
+        return self
+
+
 class Victim(Schema):
     sex: Sex
     age_at_identification: Annotated[int, Field(ge=0, le=MAX_AGE)]
@@ -110,6 +268,12 @@ class Personal(Schema):
     @classmethod
     def _nik(cls, value: str | None) -> str | None:
         return None if value is None else nik_digits(value)
+
+
+class VictimPersonal(Personal):
+    """The victim's personal fields; the date of birth gives the age at exploitation."""
+
+    date_of_birth: Day | None = htcds("prs_Birthdate")
 
 
 class Witness(Personal):
@@ -166,7 +330,22 @@ class CaseFields(Schema):
     ] = []
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
-    personal: Personal | None = None
+    closure_reason: Annotated[str | None, Field(min_length=1, max_length=1000)] = htcds(
+        "cas_ReasonForCaseClosure", "Only for a closed case (closed, closed_referred)."
+    )
+    victim_context: VictimContext | None = None
+    perpetrators: Annotated[list[Perpetrator], Field(max_length=20)] = []
+    events: Annotated[
+        list[TraffickingEvent],
+        Field(
+            max_length=30,
+            description="Trafficking events (HTCDS 2.0 `hte_*`). Where given, they fill "
+            "origin_region_code (the first recruitment inside Indonesia), destination (the "
+            "first exploitation) and transit (the transit events, in order) that the case "
+            "leaves out.",
+        ),
+    ] = []
+    personal: VictimPersonal | None = None
     witnesses: Annotated[
         list[Witness],
         Field(max_length=20, description="The case's witnesses (saksi): encrypted at rest."),
@@ -191,6 +370,10 @@ class CaseFields(Schema):
         "incident_year",
         "transit",
         "witnesses",
+        "closure_reason",
+        "victim_context",
+        "perpetrators",
+        "events",
     )
 
 
@@ -222,11 +405,23 @@ class CaseRead(Schema):
     services: list[ServiceReceived]
     transit: list[Destination] = []
     legal_stage: LegalStage
-    status: CaseStatus
+    status: CaseStatus = Field(description="HTCDS 2.0 `cas_Status` (open: Active).")
+    closure_reason: str | None = None
+    victim_context: VictimContext | None = None
+    perpetrators: list[Perpetrator] = []
+    events: list[TraffickingEvent] = []
+    age_at_exploitation: int | None = htcds(
+        "vic_AgeWhenTrafficked", "From the date of birth and the date of exploitation."
+    )
+    majority_at_exploitation: Majority | None = Field(
+        default=None,
+        description="A minor or an adult when exploited (the global dataset's "
+        "majorityStatusAtExploit); unknown: null.",
+    )
     version: int
     created_at: datetime
     updated_at: datetime
-    personal: Personal | None = Field(
+    personal: VictimPersonal | None = Field(
         default=None, description="Only with ?include=personal, for those allowed."
     )
     witnesses: list[Witness] | None = Field(

@@ -31,6 +31,7 @@ _CASE = table_of(Case)
 SEALED = (
     ("personal_key_id", "personal_ciphertext", ""),
     ("witnesses_key_id", "witnesses_ciphertext", ":witnesses"),
+    ("perpetrators_key_id", "perpetrators_ciphertext", ":perpetrators"),
 )
 
 

@@ -34,11 +34,12 @@ from gtpptppo_api.audit.models import AuditEvent
 from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases import links, sealing
+from gtpptppo_api.cases import context, links, sealing
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import (
     AgeGroup,
     Case,
+    CaseAttribute,
     CaseExploitation,
     CaseService,
     CaseStatus,
@@ -55,9 +56,12 @@ from gtpptppo_api.cases.schemas import (
     CaseIn,
     CasePut,
     CaseRead,
+    Destination,
     ItemResult,
     Outcome,
+    Perpetrator,
     Personal,
+    VictimPersonal,
     Witness,
 )
 from gtpptppo_api.cases.sealing import wrap_keys
@@ -84,13 +88,13 @@ from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
 from gtpptppo_api.service_centres.models import ServiceCentre
 
-CHILD_AGE = 18  # a child is under 18 at identification (UU 21/2007 art. 1; Table 1 "Anak")
+CHILD_AGE = context.CHILD_AGE  # a child is under 18 at identification (Table 1 "Anak")
 MAX_BATCH_ITEMS = 10_000
 CHUNK = 2000
 # The tables, for Core statements: a statement of rows of columns (a list, a push's lookup)
 # needs none of the ORM's work (entities, their compile state, an identity map).
-_CASE, _EXPLOITATION, _SERVICE, _TRANSIT = map(
-    table_of, (Case, CaseExploitation, CaseService, CaseTransit)
+_CASE, _EXPLOITATION, _SERVICE, _TRANSIT, _ATTRIBUTE = map(
+    table_of, (Case, CaseExploitation, CaseService, CaseTransit, CaseAttribute)
 )
 
 PERSONAL_READERS = frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre})
@@ -115,6 +119,8 @@ class Prepared:
     transit: list[tuple[str, str]]
     personal: Personal | None
     witnesses: list[Witness]
+    perpetrators: list[dict[str, Any]] = field(default_factory=list)  # names, identifiers
+    attributes: list[tuple[str, str]] = field(default_factory=list)  # counted HTCDS details
     errors: list[FieldError] = field(default_factory=list)
     data_key: DataKey | None = None  # set by ``_seal``
 
@@ -167,14 +173,21 @@ def semantic_errors(
             bad(f"services.{i}.started_on", "is in the future")
         if service.ended_on is not None and service.ended_on > day:
             bad(f"services.{i}.ended_on", "is in the future")
+    context.errors(body, known, day, errors)
     return errors
 
 
 def content_of(body: CaseFields) -> bytes:
     """The case's content in a canonical form (the model fixes the field order); the fields
     added later are left out while unset, so a case pushed as before is unchanged."""
-    unset = {name for name in body.LATER_FIELDS if getattr(body, name) in (None, [])}
-    return body.model_dump_json(exclude={"external_ref", *unset}).encode()
+    exclude: dict[str, Any] = {
+        name: True
+        for name in ("external_ref", *body.LATER_FIELDS)
+        if getattr(body, name) in (None, [])
+    }
+    if body.personal is not None and body.personal.date_of_birth is None:
+        exclude["personal"] = {"date_of_birth"}
+    return body.model_dump_json(exclude=exclude).encode()
 
 
 def prepare(
@@ -184,14 +197,14 @@ def prepare(
     centre: ServiceCentre,
     keyring: Keyring,
 ) -> Prepared:
-    destination = body.destination
+    origin, destination, transit = context.route(body)
     nik = body.personal.nik if body.personal else None
     incident_year = body.incident_year_known()
     values: dict[str, Any] = {
         "service_centre_id": centre.id,
         "external_ref": external_ref,
         "registered_region_code": body.registered_region_code,
-        "origin_region_code": body.origin_region_code,
+        "origin_region_code": origin,
         "destination_region_code": destination.region_code if destination else None,
         "destination_country": destination.country if destination else None,
         "identified_on": body.identified_on,
@@ -208,11 +221,12 @@ def prepare(
         "status": body.status,
         "exploitation_types": [t.value for t in body.exploitation_types],
         "services": [s.model_dump(mode="json") for s in body.services],
-        "transit": [p.model_dump(mode="json", exclude_none=True) for p in body.transit],
+        "transit": [p.model_dump(mode="json", exclude_none=True) for p in transit],
         "exploitation_mask": mask(body.exploitation_types, ExploitationType),
         "service_mask": mask([s.type for s in body.services], ServiceType),
         "nik_index": keyring.blind_index(nik) if nik else None,
         "content_mac": keyring.mac(content_of(body)),
+        **context.values(body),
     }
     return Prepared(
         index=index,
@@ -223,17 +237,19 @@ def prepare(
             {"service_type": s.type, "started_on": s.started_on, "ended_on": s.ended_on}
             for s in body.services
         ],
-        transit=transit_rows(body),
+        transit=transit_rows(transit),
         personal=body.personal,
         witnesses=body.witnesses,
+        perpetrators=context.perpetrator_secrets(body),
+        attributes=context.attributes(body),
     )
 
 
-def transit_rows(body: CaseFields) -> list[tuple[str, str]]:
+def transit_rows(transit: Iterable[Destination]) -> list[tuple[str, str]]:
     """The case's transit points as counted: each point's country (``ID`` inside Indonesia)
     and, inside Indonesia, its province; each once."""
     rows: dict[tuple[str, str], None] = {}
-    for point in body.transit:
+    for point in transit:
         if point.region_code is not None:
             rows[(TransitKind.region.value, point.region_code[:2])] = None
         rows[(TransitKind.country.value, point.country or regions.NATIONAL)] = None
@@ -246,6 +262,11 @@ def witnesses_data(case_id: uuid.UUID) -> str:
     return f"{case_id}:witnesses"
 
 
+def perpetrators_data(case_id: uuid.UUID) -> str:
+    """The associated data of a case's perpetrators' names and identity numbers."""
+    return sealing.associated(case_id, ":perpetrators")
+
+
 def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
     """Bind the id into the row: seal the personal fields and the witnesses (saksi,
     protected persons of Permen PPPA 10/2012 §5.1.2) under a fresh data key of the case's
@@ -255,7 +276,7 @@ def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
     values = item.values
     values["id"] = case_id
     sealer = item.data_key = DataKey.new()
-    personal = item.personal.model_dump(exclude_none=True) if item.personal else {}
+    personal = item.personal.model_dump(mode="json", exclude_none=True) if item.personal else {}
     if personal:
         values["personal_key_id"], values["personal_ciphertext"] = sealer.encrypt(
             personal, str(case_id)
@@ -269,6 +290,12 @@ def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
         )
     else:
         values["witnesses_key_id"] = values["witnesses_ciphertext"] = None
+    if any(item.perpetrators):
+        values["perpetrators_key_id"], values["perpetrators_ciphertext"] = sealer.encrypt(
+            {"perpetrators": item.perpetrators}, perpetrators_data(case_id)
+        )
+    else:
+        values["perpetrators_key_id"] = values["perpetrators_ciphertext"] = None
     natural = _victim_key(item) or f"case:{case_id}"
     key = values["victim_key"] = aliases.get(natural, natural)
     return key != natural
@@ -301,7 +328,7 @@ def _codes(body: CaseFields) -> list[str]:
         code
         for code in (body.registered_region_code, body.origin_region_code, destination, *transit)
         if code is not None
-    ]
+    ] + context.codes(body)
 
 
 async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int) -> ServiceCentre:
@@ -456,6 +483,7 @@ async def _store(
             await session.execute(delete(CaseExploitation).where(CaseExploitation.case_id.in_(ids)))
             await session.execute(delete(CaseService).where(CaseService.case_id.in_(ids)))
             await session.execute(delete(CaseTransit).where(CaseTransit.case_id.in_(ids)))
+            await session.execute(delete(CaseAttribute).where(CaseAttribute.case_id.in_(ids)))
         touched = new + changed
         exploitation = [
             {"case_id": i.values["id"], "exploitation_type": t}
@@ -471,6 +499,12 @@ async def _store(
             for kind, value in i.transit
         ]
         await _insert(session, _TRANSIT, transit)
+        attributes = [
+            {"case_id": i.values["id"], "kind": kind, "value": value}
+            for i in touched
+            for kind, value in i.attributes
+        ]
+        await _insert(session, _ATTRIBUTE, attributes)
         await _mark_shared(session, touched, cells)
     return outcomes
 
@@ -718,6 +752,12 @@ READ_NAMES = (
     "transit",
     "legal_stage",
     "status",
+    "closure_reason",
+    "victim_context",
+    "perpetrators",
+    "events",
+    "age_at_exploitation",
+    "majority_at_exploitation",
     "version",
     "created_at",
     "updated_at",
@@ -741,6 +781,7 @@ def read_row(row: Sequence[Any]) -> CaseRead:
         {"region_code": region_code, "country": country} if region_code or country else None
     )
     values["victim"] = {name: values.pop(name) for name in _VICTIM}
+    values["victim_context"] = values["victim_context"] or None
     return CaseRead.model_validate(values)
 
 
@@ -798,6 +839,7 @@ async def read_case(
                 "kept, and used for nothing but storage and aggregate counts."
             )
         result.personal, result.witnesses = personal_of(case, keyring)
+        result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring)
         await audit.record(
             session,
             caller,
@@ -810,7 +852,7 @@ async def read_case(
     return result
 
 
-def personal_of(case: Case, keyring: Keyring) -> tuple[Personal, list[Witness]]:
+def personal_of(case: Case, keyring: Keyring) -> tuple[VictimPersonal, list[Witness]]:
     """The case's personal fields and witnesses, opened (nothing once erased)."""
     key = sealing.data_key(keyring, case)
     personal = sealing.open_field(
@@ -820,7 +862,20 @@ def personal_of(case: Case, keyring: Keyring) -> tuple[Personal, list[Witness]]:
         keyring, case, case.witnesses_key_id, case.witnesses_ciphertext, ":witnesses", key
     )
     witnesses = [Witness(**witness) for witness in (found or {"witnesses": []})["witnesses"]]
-    return Personal(**(personal or {})), witnesses
+    return VictimPersonal(**(personal or {})), witnesses
+
+
+def perpetrators_with_names(
+    case: Case, perpetrators: list[Perpetrator], keyring: Keyring
+) -> list[Perpetrator]:
+    """The case's perpetrators with their names and identity numbers unsealed."""
+    opened = sealing.open_field(
+        keyring, case, case.perpetrators_key_id, case.perpetrators_ciphertext, ":perpetrators"
+    )
+    if opened is None:
+        return perpetrators
+    found = opened["perpetrators"]
+    return [p.model_copy(update=secret) for p, secret in zip(perpetrators, found, strict=True)]
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:

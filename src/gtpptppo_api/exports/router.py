@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from gtpptppo_api.auth.deps import ExportReader
+from gtpptppo_api.auth.deps import ExportReader, HtcdsExportReader
 from gtpptppo_api.db.session import StreamSessionDep
-from gtpptppo_api.exports import service
+from gtpptppo_api.exports import htcds, service
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -121,3 +121,109 @@ async def export_cases_ndjson(
     return StreamingResponse(
         service.stream_ndjson(session, release), media_type="application/x-ndjson"
     )
+
+
+HTCDS_DESCRIPTION = (
+    "The cases in the field and value names of HTCDS 2.0 (the Human Trafficking Case Data "
+    "Standard). National administrators (any region) and a service centre (its own cases): "
+    "one record per case, the JSON with its perpetrators (`perpetrators`) and trafficking "
+    "events (`hte`); the personal fields (`prs_FirstName`, `prs_IdentityNumber`, "
+    "`prs_MobilePhone`, `prs_Birthdate`, the perpetrators' names) only with "
+    "`?include=personal` and an `X-Access-Reason`, audited. Analysts: the k-anonymous "
+    "release of `/exports/cases.csv` under the standard's names. See docs/htcds.md."
+)
+HTCDS_ROW = {
+    "type": "object",
+    "description": "A case: `cas_*`, `prs_*`, `vic_*` fields; `perpetrators` (`per_*`), "
+    "`hte` (`hte_*`). Multi-select picklists are lists of the standard's value names.",
+    "additionalProperties": True,
+}
+
+
+async def _htcds(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: str | None,
+    from_year: int | None,
+    to_year: int | None,
+    include: str | None,
+    reason: str | None,
+) -> htcds.Export:
+    return await htcds.prepare(
+        session,
+        caller,
+        region_code=region_code,
+        from_year=from_year,
+        to_year=to_year,
+        k=request.app.state.disclosure.k,
+        reason=reason,
+        keyring=request.app.state.keyring() if include == "personal" else None,
+    )
+
+
+Include = Annotated[
+    str | None, Query(pattern="^personal$", description="`personal` to add personal fields.")
+]
+AccessReason = Annotated[
+    str | None,
+    Header(max_length=500, description="Why personal fields are exported; required with them."),
+]
+
+
+@router.get(
+    "/htcds.csv",
+    response_class=StreamingResponse,
+    description=HTCDS_DESCRIPTION,
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "CSV, a row per case with the case-level fields; lists joined with ';'.",
+        }
+    },
+)
+async def export_htcds_csv(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: Annotated[str | None, Query(max_length=8)] = None,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    include: Include = None,
+    x_access_reason: AccessReason = None,
+) -> StreamingResponse:
+    export = await _htcds(
+        request, session, caller, region_code, from_year, to_year, include, x_access_reason
+    )
+    return StreamingResponse(
+        htcds.stream_csv(session, export),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="htcds.csv"'},
+    )
+
+
+@router.get(
+    "/htcds.json",
+    response_class=StreamingResponse,
+    description=HTCDS_DESCRIPTION,
+    responses={
+        200: {
+            "content": {"application/json": {"schema": {"type": "array", "items": HTCDS_ROW}}},
+            "description": "A JSON array, a record per case.",
+        }
+    },
+)
+async def export_htcds_json(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: Annotated[str | None, Query(max_length=8)] = None,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    include: Include = None,
+    x_access_reason: AccessReason = None,
+) -> StreamingResponse:
+    export = await _htcds(
+        request, session, caller, region_code, from_year, to_year, include, x_access_reason
+    )
+    return StreamingResponse(htcds.stream_json(session, export), media_type="application/json")

@@ -120,7 +120,7 @@ async def prepare(
     return Release(query, root, assign(counts, k))
 
 
-def _rows(release: Release, records: Iterable[Any]) -> Iterable[dict[str, Any]]:
+def released_rows(release: Release, records: Iterable[Any]) -> Iterable[dict[str, Any]]:
     for record in records:
         shown = combination(record)
         if release.released is not None:
@@ -147,7 +147,7 @@ async def stream_csv(session: AsyncSession, release: Release) -> AsyncIterator[s
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     async for records in _records(session, release):
-        for row in _rows(release, records):
+        for row in released_rows(release, records):
             writer.writerow([row[c] for c in COLUMNS])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
@@ -160,7 +160,7 @@ async def stream_ndjson(session: AsyncSession, release: Release) -> AsyncIterato
     async for records in _records(session, release):
         lines = [
             json.dumps({c: row[c] for c in COLUMNS}, separators=(",", ":"))
-            for row in _rows(release, records)
+            for row in released_rows(release, records)
         ]
         if lines:
             yield "\n".join(lines) + "\n"

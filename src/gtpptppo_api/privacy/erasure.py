@@ -30,6 +30,8 @@ ERASED = {
     "personal_ciphertext": None,
     "witnesses_key_id": None,
     "witnesses_ciphertext": None,
+    "perpetrators_key_id": None,
+    "perpetrators_ciphertext": None,
     "nik_index": None,
     # a later push of the same reference is an update, sealed anew, not "unchanged"
     "content_mac": "",

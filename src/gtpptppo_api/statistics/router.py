@@ -28,9 +28,13 @@ async def get_victim_statistics(
         Query(
             description="Any of year, age_group, sex, region, exploitation_type, service, "
             "legal_stage, origin_region, transit_region, transit_country, destination_region, "
-            "destination_country (comma-separated or repeated). The *_region groups are by "
-            "province; a domestic destination or transit point is the country ID; a case "
-            "without an origin or destination counts under null."
+            "destination_country, control_method, recruitment_method, "
+            "perpetrator_relationship, sector (comma-separated or repeated). The *_region "
+            "groups are by province; a domestic destination or transit point is the country "
+            "ID; a case without an origin or destination counts under null. The HTCDS 2.0 "
+            "details (means of control, recruitment method, the perpetrators' relationship "
+            "to the victim, the sector of forced labour, ISIC Rev. 4) count a case under each "
+            "value it recorded, and not at all where it recorded none."
         ),
     ] = None,
     year_basis: Annotated[

@@ -24,9 +24,12 @@ from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.cells import BASES
+from gtpptppo_api.cases.htcds import ControlMethod, Industry, RecruitmentMethod, Relationship
 from gtpptppo_api.cases.models import (
     AgeGroup,
+    AttributeKind,
     Case,
+    CaseAttribute,
     CaseExploitation,
     CaseService,
     CaseTransit,
@@ -56,8 +59,26 @@ GROUPS = (
     "transit_country",
     "destination_region",
     "destination_country",
+    # the HTCDS 2.0 details of a case (``CaseAttribute``): a case counts under each of its
+    # values, and not at all in a grouping by a detail it did not record
+    "control_method",
+    "recruitment_method",
+    "perpetrator_relationship",
+    "sector",
 )
-MULTI_VALUED = frozenset({"exploitation_type", "service", "transit_region", "transit_country"})
+# The HTCDS 2.0 details as counted, one alias per group, and each one's values.
+ATTRIBUTES = {
+    kind: aliased(CaseAttribute, name=f"attribute_{kind.value}") for kind in AttributeKind
+}
+ATTRIBUTE_VALUES: dict[AttributeKind, type[enum.Enum]] = {
+    AttributeKind.control_method: ControlMethod,
+    AttributeKind.recruitment_method: RecruitmentMethod,
+    AttributeKind.perpetrator_relationship: Relationship,
+    AttributeKind.sector: Industry,
+}
+MULTI_VALUED = frozenset(
+    {"exploitation_type", "service", "transit_region", "transit_country", *AttributeKind}
+)
 # Groups of a value a case may lack (no origin or destination recorded): ``None`` is one of
 # their values, "unknown".
 OPTIONAL = frozenset({"origin_region", "destination_region", "destination_country"})
@@ -151,6 +172,7 @@ def _columns(root: str, basis: str) -> dict[str, Any]:
             (Case.destination_country.is_not(None), Case.destination_country),
             (Case.destination_region_code.is_not(None), regions.NATIONAL),
         ),
+        **{kind.value: attribute.value for kind, attribute in ATTRIBUTES.items()},
     }
 
 
@@ -174,6 +196,11 @@ def _grouped(
     for kind, point in TRANSIT.items():
         if f"transit_{kind.value}" in groups:
             query = query.join(point, and_(point.case_id == Case.id, point.kind == kind))
+    for detail, attribute in ATTRIBUTES.items():
+        if detail.value in groups:
+            query = query.join(
+                attribute, and_(attribute.case_id == Case.id, attribute.kind == detail)
+            )
     query = query.where(*case_filters(root, from_year, to_year, year=year_column(basis)))
     if labelled or by:
         query = query.group_by(*labelled, *by)
@@ -364,6 +391,7 @@ async def _domain(
         "exploitation_type": ExploitationType,
         "service": ServiceType,
         "legal_stage": LegalStage,
+        **{kind.value: values for kind, values in ATTRIBUTE_VALUES.items()},
     }
     return sorted(member.value for member in members[group])
 
