@@ -333,3 +333,39 @@ async def test_no_referral_without_a_consent_record(client, national, auth):
         service="legal_aid",
     )
     assert problem(refused, 409)["purpose"] == "referral"
+
+
+async def test_withdrawn_sharing_consent_stops_referrals_and_the_htcds_export(
+    client, national, auth
+):
+    """UU 27/2022: once the victim withdraws consent to share the case (every ``sharing``
+    grant withdrawn), no new referral of it is made (409 naming the purpose) and it leaves
+    the HTCDS export of whole records, while the other case of the centre stays in it, with
+    its agreement to manage personal data as the consent record says."""
+    sender, surabaya, _ = await _three(client, national, auth)
+    case_id = await _consented_case(client, sender, "S-1", share_with=surabaya.id)
+    kept_id = await _consented_case(client, sender, "S-2", share_with=surabaya.id)
+
+    async def exported() -> dict[str, bool]:
+        response = await client.get("/exports/htcds.json?region_code=33", headers=national)
+        assert response.status_code == 200, response.text
+        return {
+            r["caseId"]: r["vic_AgreementToManagePersonalData"]
+            for r in response.json()
+            if r["caseId"] in (case_id, kept_id)
+        }
+
+    assert await exported() == {case_id: True, kept_id: True}
+    withdrawn = await client.post(
+        f"/cases/{case_id}/consent/withdrawals",
+        json={"purpose": "sharing", "reason": "korban tidak ingin datanya dibagikan"},
+        headers=sender.headers,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    police = {"kind": "police", "name": "Polresta Banyumas"}
+    refused = await refer(client, sender, case_id, to=police, service="legal_aid")
+    assert problem(refused, 409)["purpose"] == "sharing"
+    assert await exported() == {kept_id: True}
+    allowed = await refer(client, sender, kept_id, to=police, service="legal_aid")
+    assert allowed.status_code == 201, allowed.text

@@ -90,6 +90,16 @@ def permitted_clause(
     return exists().where(*conditions)
 
 
+def sharing_withdrawn_clause(case_id: Any) -> ColumnElement[bool]:
+    """SQL: the victim withdrew consent to share the case (a ``sharing`` grant withdrawn, none
+    in force): from that moment it leaves the exports of whole records (UU 27/2022)."""
+    sharing = and_(ConsentGrant.case_id == case_id, ConsentGrant.purpose == Purpose.sharing)
+    return and_(
+        exists().where(sharing, ConsentGrant.withdrawn_at.is_not(None)),
+        ~exists().where(sharing, _in_force()),
+    )
+
+
 async def permits(
     session: AsyncSession,
     case_id: uuid.UUID,
@@ -98,6 +108,11 @@ async def permits(
 ) -> bool:
     """Whether the case may be used for ``purpose`` now (``sharing``: with ``agency``)."""
     return bool(await session.scalar(select(permitted_clause(case_id, purpose, agency))))
+
+
+async def sharing_withdrawn(session: AsyncSession, case_id: uuid.UUID) -> bool:
+    """Whether the victim withdrew consent to share the case (``sharing_withdrawn_clause``)."""
+    return bool(await session.scalar(select(sharing_withdrawn_clause(case_id))))
 
 
 def htcds_agreement_clause(case_id: Any) -> ColumnElement[bool]:

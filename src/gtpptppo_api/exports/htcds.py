@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
-from gtpptppo_api.cases import htcds
+from gtpptppo_api.cases import htcds, sealing
 from gtpptppo_api.cases.htcds import (
     ControlMethod,
     EventType,
@@ -42,7 +42,7 @@ from gtpptppo_api.cases.htcds import (
     WebsiteOrApp,
 )
 from gtpptppo_api.cases.models import Case, CaseStatus, ExploitationType, Sex
-from gtpptppo_api.cases.service import perpetrators_data
+from gtpptppo_api.consent import service as consent
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.errors import BadRequest, Forbidden, field_error
 from gtpptppo_api.exports import service as release
@@ -126,6 +126,8 @@ _COLUMNS = (
     _CASE.c.events,
 )
 _SEALED = (
+    _CASE.c.data_key_id,
+    _CASE.c.data_key,
     _CASE.c.personal_key_id,
     _CASE.c.personal_ciphertext,
     _CASE.c.perpetrators_key_id,
@@ -169,8 +171,16 @@ async def prepare(
         )
         return Export(release=found)
     root = await resolve_scope(session, caller, region_code)
-    query = select(*_COLUMNS, *(_SEALED if keyring is not None else ())).where(
-        *case_filters(root, from_year, to_year)
+    query = select(
+        *_COLUMNS,
+        *(_SEALED if keyring is not None else ()),
+        consent.htcds_agreement_clause(_CASE.c.id).label("agreement"),
+    ).where(
+        *case_filters(root, from_year, to_year),
+        # restricted processing (UU 27/2022): kept, counted, never exported
+        _CASE.c.restricted_at.is_(None),
+        # the victim withdrew consent to share the case: out of the exports from then on
+        ~consent.sharing_withdrawn_clause(_CASE.c.id),
     )
     if caller.role is Role.service_centre:
         query = query.where(_CASE.c.service_centre_id == caller.service_centre_id)
@@ -281,6 +291,7 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
         "ageAtIdentification": row.age_at_identification,
         "vic_AgeWhenTrafficked": row.age_at_exploitation,
         "majorityStatusAtExploit": _name(majority, Majority) if majority else "Unknown",
+        "vic_AgreementToManagePersonalData": bool(row.agreement),
         "vic_TypeOfExploitation": exploitation_types(row.exploitation_types, context),
         **_context(context),
         "recruitmentDate": context.get("recruited_on"),
@@ -288,13 +299,13 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
     }
     secrets: list[dict[str, Any]] | list[None] = [None] * len(row.perpetrators)
     if keyring is not None:
-        personal = _unseal(keyring, row.personal_key_id, row.personal_ciphertext, str(row.id))
+        personal = _unseal(keyring, row, row.personal_key_id, row.personal_ciphertext, "")
         shown["prs_FirstName"] = personal.get("name")
         shown["prs_IdentityNumber"] = personal.get("nik")
         shown["prs_MobilePhone"] = personal.get("phone")
         shown["prs_Birthdate"] = personal.get("date_of_birth")
         sealed = _unseal(
-            keyring, row.perpetrators_key_id, row.perpetrators_ciphertext, perpetrators_data(row.id)
+            keyring, row, row.perpetrators_key_id, row.perpetrators_ciphertext, ":perpetrators"
         )
         secrets = sealed.get("perpetrators") or [{} for _ in row.perpetrators]
     shown["perpetrators"] = [
@@ -305,12 +316,13 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
 
 
 def _unseal(
-    keyring: Keyring, key_id: str | None, ciphertext: bytes | None, associated: str
+    keyring: Keyring, row: Any, key_id: str | None, ciphertext: bytes | None, suffix: str
 ) -> dict[str, Any]:
-    if key_id is None or ciphertext is None:
+    """A sealed field of the case opened (under its own data key); nothing once erased."""
+    try:
+        return sealing.open_field(keyring, row, key_id, ciphertext, suffix) or {}
+    except sealing.Erased:
         return {}
-    found: dict[str, Any] = keyring.decrypt(key_id, ciphertext, associated)
-    return found
 
 
 def _released(export: Export, records: Iterable[Any]) -> Iterable[dict[str, Any]]:

@@ -127,6 +127,9 @@ async def create(
     await _check_create(session, case, body)
     if not await consent.permits(session, case.id, Purpose.referral):
         raise _no_consent(Purpose.referral)
+    if await consent.sharing_withdrawn(session, case.id):
+        # UU 27/2022: a withdrawn consent to share stops referrals from that moment
+        raise _no_consent(Purpose.sharing)
     pending = select(Referral.id).where(
         Referral.case_id == case.id, Referral.state == ReferralState.pending
     )
