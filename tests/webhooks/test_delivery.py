@@ -20,6 +20,7 @@ from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.settings import get_settings
 from tests.conftest import build_app
 from tests.helpers import create_task_force, error_fields, problem
+from tests.referrals.support import centre, push
 from tests.reports.support import open_report, step, through_to_forwarded, unit
 from tests.security.world import narrative_body
 
@@ -337,3 +338,37 @@ def test_payload_fields_are_ids_states_and_links():
     for event in CATALOGUE.values():
         assert not event.fields & personal, event.name
         assert json.dumps(sorted(event.fields))
+
+
+async def test_a_data_subject_request_received_tells_the_centre_when_it_is_due(
+    client, session, national, auth, receiver
+):
+    """UU 27/2022: a request of a data subject has its clock (3 x 24 hours). The centre's
+    app is told once that an answer is due and by when, with ids and a link only (never
+    whose request, nor which case); another centre's app is told nothing."""
+    await receiver.start()
+    owner = await centre(client, national, auth, "33.02", "P2TP2A Banyumas")
+    other = await centre(client, national, auth, "33.02", "UPTD PPA Banyumas")
+    mine = await subscribe(client, owner.headers, receiver.url("mine"), "data_subject_request.due")
+    await subscribe(client, other.headers, receiver.url("other"), "data_subject_request.due")
+    case_id = await push(client, owner, "DSR-1")
+    created = await client.post(
+        f"/service-centres/{owner.id}/data-requests",
+        json={"kind": "access", "case_id": case_id},
+        headers=owner.headers,
+    )
+    assert created.status_code == 201, created.text
+    request = created.json()
+    await jobs.run_pending(session)
+    await jobs.run_pending(session)
+
+    [told] = receiver.messages("mine", mine["secret"])
+    assert told["type"] == "data_subject_request.due"
+    assert set(told["data"]) == {"data_subject_request_id", "service_centre_id", "due_on", "link"}
+    assert told["data"]["data_subject_request_id"] == request["id"]
+    assert told["data"]["link"] == f"/api/v1/data-requests/{request['id']}"
+    assert datetime.fromisoformat(told["data"]["due_on"]) == datetime.fromisoformat(
+        request["due_at"]
+    )
+    assert case_id not in json.dumps(told)
+    assert "other" not in receiver.received

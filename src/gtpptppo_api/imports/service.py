@@ -38,6 +38,7 @@ from gtpptppo_api.jobs.models import Job
 from gtpptppo_api.jobs.runner import LeaseLost, still_ours
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.service_centres.models import ServiceCentre
+from gtpptppo_api.webhooks import events as webhooks
 
 RUN = "imports.run"
 PART_BYTES = 1024 * 1024
@@ -263,11 +264,33 @@ async def run(session: AsyncSession, job: Job, keyring: Keyring, budget: float) 
     except FileProblem as problem:
         # The file cannot be read as a whole: nothing of it is stored (its rows are all
         # checked before the first chunk: a count first, then the header, then the rows).
-        item.state, item.problem = ImportState.failed, str(problem)
-        item.finished_at = utcnow()
+        item.problem = str(problem)
+        await _finish(session, item, ImportState.failed)
         return
-    item.state = ImportState.done
+    await _finish(session, item, ImportState.done)
+
+
+async def _finish(session: AsyncSession, item: CaseImport, state: ImportState) -> None:
+    """The import's end, told to the webhook subscriptions of its centre and the regions
+    above it (``import.finished``) in the same transaction."""
+    item.state = state
     item.finished_at = utcnow()
+    region_code = await session.scalar(
+        select(ServiceCentre.region_code).where(ServiceCentre.id == item.service_centre_id)
+    )
+    if region_code is not None:
+        await webhooks.emit(
+            session,
+            webhooks.IMPORT_FINISHED,
+            region_code=region_code,
+            service_centre_id=item.service_centre_id,
+            data={
+                "import_id": item.id,
+                "service_centre_id": item.service_centre_id,
+                "status": state.value,
+                "link": f"/api/v1/imports/{item.id}",
+            },
+        )
 
 
 def _skip(rows: Iterator[Row], done: int, refused: set[int]) -> set[str]:

@@ -44,6 +44,7 @@ from gtpptppo_api.privacy.schemas import (
     SubjectCopy,
 )
 from gtpptppo_api.regions import service as regions
+from gtpptppo_api.webhooks import events as webhooks
 
 # The law's clock: an answer within 3 x 24 hours of the request (UU 27/2022 art. 32 (2),
 # 33, 34 (2), 40-44), for every kind of request this service answers.
@@ -141,6 +142,19 @@ async def create(
         entity_type="data_subject_request",
         entity_id=request.id,
         after=read(request, now),
+    )
+    # The centre's app learns that an answer is due, and by when (never whose request).
+    await webhooks.emit(
+        session,
+        webhooks.DATA_SUBJECT_REQUEST_DUE,
+        region_code=centre.region_code,
+        service_centre_id=centre.id,
+        data={
+            "data_subject_request_id": request.id,
+            "service_centre_id": centre.id,
+            "due_on": request.due_at,
+            "link": f"/api/v1/data-requests/{request.id}",
+        },
     )
     return request
 
