@@ -130,6 +130,7 @@ async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before
         "name": None,
         "nik": None,
         "phone": None,
+        "date_of_birth": None,
     }
     assert shown.json()["witnesses"] == []
     # a second erasure of the same person has nothing left to erase

@@ -27,11 +27,12 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.audit import service as audit
+from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases import service as cases
 from gtpptppo_api.cases.models import Case
-from gtpptppo_api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from gtpptppo_api.errors import Conflict, Forbidden, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.privacy import erasure
@@ -43,7 +44,6 @@ from gtpptppo_api.privacy.schemas import (
     SubjectCase,
     SubjectCopy,
 )
-from gtpptppo_api.regions import service as regions
 from gtpptppo_api.webhooks import events as webhooks
 
 # The law's clock: an answer within 3 x 24 hours of the request (UU 27/2022 art. 32 (2),
@@ -65,9 +65,9 @@ def _columns(request: DataSubjectRequest) -> dict[str, Any]:
 
 def visible_clause(caller: Caller) -> Any:
     """A centre sees the requests it received; the others those of their region's centres."""
-    if caller.role is Role.service_centre:
-        return DataSubjectRequest.service_centre_id == caller.service_centre_id
-    return regions.subtree_clause(DataSubjectRequest.region_code, caller.scope_code)
+    return scope.clause(
+        caller, DataSubjectRequest.region_code, centre_column=DataSubjectRequest.service_centre_id
+    )
 
 
 def list_query(
@@ -85,14 +85,14 @@ def list_query(
 
 
 async def get_visible(session: AsyncSession, caller: Caller, request_id: int) -> DataSubjectRequest:
-    found = await session.scalar(
-        select(DataSubjectRequest).where(
-            DataSubjectRequest.id == request_id, visible_clause(caller)
-        )
+    return await scope.get(
+        session,
+        caller,
+        DataSubjectRequest,
+        request_id,
+        noun="data subject request",
+        centre=lambda request: request.service_centre_id,
     )
-    if found is None:
-        raise NotFound(f"No data subject request {request_id} in your jurisdiction.")
-    return found
 
 
 def _ensure_handler(caller: Caller, request: DataSubjectRequest) -> None:
