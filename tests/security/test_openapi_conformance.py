@@ -1,6 +1,7 @@
-"""Schemathesis over the whole committed OpenAPI document, in-process, as every role: for
-every operation, generated requests never get a server error and every response matches
-the document (status, content type, body schema).
+"""Schemathesis over the whole committed OpenAPI document, in-process, as every role (and
+as two callers signed in through a real OpenID Provider): for every operation, generated
+requests never get a server error and every response matches the document (status,
+content type, body schema).
 
 The app runs with its lifespan (engine, embedded worker) over a migrated SQLite file seeded
 with a small tree of task forces, a centre and its cases, and a token of each role; the
@@ -31,10 +32,12 @@ from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.db.engine import create_engine
 from gtpptppo_api.db.migrate import upgrade
+from gtpptppo_api.identities import oidc
 from gtpptppo_api.settings import Settings
 from tests.cases.helpers import case_body
 from tests.conftest import TEST_KEYS
 from tests.helpers import task_force_body
+from tests.oidc.provider import provider_auth, provider_settings
 
 COMMITTED = Path(__file__).parents[2] / "openapi" / "openapi.json"
 # Bounded for `make test` (about 2 minutes): generated examples only (the document's own
@@ -115,15 +118,41 @@ schema = schemathesis.openapi.from_path(COMMITTED)
 schema.app = APP  # requests go to the app in-process, through its ASGI interface
 
 
+async def _provider_tokens(
+    national: dict[str, str], provider: Any, centre_id: int
+) -> dict[str, str]:
+    """Tokens of the real OpenID Provider for two callers, mapped by the national
+    administrator (``/identity-mappings``): a national administrator and the centre."""
+    async with (
+        APP.router.lifespan_context(APP),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=APP), base_url="http://test/api/v1"
+        ) as client,
+    ):
+        auth = provider_auth(client, national, provider)
+        signed_in = {
+            "provider national_admin": await auth("national_admin"),
+            "provider service_centre": await auth("service_centre", "33.02", centre_id),
+        }
+        for headers in signed_in.values():  # they are callers, not 401s
+            listed = await client.get("/cases", params={"limit": 1}, headers=headers)
+            assert listed.status_code == 200, listed.text
+        return {name: headers["Authorization"] for name, headers in signed_in.items()}
+
+
 @pytest.fixture(scope="module")
-def tokens() -> Iterator[dict[str, str]]:
-    """A migrated, seeded database, and an Authorization header per role."""
+def tokens(oidc_provider: Any) -> Iterator[dict[str, str]]:
+    """A migrated, seeded database, and an Authorization header per role; and, signed in
+    through a real OpenID Provider, a national administrator and the centre."""
     upgrade(CONFIG.database_url)
     clear = asyncio.run(_tokens(CONFIG.database_url, None))
-    centre_id = asyncio.run(_seed({"Authorization": f"Bearer {clear['national_admin']}"}))
+    national = {"Authorization": f"Bearer {clear['national_admin']}"}
+    centre_id = asyncio.run(_seed(national))
     clear |= asyncio.run(_tokens(CONFIG.database_url, centre_id))
+    APP.state.oidc = oidc.Verifier(CONFIG.model_copy(update=provider_settings(oidc_provider)))
+    signed_in = asyncio.run(_provider_tokens(national, oidc_provider, centre_id))
     try:
-        yield {role: f"Bearer {token}" for role, token in clear.items()}
+        yield {role: f"Bearer {token}" for role, token in clear.items()} | signed_in
     finally:
         shutdown_lifespans()  # the app's lifespan (and its embedded worker) ends here
         shutil.rmtree(_FOLDER, ignore_errors=True)
