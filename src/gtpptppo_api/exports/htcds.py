@@ -329,7 +329,7 @@ def _released(export: Export, records: Iterable[Any]) -> Iterable[dict[str, Any]
     """The analysts' rows, renamed, their values in the standard's names."""
     assert export.release is not None
     for row in release.released_rows(export.release, records):
-        shown = {RELEASE_FIELDS[name]: value for name, value in row.items()}
+        shown = {standard: row[name] for name, standard in RELEASE_FIELDS.items()}
         shown["majorityStatus"] = {"child": "Minor", "adult": "Adult"}.get(
             row["age_group"], row["age_group"]
         )
