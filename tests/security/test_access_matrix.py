@@ -511,6 +511,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/exports/cases.ndjson"): Operation("exports:read", REGION_QUERY, listing=True),
     ("GET", "/exports/htcds.csv"): Operation("exports:htcds", REGION_QUERY, listing=True),
     ("GET", "/exports/htcds.json"): Operation("exports:htcds", REGION_QUERY, listing=True),
+    # a register of cases: analysts, though they hold exports:htcds, get 403 (its tests)
+    ("GET", "/exports/simfoni.csv"): Operation(
+        "exports:htcds", REGION_QUERY, listing=True, served=frozenset({403})
+    ),
+    ("GET", "/exports/simfoni.json"): Operation(
+        "exports:htcds", REGION_QUERY, listing=True, served=frozenset({403})
+    ),
     ("POST", "/reports"): Operation("reports:write", _report),
     ("GET", "/reports"): Operation("reports:read", TF_QUERY, listing=True),
     ("GET", "/reports/{report_id}"): Operation("reports:read", ids(report_id="report.id")),
