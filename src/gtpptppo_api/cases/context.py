@@ -150,6 +150,9 @@ def values(body: CaseFields) -> dict[str, Any]:
             for p in body.perpetrators
         ],
         "events": [e.model_dump(mode="json", exclude_none=True) for e in body.events],
+        "simfoni": body.simfoni.model_dump(mode="json", exclude_defaults=True)
+        if body.simfoni
+        else {},
         "age_at_exploitation": age,
         "majority_at_exploitation": majority.value if majority else None,
     }

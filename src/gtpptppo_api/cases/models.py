@@ -201,6 +201,11 @@ class Case(Base):
     events: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONType, server_default=text("'[]'"), default=list
     )
+    # SIMFONI-PPA: the categories the case holds nowhere else, as sent
+    # (``cases.schemas.Simfoni``; {} if none); the rest is derived (``cases.simfoni``).
+    simfoni: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, server_default=text("'{}'"), default=dict
+    )
     # Derived at each push: the age at exploitation where the date of birth and the date of
     # exploitation are known, and whether a minor then (``cases.htcds.Majority``).
     age_at_exploitation: Mapped[int | None] = mapped_column()

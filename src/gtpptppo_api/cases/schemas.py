@@ -32,6 +32,14 @@ from gtpptppo_api.cases.models import (
     ServiceType,
     Sex,
 )
+from gtpptppo_api.cases.simfoni import (
+    Education,
+    IncidentPlace,
+    Occupation,
+    PerpetratorRelationship,
+    ViolenceForm,
+    described,
+)
 from gtpptppo_api.kit.schemas import Day, Schema
 
 MAX_AGE = 120
@@ -226,6 +234,54 @@ class TraffickingEvent(Place):
         return self
 
 
+def simfoni(cls: type[Any], what: str) -> str:
+    """The description of a SIMFONI-PPA field: what it is, then each value's label."""
+    return f"SIMFONI-PPA: {what}. Values (label in SIMFONI-PPA): {described(cls)}."
+
+
+ViolenceForms = Annotated[
+    list[ViolenceForm], Field(max_length=len(ViolenceForm)), AfterValidator(_distinct_list)
+]
+PerpetratorRelationships = Annotated[
+    list[PerpetratorRelationship],
+    Field(max_length=len(PerpetratorRelationship)),
+    AfterValidator(_distinct_list),
+]
+
+
+class Simfoni(Schema):
+    """The categories of SIMFONI-PPA (the ministry's register) that the case holds nowhere
+    else. The age band, the perpetrators' sex, the forms of violence the exploitation types
+    and means of control give, and the relationship the HTCDS relationship gives are derived
+    for the SIMFONI export (docs/htcds.md, "SIMFONI-PPA"); every field is optional."""
+
+    violence_forms: ViolenceForms = Field(
+        default=[],
+        description=simfoni(
+            ViolenceForm,
+            "forms of violence (bentuk kekerasan) besides those derived (trafficking, and "
+            "what the exploitation types and means of control give)",
+        ),
+    )
+    incident_place: IncidentPlace | None = Field(
+        default=None, description=simfoni(IncidentPlace, "place of incident (tempat kejadian)")
+    )
+    perpetrator_relationships: PerpetratorRelationships = Field(
+        default=[],
+        description=simfoni(
+            PerpetratorRelationship,
+            "the perpetrators' relationships to the victim (hubungan pelaku dengan korban); "
+            "where given they replace what the HTCDS relationships give",
+        ),
+    )
+    education: Education | None = Field(
+        default=None, description=simfoni(Education, "the victim's education (pendidikan)")
+    )
+    occupation: Occupation | None = Field(
+        default=None, description=simfoni(Occupation, "the victim's occupation (pekerjaan)")
+    )
+
+
 class Victim(Schema):
     sex: Sex
     age_at_identification: Annotated[int, Field(ge=0, le=MAX_AGE)]
@@ -345,6 +401,10 @@ class CaseFields(Schema):
             "leaves out.",
         ),
     ] = []
+    simfoni: Simfoni | None = Field(
+        default=None,
+        description="SIMFONI-PPA categories the case holds nowhere else (optional).",
+    )
     personal: VictimPersonal | None = None
     witnesses: Annotated[
         list[Witness],
@@ -374,6 +434,7 @@ class CaseFields(Schema):
         "victim_context",
         "perpetrators",
         "events",
+        "simfoni",
     )
 
 
@@ -410,6 +471,7 @@ class CaseRead(Schema):
     victim_context: VictimContext | None = None
     perpetrators: list[Perpetrator] = []
     events: list[TraffickingEvent] = []
+    simfoni: Simfoni | None = None
     age_at_exploitation: int | None = htcds(
         "vic_AgeWhenTrafficked", "From the date of birth and the date of exploitation."
     )

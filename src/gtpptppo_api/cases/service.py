@@ -756,6 +756,7 @@ READ_NAMES = (
     "victim_context",
     "perpetrators",
     "events",
+    "simfoni",
     "age_at_exploitation",
     "majority_at_exploitation",
     "version",
@@ -782,6 +783,7 @@ def read_row(row: Sequence[Any]) -> CaseRead:
     )
     values["victim"] = {name: values.pop(name) for name in _VICTIM}
     values["victim_context"] = values["victim_context"] or None
+    values["simfoni"] = values["simfoni"] or None
     return CaseRead.model_validate(values)
 
 

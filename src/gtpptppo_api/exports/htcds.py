@@ -151,6 +151,52 @@ class Export:
         return CASE_FIELDS + (PERSONAL_FIELDS if self.keyring is not None else ())
 
 
+async def case_query(
+    session: AsyncSession,
+    caller: Caller,
+    columns: tuple[Any, ...],
+    *,
+    name: str,
+    region_code: str | None,
+    from_year: int | None,
+    to_year: int | None,
+    reason: str | None,
+    personal: bool,
+) -> Select[Any]:
+    """The case-level export ``name`` of the caller's cases (a national administrator's
+    region, a centre's own), without the restricted ones and those whose sharing consent
+    was withdrawn; with ``personal``, the reason is required and audited."""
+    root = await resolve_scope(session, caller, region_code)
+    query = select(*columns).where(
+        *case_filters(root, from_year, to_year),
+        # restricted processing (UU 27/2022): kept, counted, never exported
+        _CASE.c.restricted_at.is_(None),
+        # the victim withdrew consent to share the case: out of the exports from then on
+        ~consent.sharing_withdrawn_clause(_CASE.c.id),
+    )
+    if caller.role is Role.service_centre:
+        query = query.where(_CASE.c.service_centre_id == caller.service_centre_id)
+    elif caller.role is not Role.national_admin:
+        raise Forbidden(
+            f"The {name.upper()} export is for national administrators and service centres."
+        )
+    if personal:
+        if not reason or not reason.strip():
+            raise BadRequest(
+                "Exporting personal fields needs a reason: send it in the X-Access-Reason header.",
+                errors=[field_error("X-Access-Reason", "required", type="missing")],
+            )
+        await audit.record(
+            session,
+            caller,
+            action="export_personal",
+            entity_type="export",
+            entity_id=f"{name}:{root}",
+            reason=reason.strip()[:500],
+        )
+    return query.order_by(_CASE.c.id)
+
+
 async def prepare(
     session: AsyncSession,
     caller: Caller,
@@ -170,37 +216,22 @@ async def prepare(
             session, caller, region_code=region_code, from_year=from_year, to_year=to_year, k=k
         )
         return Export(release=found)
-    root = await resolve_scope(session, caller, region_code)
-    query = select(
-        *_COLUMNS,
-        *(_SEALED if keyring is not None else ()),
-        consent.htcds_agreement_clause(_CASE.c.id).label("agreement"),
-    ).where(
-        *case_filters(root, from_year, to_year),
-        # restricted processing (UU 27/2022): kept, counted, never exported
-        _CASE.c.restricted_at.is_(None),
-        # the victim withdrew consent to share the case: out of the exports from then on
-        ~consent.sharing_withdrawn_clause(_CASE.c.id),
+    query = await case_query(
+        session,
+        caller,
+        (
+            *_COLUMNS,
+            *(_SEALED if keyring is not None else ()),
+            consent.htcds_agreement_clause(_CASE.c.id).label("agreement"),
+        ),
+        name="htcds",
+        region_code=region_code,
+        from_year=from_year,
+        to_year=to_year,
+        reason=reason if keyring is not None else None,
+        personal=keyring is not None,
     )
-    if caller.role is Role.service_centre:
-        query = query.where(_CASE.c.service_centre_id == caller.service_centre_id)
-    elif caller.role is not Role.national_admin:
-        raise Forbidden("The HTCDS export is for national administrators and service centres.")
-    if keyring is not None:
-        if not reason or not reason.strip():
-            raise BadRequest(
-                "Exporting personal fields needs a reason: send it in the X-Access-Reason header.",
-                errors=[field_error("X-Access-Reason", "required", type="missing")],
-            )
-        await audit.record(
-            session,
-            caller,
-            action="export_personal",
-            entity_type="export",
-            entity_id=f"htcds:{root}",
-            reason=reason.strip()[:500],
-        )
-    return Export(query=query.order_by(_CASE.c.id), keyring=keyring)
+    return Export(query=query, keyring=keyring)
 
 
 def _plain(value: Any) -> str:
@@ -329,7 +360,7 @@ def _released(export: Export, records: Iterable[Any]) -> Iterable[dict[str, Any]
     """The analysts' rows, renamed, their values in the standard's names."""
     assert export.release is not None
     for row in release.released_rows(export.release, records):
-        shown = {RELEASE_FIELDS[name]: value for name, value in row.items()}
+        shown = {standard: row[name] for name, standard in RELEASE_FIELDS.items()}
         shown["majorityStatus"] = {"child": "Minor", "adult": "Adult"}.get(
             row["age_group"], row["age_group"]
         )

@@ -7,7 +7,7 @@ from fastapi.responses import StreamingResponse
 
 from gtpptppo_api.auth.deps import ExportReader, HtcdsExportReader
 from gtpptppo_api.db.session import StreamSessionDep
-from gtpptppo_api.exports import htcds, service
+from gtpptppo_api.exports import htcds, service, simfoni
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -227,3 +227,103 @@ async def export_htcds_json(
         request, session, caller, region_code, from_year, to_year, include, x_access_reason
     )
     return StreamingResponse(htcds.stream_json(session, export), media_type="application/json")
+
+
+SIMFONI_DESCRIPTION = (
+    "The cases in the categories of SIMFONI-PPA (the ministry's Sistem Informasi Online "
+    "Perlindungan Perempuan dan Anak), with its Indonesian column headers and labels: a row "
+    "per case, for national administrators (any region) and a service centre (its own "
+    "cases); analysts 403. What the case already holds gives the age band, the forms of "
+    "violence, the perpetrators' sex and relationship; the case's `simfoni` object the "
+    "rest. The victim's personal fields (`Nama Korban`, `NIK Korban`, `Nomor Telepon "
+    "Korban`, `Tanggal Lahir Korban`) only with `?include=personal` and an "
+    '`X-Access-Reason`, audited. See docs/htcds.md, "SIMFONI-PPA".'
+)
+SIMFONI_ROW = {
+    "type": "object",
+    "description": "A case under SIMFONI-PPA's column headers; multi-valued categories "
+    "(`Bentuk Kekerasan`, `Jenis Kelamin Pelaku`, `Hubungan Pelaku dengan Korban`) are "
+    "lists of labels.",
+    "additionalProperties": True,
+}
+
+
+async def _simfoni(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: str | None,
+    from_year: int | None,
+    to_year: int | None,
+    include: str | None,
+    reason: str | None,
+) -> simfoni.Export:
+    return await simfoni.prepare(
+        session,
+        caller,
+        region_code=region_code,
+        from_year=from_year,
+        to_year=to_year,
+        reason=reason,
+        keyring=request.app.state.keyring() if include == "personal" else None,
+    )
+
+
+@router.get(
+    "/simfoni.csv",
+    response_class=StreamingResponse,
+    description=SIMFONI_DESCRIPTION,
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "CSV, a row per case; lists joined with ';'.",
+        }
+    },
+)
+async def export_simfoni_csv(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: Annotated[str | None, Query(max_length=8)] = None,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    include: Include = None,
+    x_access_reason: AccessReason = None,
+) -> StreamingResponse:
+    export = await _simfoni(
+        request, session, caller, region_code, from_year, to_year, include, x_access_reason
+    )
+    return StreamingResponse(
+        simfoni.stream_csv(session, export),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="simfoni.csv"'},
+    )
+
+
+@router.get(
+    "/simfoni.json",
+    response_class=StreamingResponse,
+    description=SIMFONI_DESCRIPTION,
+    responses={
+        200: {
+            "content": {"application/json": {"schema": {"type": "array", "items": SIMFONI_ROW}}},
+            "description": "A JSON array, a record per case.",
+        }
+    },
+)
+async def export_simfoni_json(
+    request: Request,
+    session: StreamSessionDep,
+    caller: HtcdsExportReader,
+    region_code: Annotated[str | None, Query(max_length=8)] = None,
+    from_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    to_year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    include: Include = None,
+    x_access_reason: AccessReason = None,
+) -> StreamingResponse:
+    export = await _simfoni(
+        request, session, caller, region_code, from_year, to_year, include, x_access_reason
+    )
+    return StreamingResponse(
+        simfoni.stream_json(session, export), media_type="application/json; charset=utf-8"
+    )
