@@ -400,6 +400,34 @@ def _fresh_request(kind: str, body: dict[str, Any]) -> Build:
     return build
 
 
+def _import_file(world: World, side: str) -> Call:
+    """A file of one case of the side's centre, as NDJSON."""
+    line = json.dumps(case_body(f"I-{world.next()}", region=REGION[side])) + "\n"
+    return Call(
+        path={"centre_id": world[side]["centre_id"]},
+        content=line.encode(),
+        headers={"Content-Type": "application/x-ndjson"},
+    )
+
+
+async def _upload(world: World, side: str) -> Call:
+    return _import_file(world, side)
+
+
+async def _import(world: World, side: str) -> Call:
+    """The side's import (uploaded once, by the national admin, for the side's centre)."""
+    if "import_id" not in world[side]:
+        upload = _import_file(world, side)
+        response = await world.client.post(
+            f"/service-centres/{upload.path['centre_id']}/imports",
+            content=upload.content,
+            headers={**world.national, **upload.headers},
+        )
+        assert response.status_code == 202, response.text
+        world[side]["import_id"] = response.json()["id"]
+    return Call(path={"import_id": world[side]["import_id"]})
+
+
 async def _fresh_breach(world: World, side: str) -> Call:
     return Call(path={"breach_id": await world.fresh_breach(side)})
 
@@ -481,6 +509,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "cases:write", _put_case
     ),
     ("POST", "/service-centres/{centre_id}/cases:batch"): Operation("cases:write", _batch),
+    # Imports: the centre's own (or the national admin's for it); the template is the same
+    # for every caller who may import.
+    ("GET", "/imports/template.xlsx"): Operation("cases:write", static(), public=True),
+    ("POST", "/service-centres/{centre_id}/imports"): Operation("cases:write", _upload),
+    ("GET", "/imports/{import_id}"): Operation("cases:write", _import),
+    ("GET", "/imports/{import_id}/errors.xlsx"): Operation("cases:write", _import),
+    ("GET", "/imports/{import_id}/errors.csv"): Operation("cases:write", _import),
     ("GET", "/cases"): Operation("cases:read", REGION_QUERY, listing=True),
     ("GET", "/cases/{case_id}"): Operation("cases:read", ids(case_id="case.id")),
     # linked once (then one victim already: 409, on the merits), listed, unlinked once
@@ -972,8 +1007,9 @@ async def test_every_role_on_every_endpoint_inside_and_outside(callers, session,
                     method,
                     url,
                     json=call.json,
+                    content=call.content,
                     params=call.params,
-                    headers=world.callers[side][role],
+                    headers={**world.callers[side][role], **call.headers},
                 )
                 calls += 1
                 where = f"{role:16} {method:6} {url} {call.params or ''} ({side})"

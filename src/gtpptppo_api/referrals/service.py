@@ -402,11 +402,14 @@ async def _personal(
             "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
             errors=[field_error("X-Access-Reason", "required", type="missing")],
         )
-    personal = Personal()
-    if case.personal_ciphertext is not None and case.personal_key_id is not None:
-        personal = Personal(
-            **keyring.decrypt(case.personal_key_id, case.personal_ciphertext, str(case.id))
+    if case.restricted_at is not None:
+        raise Conflict(
+            "The person restricted the processing of this case's personal data: it is "
+            "kept, and used for nothing but storage and aggregate counts."
         )
+    # opened under the case's own data key (nothing once erased)
+    opened, _witnesses = cases.personal_of(case, keyring)
+    personal = Personal(**opened.model_dump(include=set(Personal.model_fields)))
     await audit.record(
         session,
         caller,
