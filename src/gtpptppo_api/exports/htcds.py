@@ -12,9 +12,6 @@ dataset).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +43,7 @@ from gtpptppo_api.consent import service as consent
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.errors import BadRequest, Forbidden, field_error
 from gtpptppo_api.exports import service as release
+from gtpptppo_api.exports import streams
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.statistics.service import case_filters, resolve_scope
 
@@ -401,34 +399,12 @@ async def records(session: AsyncSession, export: Export) -> AsyncIterator[list[d
         yield [record(row, export.keyring) for row in rows]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
-
-
-async def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:
+def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:
     """A row per case: the case-level fields (lists joined with ';'); the perpetrators and
     events are in the JSON."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(export.fields)
-    async for rows in records(session, export):
-        for row in rows:
-            writer.writerow([_cell(row[name]) for name in export.fields])
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return streams.csv_text(export.fields, records(session, export))
 
 
-async def stream_json(session: AsyncSession, export: Export) -> AsyncIterator[str]:
+def stream_json(session: AsyncSession, export: Export) -> AsyncIterator[str]:
     """A JSON array of the records."""
-    separator = ""
-    yield "["
-    async for rows in records(session, export):
-        if rows:
-            yield separator + ",".join(json.dumps(row, separators=(",", ":")) for row in rows)
-            separator = ","
-    yield "]"
+    return streams.json_array(records(session, export))

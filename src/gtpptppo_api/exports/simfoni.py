@@ -10,9 +10,6 @@ register of cases, not a de-identified release.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +29,7 @@ from gtpptppo_api.cases.simfoni import (
 )
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.errors import Forbidden
-from gtpptppo_api.exports import htcds
+from gtpptppo_api.exports import htcds, streams
 from gtpptppo_api.kit.crypto import Keyring
 
 _CASE = table_of(Case)
@@ -181,35 +178,11 @@ async def records(session: AsyncSession, export: Export) -> AsyncIterator[list[d
         yield [record(row, export.keyring) for row in partition]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
-
-
-async def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:
+def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:
     """A row per case, lists joined with ';'."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(export.fields)
-    async for rows in records(session, export):
-        for row in rows:
-            writer.writerow([_cell(row[name]) for name in export.fields])
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return streams.csv_text(export.fields, records(session, export))
 
 
-async def stream_json(session: AsyncSession, export: Export) -> AsyncIterator[str]:
+def stream_json(session: AsyncSession, export: Export) -> AsyncIterator[str]:
     """A JSON array of the records."""
-    separator = ""
-    yield "["
-    async for rows in records(session, export):
-        if rows:
-            yield separator + ",".join(
-                json.dumps(row, separators=(",", ":"), ensure_ascii=False) for row in rows
-            )
-            separator = ","
-    yield "]"
+    return streams.json_array(records(session, export), ensure_ascii=False)
