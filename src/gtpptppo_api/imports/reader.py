@@ -169,6 +169,9 @@ class _Scan:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
+Scans = dict[str, _Scan]  # by sheet part
+
+
 def _unpacked(archive: zipfile.ZipFile, name: str, scan: bool) -> _Scan:
     found = _Scan()
     carry = b""
@@ -218,7 +221,7 @@ def _too_large() -> FileProblem:
     )
 
 
-def check_workbook(data: bytes) -> dict[str, _Scan]:
+def check_workbook(data: bytes) -> Scans:
     """An XLSX's limits, before the reader unpacks it: a zip, parts of bounded size (read,
     not taken from the directory), and sheets that span a bounded range; what was found of
     each sheet, by part name."""
@@ -398,13 +401,13 @@ _NOT_READ = (
 )
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, list[Any]]]:
     """The chosen sheet's rows, numbered as the sheet shows them, read a block of rows at a
     time (the reader holds one block's range, not the sheet's); a merged range's top-left
     value given to each of its cells."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    scans = check_workbook(data)
+    scans = check_workbook(data) if scans is None else scans
     archive = zipfile.ZipFile(io.BytesIO(data))
     chosen = _chosen_sheet(archive)
     scan = scans.get(chosen[1]) if chosen is not None else None
@@ -606,13 +609,24 @@ def _check_header(paths: list[str | None]) -> None:
         raise FileProblem(f"Kolom wajib tidak ada: {names}.", f"Required columns missing: {names}.")
 
 
-def _sheet_rows(fmt: ImportFormat, data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    return _xlsx_rows(data) if fmt is ImportFormat.xlsx else _csv_rows(data)
+def _sheet_rows(
+    fmt: ImportFormat, data: bytes, scans: Scans | None = None
+) -> Iterator[tuple[int, list[Any]]]:
+    return _xlsx_rows(data, scans) if fmt is ImportFormat.xlsx else _csv_rows(data)
 
 
-def _data_rows(fmt: ImportFormat, data: bytes) -> Iterator[tuple[int, list[Any], Header]]:
+def scan(fmt: ImportFormat, data: bytes) -> Scans | None:
+    """The file's limits checked (an XLSX's parts read through once): what ``rows`` and
+    ``count`` of the same file may be given, so as not to read them again."""
+    sniff(fmt, data[:8192])
+    return check_workbook(data) if fmt is ImportFormat.xlsx else None
+
+
+def _data_rows(
+    fmt: ImportFormat, data: bytes, scans: Scans | None
+) -> Iterator[tuple[int, list[Any], Header]]:
     """A sheet's data rows after its header, with the header; empty rows passed over."""
-    source = _sheet_rows(fmt, data)
+    source = _sheet_rows(fmt, data, scans)
     head: list[tuple[int, list[Any]]] = []
     for item in source:
         head.append(item)
@@ -627,14 +641,14 @@ def _data_rows(fmt: ImportFormat, data: bytes) -> Iterator[tuple[int, list[Any],
             yield number, cells, header
 
 
-def rows(fmt: ImportFormat, data: bytes) -> Iterator[Row]:
+def rows(fmt: ImportFormat, data: bytes, scans: Scans | None = None) -> Iterator[Row]:
     """The file's data rows, in order, empty ones passed over."""
     sniff(fmt, data[:8192])
     if fmt is ImportFormat.ndjson:
         yield from _ndjson_rows(data)
         return
     make = None
-    for number, cells, header in _data_rows(fmt, data):
+    for number, cells, header in _data_rows(fmt, data, scans):
         if make is None:
             make = columns.body_maker(header.paths)
         body = make(cells)
@@ -642,7 +656,7 @@ def rows(fmt: ImportFormat, data: bytes) -> Iterator[Row]:
             yield Row(number, body)
 
 
-def _counted(fmt: ImportFormat, data: bytes) -> Iterator[int]:
+def _counted(fmt: ImportFormat, data: bytes, scans: Scans | None) -> Iterator[int]:
     """The numbers of the rows ``rows`` gives, without making their bodies."""
     sniff(fmt, data[:8192])
     if fmt is ImportFormat.ndjson:
@@ -651,7 +665,7 @@ def _counted(fmt: ImportFormat, data: bytes) -> Iterator[int]:
                 yield number
         return
     used: list[int] | None = None
-    for number, cells, header in _data_rows(fmt, data):
+    for number, cells, header in _data_rows(fmt, data, scans):
         if used is None:
             used = [i for i, p in enumerate(header.paths) if p and p not in columns.IGNORED]
         width = len(cells)
@@ -663,10 +677,10 @@ def _counted(fmt: ImportFormat, data: bytes) -> Iterator[int]:
                     break
 
 
-def count(fmt: ImportFormat, data: bytes) -> int:
+def count(fmt: ImportFormat, data: bytes, scans: Scans | None = None) -> int:
     """The data rows of a file (a first pass; refuses one past ``MAX_ROWS``)."""
     total = 0
-    for _number in _counted(fmt, data):
+    for _number in _counted(fmt, data, scans):
         total += 1
         if total > MAX_ROWS:
             raise FileProblem(
