@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import html
 import io
+import pickle
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,7 +171,15 @@ class _Scan:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-Scans = dict[str, _Scan]  # by sheet part
+@dataclass
+class Scans:
+    """What the limits' read of an XLSX found of each sheet (by part name); and the chosen
+    sheet's rows as the first pass over them read them (blocks pickled and compressed, in
+    memory), so that a second pass need not unpack and parse the sheet again."""
+
+    sheets: dict[str, _Scan]
+    blocks: list[bytes] = field(default_factory=list)
+    complete: bool = False
 
 
 def _unpacked(archive: zipfile.ZipFile, name: str, scan: bool) -> _Scan:
@@ -240,7 +250,7 @@ def check_workbook(data: bytes) -> Scans:
                 "The zip archive is not an Excel workbook (no xl/workbook.xml).",
             )
         total = 0
-        sheets: dict[str, _Scan] = {}
+        sheets = Scans({})
         for info in archive.infolist():
             packed = max(info.compress_size, 1)
             if info.file_size > 1024 * 1024 and info.file_size / packed > MAX_RATIO:
@@ -254,7 +264,7 @@ def check_workbook(data: bytes) -> Scans:
                     "The workbook is damaged or password-protected.",
                 ) from exc
             if sheet:
-                sheets[info.filename] = found
+                sheets.sheets[info.filename] = found
             rows, cols = found.rows, found.cols
             total += found.size
             if total > MAX_UNPACKED:
@@ -410,7 +420,7 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
     scans = check_workbook(data) if scans is None else scans
     archive = zipfile.ZipFile(io.BytesIO(data))
     chosen = _chosen_sheet(archive)
-    scan = scans.get(chosen[1]) if chosen is not None else None
+    scan = scans.sheets.get(chosen[1]) if chosen is not None else None
     if chosen is None or scan is None or scan.addressed != scan.cells:
         yield from _whole_sheet_rows(data, scan)
         return
@@ -429,6 +439,11 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
         for n in archive.namelist()
         if n != part and not n.startswith(_NOT_READ)
     ]
+    if scans.complete:
+        for block in scans.blocks:
+            yield from pickle.loads(zlib.decompress(block))  # noqa: S301 (made above, in memory)
+        return
+    scans.blocks.clear()
     with archive:
         for opening, rows, closing in _row_blocks(archive, part):
             content = _block_workbook(common, part, opening + rows + closing)
@@ -444,6 +459,7 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
             if not start:
                 continue
             first, left = start
+            read: list[tuple[int, list[Any]]] = []
             for index, cells in enumerate(cells_of):
                 number = first + index  # 0-based row of the sheet
                 if left:
@@ -452,7 +468,11 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
                     if len(cells) < scan.cols:
                         cells += [""] * (scan.cols - len(cells))
                     _spread(ranges, tops, number, cells)
-                yield number + 1, cells
+                read.append((number + 1, cells))
+            del cells_of
+            scans.blocks.append(zlib.compress(pickle.dumps(read, pickle.HIGHEST_PROTOCOL), 1))
+            yield from read
+    scans.complete = True
 
 
 def _spread(
