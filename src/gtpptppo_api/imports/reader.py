@@ -196,11 +196,12 @@ def _unpacked(archive: zipfile.ZipFile, name: str, scan: bool) -> _Scan:
             cut = text.rfind(b"<")
             text, carry = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             found.cells += len(_ANY_CELL.findall(text))
-            for letters, number, empty in _CELL.findall(text):
-                found.addressed += 1
-                if not empty:
-                    found.rows = max(found.rows, int(number))
-                    found.cols = max(found.cols, _column_number(letters))
+            addressed = _CELL.findall(text)
+            found.addressed += len(addressed)
+            full = [(letters, number) for letters, number, empty in addressed if not empty]
+            if full:  # each distinct row number and column once
+                found.rows = max(found.rows, *map(int, {number for _, number in full}))
+                found.cols = max(found.cols, *map(_column_number, {c for c, _ in full}))
             if len(found.merged) <= MAX_MERGED:
                 found.merged += [_corners(ref) for ref in _MERGE.findall(text)]
     found.cols = max(found.cols, found.cells and 1)
