@@ -278,7 +278,8 @@ def body_maker(paths: list[str | None]) -> Callable[[list[Any]], dict[str, Any] 
         if not content:
             return None
         for container in containers:
-            _as_list(body, container)
+            if container[0] in body:
+                _as_list(body, container)
         return body
 
     return make
