@@ -365,25 +365,22 @@ def _row_blocks(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, by
                 text = text[found.end() :]
             elif not chunk:
                 return
-        rows = 0
         done = False
         while not done:
             chunk = source.read(1024 * 1024)
             done = not chunk
             text += chunk
-            rows += len(_ROW_END.findall(chunk))  # a row end cut in two is counted later
-            if done or rows >= BLOCK_ROWS or len(text) >= BLOCK_BYTES:
-                ends = list(_ROW_END.finditer(text))
-                if not ends:
-                    continue
-                cut = (
-                    ends[-1].end()
-                    if done or len(ends) <= BLOCK_ROWS
-                    else ends[BLOCK_ROWS - 1].end()
-                )
+            # as many blocks as the text holds: of BLOCK_ROWS rows, or fewer past
+            # BLOCK_BYTES, or the rest at the end
+            while ends := [end.end() for end in _ROW_END.finditer(text)]:
+                if len(ends) >= BLOCK_ROWS:
+                    cut = ends[BLOCK_ROWS - 1]
+                elif done or len(text) >= BLOCK_BYTES:
+                    cut = ends[-1]
+                else:
+                    break
                 yield opening, text[:cut], closing
                 text = text[cut:]
-                rows = len(_ROW_END.findall(text))
 
 
 def _block_workbook(common: list[tuple[str, bytes]], part: str, sheet: bytes) -> bytes:
@@ -419,6 +416,10 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
     from python_calamine import CalamineError, CalamineWorkbook
 
     scans = check_workbook(data) if scans is None else scans
+    if scans.complete:  # read by a pass before: kept
+        for block in scans.blocks:
+            yield from pickle.loads(zlib.decompress(block))  # noqa: S301 (made below, in memory)
+        return
     archive = zipfile.ZipFile(io.BytesIO(data))
     chosen = _chosen_sheet(archive)
     scan = scans.sheets.get(chosen[1]) if chosen is not None else None
@@ -440,10 +441,6 @@ def _xlsx_rows(data: bytes, scans: Scans | None = None) -> Iterator[tuple[int, l
         for n in archive.namelist()
         if n != part and not n.startswith(_NOT_READ)
     ]
-    if scans.complete:
-        for block in scans.blocks:
-            yield from pickle.loads(zlib.decompress(block))  # noqa: S301 (made above, in memory)
-        return
     scans.blocks.clear()
     with archive:
         for opening, rows, closing in _row_blocks(archive, part):
