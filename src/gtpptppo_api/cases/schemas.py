@@ -98,6 +98,13 @@ def htcds(name: str, description: str = "", default: Any = None) -> Any:
     return Field(default=default, description=text, json_schema_extra={"x-htcds-field": name})
 
 
+def empty_list() -> Any:
+    """An empty list as a pushed field's default, made afresh for each body: a shared
+    mutable default is deep-copied by the validator for every body that leaves the field
+    out, a cost on each item of a batch or an import."""
+    return Field(default_factory=list, json_schema_extra={"default": []})
+
+
 def _distinct_list(value: list[Any]) -> list[Any]:
     if len(set(value)) != len(value):
         raise ValueError("each value once")
@@ -375,7 +382,7 @@ class CaseFields(Schema):
     )
     victim: Victim
     exploitation_types: Annotated[list[ExploitationType], Field(min_length=1, max_length=7)]
-    services: Annotated[list[ServiceReceivedIn], Field(max_length=50)] = []
+    services: Annotated[list[ServiceReceivedIn], Field(max_length=50)] = empty_list()
     transit: Annotated[
         list[Destination],
         Field(
@@ -383,14 +390,14 @@ class CaseFields(Schema):
             description="The places the victim was moved through between origin and "
             "destination, in order: each a region_code or a country.",
         ),
-    ] = []
+    ] = empty_list()
     legal_stage: LegalStage = LegalStage.none
     status: CaseStatus = CaseStatus.open
     closure_reason: Annotated[str | None, Field(min_length=1, max_length=1000)] = htcds(
         "cas_ReasonForCaseClosure", "Only for a closed case (closed, closed_referred)."
     )
     victim_context: VictimContext | None = None
-    perpetrators: Annotated[list[Perpetrator], Field(max_length=20)] = []
+    perpetrators: Annotated[list[Perpetrator], Field(max_length=20)] = empty_list()
     events: Annotated[
         list[TraffickingEvent],
         Field(
@@ -400,7 +407,7 @@ class CaseFields(Schema):
             "first exploitation) and transit (the transit events, in order) that the case "
             "leaves out.",
         ),
-    ] = []
+    ] = empty_list()
     simfoni: Simfoni | None = Field(
         default=None,
         description="SIMFONI-PPA categories the case holds nowhere else (optional).",
@@ -409,7 +416,7 @@ class CaseFields(Schema):
     witnesses: Annotated[
         list[Witness],
         Field(max_length=20, description="The case's witnesses (saksi): encrypted at rest."),
-    ] = []
+    ] = empty_list()
 
     @field_validator("exploitation_types")
     @classmethod

@@ -509,14 +509,22 @@ async def _store(
     return outcomes
 
 
-async def _check_items(
+Checked = tuple[list[ItemResult], list[Prepared]]
+
+
+async def known_regions(session: AsyncSession) -> set[str]:
+    """Every region code that exists, for ``check_items``."""
+    return await _known_regions(session)
+
+
+async def check_items(
     raw_items: Sequence[Any],
     centre: ServiceCentre,
     known: set[str],
     now: datetime,
     keyring: Keyring,
     seen: set[str] | None = None,
-) -> tuple[list[ItemResult], list[Prepared]]:
+) -> Checked:
     """Validate each item and prepare the valid ones; a result per item, in order.
 
     ``seen``: the references of the items before these (an import's earlier chunks), which
@@ -577,12 +585,16 @@ async def store_items(
     raw_items: Sequence[Any],
     keyring: Keyring,
     seen: set[str] | None = None,
+    checked: Checked | None = None,
 ) -> BatchResult:
     """A batch's work once its centre is known: check every item with the push's rules,
     store the valid ones, audit and count them; a result per item, in order. Imports store
-    their chunks through it (``seen``: the references of the chunks before)."""
-    known = await _known_regions(session)
-    results, valid = await _check_items(raw_items, centre, known, clock.now(), keyring, seen)
+    their chunks through it (``seen``: the references of the chunks before; ``checked``:
+    the items already checked by ``check_items``, while the chunk before was written)."""
+    if checked is None:
+        known = await _known_regions(session)
+        checked = await check_items(raw_items, centre, known, clock.now(), keyring, seen)
+    results, valid = checked
     cells = CellChanges()
     try:
         outcomes = await _store(session, centre, valid, keyring, cells)

@@ -20,11 +20,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Table, any_, bindparam, insert
+import pydantic_core
+from sqlalchemy import Column, ColumnElement, Table, any_, bindparam, insert
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.elements import Null
 
 # Below this many rows an executemany costs about as much, and keeps the statement log
 # readable.
@@ -82,6 +86,25 @@ def _defaults(table: Table, given: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor; for a JSON column (JSONB) under the default serializer,
+    the same with pydantic's encoder, several times faster than ``json.dumps`` (the text
+    differs in its spaces only, which JSONB does not keep)."""
+    kind = column.type.dialect_impl(dialect)
+    if not isinstance(kind, sqltypes.JSON) or dialect._json_serializer is not None:
+        return column.type._cached_bind_processor(dialect)
+    null, none_as_null = kind.NULL, kind.none_as_null
+
+    def process(value: Any) -> Any:
+        if value is null:
+            value = None
+        elif isinstance(value, Null) or (value is None and none_as_null):
+            return None
+        return pydantic_core.to_json(value).decode()
+
+    return process
+
+
 async def _copy(
     connection: AsyncConnection,
     table: Table,
@@ -100,7 +123,7 @@ async def _copy(
     processors = [
         (index, process)
         for index, column in enumerate(columns)
-        if (process := column.type._cached_bind_processor(dialect)) is not None
+        if (process := _bind_processor(column, dialect)) is not None
     ]
     fixed = list(defaults.values())
     records: list[list[Any]] = []

@@ -9,6 +9,7 @@ column by itself, titled by its own title until it has an Indonesian label here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -231,6 +232,73 @@ def body_of(cells: dict[str, Any]) -> dict[str, Any]:
         _put(body, path.split("."), value)
     made: dict[str, Any] = _lists(body)
     return made
+
+
+def _kind_of(path: str) -> str | None:
+    column = by_path().get(path) or by_generic().get(_SLOT.sub(".N", path))
+    return column.kind if column is not None else None
+
+
+def body_maker(paths: list[str | None]) -> Callable[[list[Any]], dict[str, Any] | None]:
+    """``body_of`` compiled for a sheet's columns: a row of cells (by position) to its push
+    body, the same as ``body_of`` of its non-empty cells; None for a row none of whose cells
+    holds anything but blanks. Each column's path, kind and the lists it fills are worked
+    out once, not for each row."""
+    plan = [
+        (index, path.split("."), _kind_of(path))
+        for index, path in enumerate(paths)
+        if path and path not in IGNORED
+    ]
+    # the nodes ``_lists`` would turn into lists (keyed by slot numbers), deepest first
+    found: set[tuple[str, ...]] = set()
+    for _, parts, _ in plan:
+        found.update(tuple(parts[:j]) for j in range(1, len(parts)) if parts[j].isdigit())
+        if parts[-1] in SLOTS:
+            found.add(tuple(parts))
+    containers = sorted(found, key=len, reverse=True)
+    width = plan[-1][0] + 1 if plan else 0
+
+    def make(cells: list[Any]) -> dict[str, Any] | None:
+        body: dict[str, Any] = {}
+        content = False
+        for index, parts, kind in plan if len(cells) >= width else _within(plan, len(cells)):
+            raw = cells[index]
+            if raw is None or raw == "":
+                continue
+            if not content:
+                content = bool(str(raw).strip())
+            value = cell_text(raw)
+            if value is None or value == "":
+                continue
+            if kind == "date":
+                value = as_date(raw)
+            elif kind == "string":
+                value = as_string(value)
+            _put(body, parts, value)
+        if not content:
+            return None
+        for container in containers:
+            if container[0] in body:
+                _as_list(body, container)
+        return body
+
+    return make
+
+
+def _within(plan: list[Any], width: int) -> list[Any]:
+    return [step for step in plan if step[0] < width]
+
+
+def _as_list(body: dict[str, Any], parts: tuple[str, ...]) -> None:
+    """The node at ``parts``, if keyed by slot numbers only, as a list in slot order."""
+    parent: Any = body
+    for part in parts[:-1]:
+        parent = parent.get(part)
+        if not isinstance(parent, dict):
+            return
+    node = parent.get(parts[-1])
+    if isinstance(node, dict) and node and all(key.isdigit() for key in node):
+        parent[parts[-1]] = [node[key] for key in sorted(node, key=int)]
 
 
 def _put(body: dict[str, Any], parts: list[str], value: Any) -> None:

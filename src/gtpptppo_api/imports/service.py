@@ -9,8 +9,10 @@ unchanged (cases are keyed by ``external_ref``).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 import pydantic_core
@@ -36,13 +38,18 @@ from gtpptppo_api.imports.schemas import ImportRead, RowProblem
 from gtpptppo_api.jobs import enqueue
 from gtpptppo_api.jobs.models import Job
 from gtpptppo_api.jobs.runner import LeaseLost, still_ours
+from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.turns import in_turns
 from gtpptppo_api.service_centres.models import ServiceCentre
 from gtpptppo_api.webhooks import events as webhooks
 
 RUN = "imports.run"
 PART_BYTES = 1024 * 1024
 CHUNK_ROWS = 1000
+READ_TURN = 250  # rows read between two turns of the writes
+# A chunk: its rows, those read as bodies, and what the push's checks made of these.
+Checked = tuple[list[Row], list[Row], cases.Checked]
 FIRST_ERRORS = 20
 
 
@@ -233,9 +240,10 @@ async def run(session: AsyncSession, job: Job, keyring: Keyring, budget: float) 
         return
     data = await file_of(session, item, keyring)
     try:
+        scans = reader.scan(item.format, data)
         if item.rows_total is None:
-            item.rows_total = reader.count(item.format, data)
-        rows = reader.rows(item.format, data)
+            item.rows_total = reader.count(item.format, data, scans)
+        rows = reader.rows(item.format, data, scans)
         refused = set(
             (
                 await session.scalars(
@@ -249,18 +257,32 @@ async def run(session: AsyncSession, job: Job, keyring: Keyring, budget: float) 
         centre = await session.get(ServiceCentre, item.service_centre_id)
         assert centre is not None  # an import goes with its centre (ON DELETE CASCADE)
         actor = _actor(item)
-        chunk: list[Row] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == CHUNK_ROWS:
-                await _store_chunk(session, job, attempt, item, centre, actor, chunk, keyring, seen)
-                chunk = []
+        known = await cases.known_regions(session)
+
+        async def next_chunk() -> Checked | None:
+            """The next chunk of rows, read and checked with the push's rules."""
+            chunk = [row async for row in in_turns(islice(rows, CHUNK_ROWS), READ_TURN)]
+            if not chunk:
+                return None
+            valid = [row for row in chunk if not row.errors]
+            found = await cases.check_items(
+                [row.body for row in valid], centre, known, clock.now(), keyring, seen
+            )
+            return chunk, valid, found
+
+        # Each chunk is read and checked (CPU) while the one before is written (the
+        # database's work): a task of its own, taking turns with the writes' awaits.
+        ahead = asyncio.ensure_future(next_chunk())
+        try:
+            while (current := await ahead) is not None:
+                ahead = asyncio.ensure_future(next_chunk())
+                await _store_chunk(session, job, attempt, item, centre, actor, current, keyring)
                 if time.monotonic() - started > budget:
                     follow = await enqueue(session, RUN, {"import_id": item.id})
                     item.job_id = follow.id
                     return
-        if chunk:
-            await _store_chunk(session, job, attempt, item, centre, actor, chunk, keyring, seen)
+        finally:
+            ahead.cancel()
     except FileProblem as problem:
         # The file cannot be read as a whole: nothing of it is stored (its rows are all
         # checked before the first chunk: a count first, then the header, then the rows).
@@ -312,14 +334,13 @@ async def _store_chunk(
     item: CaseImport,
     centre: ServiceCentre,
     actor: Caller,
-    chunk: list[Row],
+    checked: Checked,
     keyring: Keyring,
-    seen: set[str],
 ) -> None:
     """Store one chunk and its progress in one transaction, while the job is still ours."""
-    valid = [row for row in chunk if not row.errors]
+    chunk, valid, found = checked
     result = await cases.store_items(
-        session, actor, centre, [row.body for row in valid], keyring, seen
+        session, actor, centre, [row.body for row in valid], keyring, checked=found
     )
     refusals: list[dict[str, Any]] = [
         {
