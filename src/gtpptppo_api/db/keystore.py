@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,18 +60,20 @@ Wrapped = tuple[str, bytes]  # (service key id, wrapped data key)
 
 
 class KeyStore:
-    """The key store at ``url``; its engine is made on first use, one per event loop."""
+    """The key store at ``url``; its engine is made on first use, one per event loop (the
+    API's, and the worker's in the embedded mode)."""
 
     _instances: dict[str, KeyStore] = {}
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._engine: AsyncEngine | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @classmethod
     def for_url(cls, url: str) -> KeyStore:
-        """The process's key store at ``url`` (its engine and pool shared by every caller)."""
+        """The process's key store at ``url`` (its engines shared by every caller)."""
         store = cls._instances.get(url)
         if store is None:
             store = cls._instances[url] = cls(url)
@@ -79,18 +82,20 @@ class KeyStore:
     @property
     def engine(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()
-        if self._engine is None or self._loop is not loop:
-            self._engine, self._loop = create_engine(self.url, pool_size=5), loop
-        return self._engine
+        engine = self._engines.get(loop)
+        if engine is None:
+            engine = self._engines[loop] = create_engine(self.url, pool_size=5)
+        return engine
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     async def dispose(self) -> None:
-        if self._engine is not None and self._loop is asyncio.get_running_loop():
-            await self._engine.dispose()
-        self._engine = self._loop = None
+        """Close the connections of this event loop's engine."""
+        engine = self._engines.pop(asyncio.get_running_loop(), None)
+        if engine is not None:
+            await engine.dispose()
 
     async def put(self, rows: Sequence[tuple[uuid.UUID, str, bytes]]) -> None:
         """Store new wrapped keys ``(case id, service key id, wrapped)``, committed on return
