@@ -25,11 +25,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_data_key")),
     )
-    op.create_index(op.f("ix_data_key_key_id"), "data_key", ["key_id"])
     op.create_index(op.f("ix_data_key_created_at"), "data_key", ["created_at"])
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_data_key_created_at"), table_name="data_key")
-    op.drop_index(op.f("ix_data_key_key_id"), table_name="data_key")
     op.drop_table("data_key")

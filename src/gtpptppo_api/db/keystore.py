@@ -51,7 +51,8 @@ data_key = Table(
     "data_key",
     metadata,
     Column("case_id", Uuid, primary_key=True),
-    Column("key_id", String(32), nullable=False, index=True),
+    # no index: a rotation reads every key once anyway, in pages by case id
+    Column("key_id", String(32), nullable=False),
     Column("wrapped", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, index=True),
 )
@@ -103,6 +104,19 @@ class KeyStore:
         if not rows:
             return
         now = utcnow()
+        if self.dialect == "sqlite":
+            # The driver's executemany with the values bound once each: SQLAlchemy's own
+            # executemany processes every parameter of every row (a tenth of a push's CPU).
+            dialect = self.engine.dialect
+            as_id = data_key.c.case_id.type.bind_processor(dialect) or str
+            when = (data_key.c.created_at.type.bind_processor(dialect) or str)(now)
+            async with self.engine.begin() as connection:
+                await connection.exec_driver_sql(
+                    "INSERT INTO data_key (case_id, key_id, wrapped, created_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(as_id(case_id), key_id, wrapped, when) for case_id, key_id, wrapped in rows],
+                )
+            return
         values = [
             {"case_id": case_id, "key_id": key_id, "wrapped": wrapped, "created_at": now}
             for case_id, key_id, wrapped in rows
