@@ -8,7 +8,9 @@ lookup left out), run as prepared asyncpg statements with the same parameters, a
 rows encoded as JSON (orjson). Both are CPU time of the thread running the event loop
 (``thread_time``), where all of that work runs: the API's side, not the PostgreSQL server's,
 which is the same for both; the embedded worker's threads, idle, are left out. The floor is
-a 404 through the same stack (no route: no token, no query).
+a 404 through the same stack (no route: no token, no query); the client alone, the same
+requests sent to an ASGI app that does nothing, is shown too (counted in both, subtracted
+from neither).
 
 BENCH_READS_ROUNDS rounds (default 5) of BENCH_READS_REQUESTS requests (default 200) each,
 after a warm-up, alternate the API and the raw work so that both see the same machine; each
@@ -71,6 +73,7 @@ class Figures:
     api_ms: list[float]
     raw_ms: list[float]
     floor_ms: list[float]
+    client_ms: list[float]
 
     def ratios(self) -> list[float]:
         return [a / r for a, r in zip(self.api_ms, self.raw_ms, strict=True)]
@@ -163,6 +166,21 @@ class Capture:
             self.statements.append((statement, tuple(parameters or ())))
 
 
+async def bare_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI app that answers every request with a fixed JSON body and does nothing else:
+    what the in-process client costs on its own (not subtracted from anything)."""
+    if scope["type"] != "http":
+        return
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", b"2")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
 def dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -190,6 +208,9 @@ async def run(url: str, void: IO[str]) -> dict[str, Figures]:
             transport=httpx.ASGITransport(app=app), base_url="http://bench"
         ) as client,
     ):
+        bare = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=bare_app), base_url="http://bench"
+        )
         capture = Capture()
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", capture)
 
@@ -215,18 +236,26 @@ async def run(url: str, void: IO[str]) -> dict[str, Figures]:
                     rows = await statement.fetch(*args)
                     orjson.dumps({"items": [dict(row) for row in rows]}, default=str)
 
-            for work in (api, raw, floor):
+            async def client_alone(
+                endpoint: Endpoint = endpoint, sent: dict[str, str] = sent
+            ) -> None:
+                response = await bare.get(endpoint.path, params=endpoint.params, headers=sent)
+                assert response.status_code == 200
+
+            for work in (api, raw, floor, client_alone):
                 await cpu_ms(work, WARM_UP)
-            figures = Figures([], [], [])
+            figures = Figures([], [], [], [])
             for _ in range(ROUNDS):
                 figures.api_ms.append(await cpu_ms(api, REQUESTS))
                 figures.raw_ms.append(await cpu_ms(raw, REQUESTS))
                 figures.floor_ms.append(await cpu_ms(floor, REQUESTS))
+                figures.client_ms.append(await cpu_ms(client_alone, REQUESTS))
             results[endpoint.name] = figures
             print(
                 f"  {endpoint.name:16} {len(prepared)} statement(s) as the API sends them",
                 file=sys.stderr,
             )
+        await bare.aclose()
     await raw_conn.close()
     return results
 
@@ -253,6 +282,11 @@ def report(results: dict[str, Figures]) -> bool:
         )
     floors = [ms for figures in results.values() for ms in figures.floor_ms]
     print(f"reads      floor (a 404 through the same stack): {statistics.median(floors):.3f} ms")
+    clients = [ms for figures in results.values() for ms in figures.client_ms]
+    print(
+        "reads      the client alone (the same requests to an ASGI app that does nothing; "
+        f"counted in API and floor, not subtracted): {statistics.median(clients):.3f} ms"
+    )
     return met
 
 

@@ -5,6 +5,7 @@ token, tokens stored only as hashes."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -144,6 +145,21 @@ async def test_rate_limit_per_token_answers_429_with_retry_after(database_url, s
         assert body["retry_after"] == retry_after
         # the limit is the token's own: another token is served
         assert (await limited.get("/regions/33", headers=other)).status_code == 200
+
+
+async def test_the_rate_limit_window_moves_and_each_limit_counts(database_url, session, auth):
+    """The in-process window (memory://) is a moving one: a request is served again once
+    the oldest counted has left the window, and with two limits the tighter one refuses."""
+    async with client_of(
+        build_app(database_url, session, rate_limit="2/second;100/hour")
+    ) as limited:
+        headers = await auth("national_admin")
+        for _ in range(2):
+            assert (await limited.get("/regions/33", headers=headers)).status_code == 200
+        refused = await limited.get("/regions/33", headers=headers)
+        assert problem(refused, 429)["retry_after"] == 1
+        await asyncio.sleep(1.05)  # the two counted requests have left the window
+        assert (await limited.get("/regions/33", headers=headers)).status_code == 200
 
 
 async def test_an_empty_rate_limit_disables_it(database_url, session, national):

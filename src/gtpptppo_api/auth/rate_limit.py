@@ -11,10 +11,13 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import Request
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import Storage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
@@ -30,6 +33,77 @@ def async_storage_url(url: str) -> str:
     return url if url.startswith("async+") else f"async+{url}"
 
 
+class Windows(Protocol):
+    """Where the moving windows are counted: ``hit`` takes one request of ``key`` under
+    ``item`` (False: the window is full), ``reset_at`` says when a full one frees a place
+    (epoch seconds)."""
+
+    async def hit(self, item: RateLimitItem, key: str) -> bool: ...
+
+    async def reset_at(self, item: RateLimitItem, key: str) -> float: ...
+
+
+@dataclass
+class SharedWindows:
+    """The ``limits`` library's moving windows, in a storage every process shares (Redis)."""
+
+    strategy: MovingWindowRateLimiter
+
+    async def hit(self, item: RateLimitItem, key: str) -> bool:
+        return await self.strategy.hit(item, key)
+
+    async def reset_at(self, item: RateLimitItem, key: str) -> float:
+        return (await self.strategy.get_window_stats(item, key)).reset_time
+
+
+class LocalWindows:
+    """The moving windows of one process (``memory://``): each key's request times in the
+    window, oldest first, never more than the limit's amount.
+
+    The same count as the ``limits`` library's memory storage, without its cost on every
+    request (a task scheduled to expire entries, which hands each key's list to a thread).
+    Past ``keys`` keys (addresses on the public site are many), the windows already empty
+    are dropped.
+    """
+
+    def __init__(self, keys: int = 100_000) -> None:
+        self.keys = keys
+        # (limit, key) -> (the limit's period in seconds, the request times in the window)
+        self._hits: dict[tuple[str, str], tuple[int, deque[float]]] = {}
+
+    def _window(self, item: RateLimitItem, key: str, now: float) -> deque[float]:
+        name = (item.key_for(), key)
+        found = self._hits.get(name)
+        if found is None:
+            if len(self._hits) >= self.keys:
+                self._prune(now)
+            found = self._hits[name] = (item.get_expiry(), deque())
+        period, hits = found
+        while hits and hits[0] <= now - period:
+            hits.popleft()
+        return hits
+
+    def _prune(self, now: float) -> None:
+        self._hits = {
+            name: (period, hits)
+            for name, (period, hits) in self._hits.items()
+            if hits and hits[-1] > now - period
+        }
+
+    async def hit(self, item: RateLimitItem, key: str) -> bool:
+        now = time.time()
+        hits = self._window(item, key, now)
+        if len(hits) >= item.amount:
+            return False
+        hits.append(now)
+        return True
+
+    async def reset_at(self, item: RateLimitItem, key: str) -> float:
+        now = time.time()
+        hits = self._window(item, key, now)
+        return (hits[0] if len(hits) >= item.amount else now) + item.get_expiry()
+
+
 class RateLimiter:
     """Counts each token's requests; ``check`` raises 429 when one limit is used up."""
 
@@ -43,7 +117,11 @@ class RateLimiter:
     ) -> None:
         self.limits = limits
         self.storage = storage
-        self.strategy = MovingWindowRateLimiter(storage)
+        self.windows: Windows = (
+            LocalWindows()
+            if isinstance(storage, MemoryStorage)
+            else SharedWindows(MovingWindowRateLimiter(storage))
+        )
         self.namespace = namespace
         self.refuse_when_down = refuse_when_down
 
@@ -76,7 +154,7 @@ class RateLimiter:
         key = f"{self.namespace}:{name}"
         for item in self.limits:
             try:
-                allowed = await self.strategy.hit(item, key)
+                allowed = await self.windows.hit(item, key)
             except Exception as exc:  # the counters' store is down
                 if self.refuse_when_down:  # GTPPTPPO_RATE_LIMIT_WHEN_DOWN=refuse
                     logger.warning("rate-limit storage unreachable; request refused: %r", exc)
@@ -92,8 +170,9 @@ class RateLimiter:
                 RATE_LIMIT_REFUSALS.labels(
                     "public" if name.startswith("client:") else "token"
                 ).inc()
-                stats = await self.strategy.get_window_stats(item, key)
-                retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+                retry_after = max(
+                    1, math.ceil(await self.windows.reset_at(item, key) - time.time())
+                )
                 raise TooManyRequests(
                     f"{who} may make {item} requests; retry in {retry_after} s.",
                     retry_after=retry_after,

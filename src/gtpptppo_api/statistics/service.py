@@ -12,6 +12,7 @@ published by cell key perturbation (``disclosure``); see ``docs/disclosure-contr
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -306,6 +307,24 @@ def shared_victims_query(
 Counted = tuple[int, int, int]  # (records, victims, key sum of the victims)
 
 
+@functools.lru_cache(maxsize=512)
+def _statements(
+    root: str, groups: tuple[str, ...], from_year: int | None, to_year: int | None, basis: str
+) -> tuple[Select[Any], Select[Any]]:
+    """The statements of ``_count``: the records per cell and the shared victims per cell.
+
+    Built once per question and kept (a statement is immutable, its values bound in it):
+    building them took a third of a statistics request's CPU (see
+    ``bench/bench_reads.py``). What a question can be is bounded by the regions, the years
+    and the groups; the least recently asked go past ``maxsize``.
+    """
+    counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
+    return (
+        counted(root, groups, from_year, to_year, basis),
+        shared_victims_query(root, groups, from_year, to_year, basis),
+    )
+
+
 async def _count(
     session: AsyncSession,
     root: str,
@@ -315,8 +334,8 @@ async def _count(
     basis: str = DEFAULT_YEAR_BASIS,
 ) -> dict[tuple[Any, ...], Counted]:
     """Per group (a tuple of its values): records, victims and the victims' key sum."""
-    counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
-    rows = (await session.execute(counted(root, groups, from_year, to_year, basis))).all()
+    counted, shared = _statements(root, tuple(groups), from_year, to_year, basis)
+    rows = (await session.execute(counted)).all()
     result = {
         tuple(_plain(v) for v in row[: len(groups)]): (
             int(row.records),
@@ -329,9 +348,7 @@ async def _count(
     # (the same snapshot), there are none in these groups, and nothing to ask.
     if any(records != single for records, single, _ in result.values()):
         async with by_index(session):  # the few shared cases, from their partial index
-            shared_rows = await session.execute(
-                shared_victims_query(root, groups, from_year, to_year, basis)
-            )
+            shared_rows = await session.execute(shared)
         for row in shared_rows:
             cell = tuple(_plain(v) for v in row[: len(groups)])
             records, single, key = result.get(cell, (0, 0, 0))
