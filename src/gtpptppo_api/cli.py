@@ -586,9 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(func=_keys_reindex)
     rewrap = keys_commands.add_parser(
         "rewrap",
-        help="wrap every case's data key under the newest encryption key, and seal the cases "
-        "stored before per-case keys under keys of their own (after adding a key, before "
-        "removing the old one; and once after upgrading to per-case keys); one transaction",
+        help="wrap every case's data key in the key store under the newest encryption key, "
+        "and seal the cases stored before per-case keys under keys of their own (after adding "
+        "a key, before removing the old one; and once after upgrading to per-case keys); page "
+        "by page, safe to run again",
     )
     rewrap.set_defaults(func=_keys_rewrap)
     sweep = keys_commands.add_parser(
