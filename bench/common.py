@@ -53,6 +53,7 @@ async def database(backend: str) -> AsyncIterator[str]:
     finally:
         conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}_keys" WITH (FORCE)')  # its key store
         await conn.close()
 
 

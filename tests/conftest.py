@@ -29,7 +29,7 @@ from gtpptppo_api.db.engine import create_engine
 from gtpptppo_api.db.migrate import upgrade
 from gtpptppo_api.db.session import get_session
 from gtpptppo_api.jobs import dispatch_after_commit
-from gtpptppo_api.settings import Settings
+from gtpptppo_api.settings import Settings, get_settings, key_store_url_for
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 # Two keys, newest first, as after a rotation.
@@ -69,6 +69,8 @@ async def _postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
         conn = await asyncpg.connect(_asyncpg_dsn(admin_url), timeout=5)
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            # its key store, made beside it by the migration (db/keystore.py)
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}_keys" WITH (FORCE)')
         finally:
             await conn.close()
 
@@ -156,6 +158,17 @@ def build_app(
 
     app.dependency_overrides[get_session] = test_session
     return app
+
+
+@pytest.fixture
+def worker_settings(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[None]:
+    """A job handler run by ``jobs.run_pending`` reads the process's settings: the test
+    app's keys and its key store (the one beside the test's database)."""
+    monkeypatch.setenv("GTPPTPPO_ENCRYPTION_KEY", TEST_KEYS)
+    monkeypatch.setenv("GTPPTPPO_KEY_STORE_URL", key_store_url_for(database_url))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,8 +41,10 @@ async def test_a_backup_taken_while_serving_restores_elsewhere_with_its_personal
     tmp_path: Path,
 ):
     """A `gtpptppo serve` on SQLite takes pushes while `gtpptppo backup` runs; the archive
-    (0600, with the key file) restores into another folder, where a new server reads the
-    case's name and NIK back. A restore onto the running server's database is refused."""
+    (0600, with the key file) and the key store's own archive (`--keys`, without the key
+    file) restore into another folder, where a new server reads the case's name and NIK
+    back. A restore onto the running server's database is refused, and an archive restored
+    as what it does not hold."""
     live = tmp_path / "live" / "gtpptppo.db"
     live.parent.mkdir()
     assert gtpptppo("migrate", database=live).returncode == 0
@@ -74,6 +77,12 @@ async def test_a_backup_taken_while_serving_restores_elsewhere_with_its_personal
         assert stat.S_IMODE(archive.stat().st_mode) == 0o600
         with tarfile.open(archive) as opened:
             assert set(opened.getnames()) == {"manifest.json", "database.sqlite", "encryption.key"}
+        # the key store apart, in an archive of its own, without the service's key
+        keys = tmp_path / "keys.tar.gz"
+        made = await asyncio.to_thread(gtpptppo, "backup", "--keys", str(keys), database=live)
+        assert made.returncode == 0, made.stderr
+        with tarfile.open(keys) as opened:
+            assert set(opened.getnames()) == {"manifest.json", "database.sqlite"}
         refused = await asyncio.to_thread(
             gtpptppo, "restore", str(archive), "--replace", database=live
         )
@@ -84,6 +93,11 @@ async def test_a_backup_taken_while_serving_restores_elsewhere_with_its_personal
 
     elsewhere = tmp_path / "restored" / "gtpptppo.db"
     restored = gtpptppo("restore", str(archive), database=elsewhere)
+    assert restored.returncode == 0, restored.stderr
+    wrong = gtpptppo("restore", str(archive), "--keys", database=elsewhere)
+    assert wrong.returncode == 2
+    assert "without --keys" in wrong.stderr
+    restored = gtpptppo("restore", "--keys", str(keys), database=elsewhere)
     assert restored.returncode == 0, restored.stderr
     with sqlite3.connect(elsewhere) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -133,3 +147,57 @@ def test_backup_and_restore_are_refused_on_postgresql_and_for_a_foreign_file(tmp
     refused = gtpptppo("restore", str(junk), database=tmp_path / "c.db")
     assert refused.returncode == 2
     assert "not a gtpptppo backup" in refused.stderr
+
+
+async def test_a_restored_key_store_forgets_again_the_keys_of_cases_erased_since(tmp_path: Path):
+    """The key store's archive taken before an erasure still holds the erased case's key;
+    restoring it (`gtpptppo restore --keys`) deletes that key again, from the erasure the
+    database records, so the erasure reaches the restored key store too; the other case's
+    personal fields read as before."""
+    from gtpptppo_api.app import create_app
+    from gtpptppo_api.db.keystore import KeyStore
+    from gtpptppo_api.settings import Settings
+    from tests.cases.helpers import create_centre
+    from tests.privacy.support import OTHER_NIK, ask, complete, push, reading
+
+    live = tmp_path / "gtpptppo.db"
+    store = tmp_path / "gtpptppo.keys.sqlite"
+    assert gtpptppo("migrate", database=live).returncode == 0
+    headers = {"Authorization": f"Bearer {create_national_token(live)}"}
+    settings = Settings(database_url=f"sqlite:///{live}")
+
+    async def serving() -> Any:
+        app = create_app(settings)
+        return app, httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1"
+        )
+
+    app, client = await serving()
+    async with app.router.lifespan_context(app), client:
+        centre = await create_centre(client, headers, "33.02")
+        erased = await push(client, headers, centre, "R-1", personal={"nik": NIK})
+        kept = await push(client, headers, centre, "R-2", personal={"nik": OTHER_NIK})
+        archive = tmp_path / "keys.tar.gz"
+        made = await asyncio.to_thread(gtpptppo, "backup", "--keys", str(archive), database=live)
+        assert made.returncode == 0, made.stderr
+        request = await ask(client, headers, centre, erased["id"], "erasure")
+        assert (await complete(client, headers, request["id"])).status_code == 200
+    await KeyStore.for_url(settings.key_store).dispose()
+
+    def stored() -> set[str]:
+        with sqlite3.connect(store) as db:
+            return {str(row[0]) for row in db.execute("SELECT case_id FROM data_key")}
+
+    assert stored() == {kept["id"].replace("-", "")}
+    restored = await asyncio.to_thread(
+        gtpptppo, "restore", "--keys", str(archive), "--replace", database=live
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert "1 keys of cases erased or gone since removed again" in restored.stderr
+    assert stored() == {kept["id"].replace("-", "")}
+    app, client = await serving()
+    async with app.router.lifespan_context(app), client:
+        shown = await client.get(
+            f"/cases/{kept['id']}", params={"include": "personal"}, headers=reading(headers)
+        )
+    assert shown.json()["personal"]["nik"] == OTHER_NIK

@@ -340,15 +340,18 @@ async def _serve_once(database: Path) -> dict[str, int]:
 
 
 async def test_the_embedded_database_its_wal_and_key_are_private(tmp_path: Path):
-    """The SQLite file, its -wal and -shm, and the key file beside them are created 0600
-    (in a folder of the operator's, or in one created here, 0700), whatever the umask lets
-    others read."""
-    private = {name: 0o600 for name in ("gt.db", "gt.db-wal", "gt.db-shm", "gt.db.key")}
+    """The SQLite file, its -wal and -shm, the key file and the key store (with its own -wal
+    and -shm) beside them are created 0600 (in a folder of the operator's, or in one created
+    here, 0700), whatever the umask lets others read."""
+    names = {"gt.db", "gt.db-wal", "gt.db-shm", "gt.db.key", "gt.keys.sqlite"}
     umask = os.umask(0o022)
     try:
         (tmp_path / "existing").mkdir()
-        assert await _serve_once(tmp_path / "existing" / "gt.db") == private
-        assert await _serve_once(tmp_path / "new" / "data" / "gt.db") == private
+        for database in (tmp_path / "existing" / "gt.db", tmp_path / "new" / "data" / "gt.db"):
+            found = await _serve_once(database)
+            # the key store's -wal and -shm too, while it is open
+            assert names <= set(found)
+            assert set(found.values()) == {0o600}, found
     finally:
         os.umask(umask)
     assert stat.S_IMODE((tmp_path / "new" / "data").stat().st_mode) == 0o700

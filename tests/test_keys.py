@@ -80,3 +80,17 @@ def test_a_blind_index_key_that_is_not_32_bytes_is_refused():
         Keyring.from_settings(
             Settings(database_url="sqlite:///x.db", encryption_key=None, blind_index_key="c2hvcnQ")
         )
+
+
+def test_the_key_store_lies_apart_from_the_database_unless_set():
+    """The cases' wrapped data keys live in a database of their own (db/keystore.py):
+    beside a SQLite file, on the same PostgreSQL server under the name suffixed ``_keys``,
+    or where GTPPTPPO_KEY_STORE_URL says."""
+    sqlite = Settings(database_url="sqlite:////srv/gt/gtpptppo.db")
+    assert sqlite.key_store == "sqlite:////srv/gt/gtpptppo.keys.sqlite"
+    server = Settings(database_url="postgresql://gt:rahasia@db.example:5432/gtpptppo")
+    assert server.key_store == "postgresql://gt:rahasia@db.example:5432/gtpptppo_keys"
+    elsewhere = "postgresql://keys@vault.example/keys"
+    assert Settings(database_url=server.database_url, key_store_url=elsewhere).key_store == (
+        elsewhere
+    )

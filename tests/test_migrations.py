@@ -115,3 +115,70 @@ def test_the_unkeyed_request_hashes_are_removed(tmp_path: Path):
     upgrade(url)
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM idempotency_record").fetchone() == (0,)
+
+
+async def test_the_wrapped_data_keys_move_to_the_key_store_and_back(tmp_path: Path):
+    """0033_key_store: a database whose cases hold their wrapped data keys (as before the key
+    store) has them copied to the key store and the columns dropped, and the case's personal
+    fields read through HTTP as before; the downgrade copies them back into the columns."""
+    import asyncio
+    import uuid
+
+    import httpx
+
+    from gtpptppo_api.app import create_app
+    from gtpptppo_api.auth.models import Role
+    from gtpptppo_api.auth.service import create_token
+    from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+    from gtpptppo_api.db.keystore import KeyStore
+    from gtpptppo_api.settings import Settings
+    from tests.cases.helpers import create_centre
+    from tests.conftest import TEST_KEYS
+    from tests.privacy.support import NIK, push, reading
+
+    path = tmp_path / "keys.db"
+    store_path = tmp_path / "keys.keys.sqlite"
+    url = f"sqlite:///{path}"
+    await asyncio.to_thread(upgrade, url)
+    engine = create_engine(url)
+    async with create_sessionmaker(engine)() as session, session.begin():
+        _, token = await create_token(session, name="admin", role=Role.national_admin)
+    await engine.dispose()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def read(case_id: str) -> Any:
+        app = create_app(Settings(database_url=url, encryption_key=TEST_KEYS))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1"
+            ) as client,
+        ):
+            if not case_id:
+                centre = await create_centre(client, headers, "33.02")
+                case = await push(client, headers, centre, "M-1", personal={"nik": NIK})
+                case_id = case["id"]
+            shown = await client.get(
+                f"/cases/{case_id}", params={"include": "personal"}, headers=reading(headers)
+            )
+            return case_id, shown.json()["personal"]["nik"]
+
+    case_id, nik = await read("")
+    assert nik == NIK
+    await KeyStore.for_url(f"sqlite:///{store_path}").dispose()
+    await asyncio.to_thread(downgrade, url, "0032_simfoni")
+    with sqlite3.connect(path) as db:
+        (wrapped,) = db.execute("SELECT data_key FROM victim_case").fetchone()
+    with sqlite3.connect(store_path) as keys:
+        keys.execute("DELETE FROM data_key")  # as before the key store existed
+    assert wrapped
+    await asyncio.to_thread(upgrade, url)
+    with sqlite3.connect(store_path) as keys:
+        moved = keys.execute("SELECT case_id, wrapped FROM data_key").fetchall()
+    assert [(uuid.UUID(str(case_id)).hex, wrapped)] == [
+        (uuid.UUID(str(moved[0][0])).hex, moved[0][1])
+    ]
+    with sqlite3.connect(path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(victim_case)")}
+    assert not {"data_key", "data_key_id"} & columns
+    assert (await read(case_id))[1] == NIK

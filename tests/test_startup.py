@@ -35,7 +35,7 @@ def test_the_collector_runs_less_often_while_serving_and_as_before_after(tmp_pat
     full collection every few seconds under load otherwise); the process's own thresholds
     come back when the server stops. The app alone leaves them as they are."""
     monkeypatch.setenv("GTPPTPPO_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setattr(migrate, "upgrade", lambda url: None)
+    monkeypatch.setattr(migrate, "upgrade", lambda url, **_: None)
     monkeypatch.setattr(logs, "configure", lambda settings: None)
     seen: list[tuple[int, int, int]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.append(gc.get_threshold()))

@@ -118,6 +118,9 @@ def create_app(
             gc.unfreeze()
             await asyncio.to_thread(jobs_broker.stop)
             await engine.dispose()
+            store = app.state.keyring().store
+            if store is not None:
+                await store.dispose()
 
     app = FastAPI(
         title="GT-PPTPPO API",

@@ -33,7 +33,7 @@ GC_THRESHOLDS = (20_000, 10, 10)
 def _migrate(_args: argparse.Namespace) -> int:
     from gtpptppo_api.db.migrate import upgrade
 
-    upgrade(get_settings().database_url)
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
     print("database migrated to the latest revision", file=sys.stderr)
     return 0
 
@@ -68,7 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
     logs.configure(settings)
     # Embedded mode: a restore refuses the database while this process lives.
     held = hold_serving(settings.sqlite_path) if settings.sqlite_path else None
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, key_store_url=settings.key_store)
     with serving_collector():
         uvicorn.run(
             create_app(settings),
@@ -140,12 +140,16 @@ def _worker_metrics_environment(settings: Any) -> str | None:
 @asynccontextmanager
 async def _transaction() -> AsyncIterator[AsyncSession]:
     """A session on the configured database, in one transaction committed at the end."""
+    from gtpptppo_api.db.after_commit import dispatch_after_commit
     from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 
     engine = create_engine(get_settings().database_url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            yield session
+        async with create_sessionmaker(engine)() as session:
+            async with session.begin():
+                yield session
+            # what waits for the commit: an erasure's key deletion (privacy.erasure)
+            await dispatch_after_commit(session)
     finally:
         await engine.dispose()
 
@@ -192,7 +196,7 @@ def _token_create(args: argparse.Namespace) -> int:
     from gtpptppo_api.db.migrate import upgrade
     from gtpptppo_api.errors import AppError
 
-    upgrade(get_settings().database_url)
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
     try:
         clear = asyncio.run(_create_token(args))
     except AppError as error:
@@ -249,7 +253,7 @@ def _token_list(args: argparse.Namespace) -> int:
     """Every token, one line each (tab-separated, or JSON lines); never a token or its hash."""
     from gtpptppo_api.db.migrate import upgrade
 
-    upgrade(get_settings().database_url)
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
     rows = asyncio.run(_tokens())
     if args.json:
         for row in rows:
@@ -330,7 +334,7 @@ def _keys_reindex(_args: argparse.Namespace) -> int:
     from gtpptppo_api.db.migrate import upgrade
     from gtpptppo_api.kit.crypto import KeyConfigError
 
-    upgrade(get_settings().database_url)
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
     try:
         stats = asyncio.run(_reindex())
     except KeyConfigError as error:
@@ -363,26 +367,64 @@ def _keys_rewrap(_args: argparse.Namespace) -> int:
     from gtpptppo_api.db.migrate import upgrade
     from gtpptppo_api.kit.crypto import KeyConfigError
 
-    upgrade(get_settings().database_url)
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
     try:
         stats = asyncio.run(_rewrap())
     except KeyConfigError as error:
         print(f"gtpptppo: {error}", file=sys.stderr)
         return 2
     print(
-        f"data keys: {stats['cases']} cases read, {stats['rewrapped']} re-wrapped under the "
-        f"newest key, {stats['resealed']} sealed under a data key of their own",
+        f"data keys: {stats['rewrapped']} re-wrapped under the newest key in the key store; "
+        f"{stats['cases']} cases sealed before per-case keys read, {stats['resealed']} sealed "
+        "under a data key of their own",
+        file=sys.stderr,
+    )
+    return 0
+
+
+async def _sweep(minutes: float) -> dict[str, int]:
+    from dataclasses import asdict
+    from datetime import timedelta
+
+    from gtpptppo_api.cases.sealing import sweep
+    from gtpptppo_api.kit.crypto import Keyring
+
+    keyring = Keyring.from_settings(get_settings())
+    async with _transaction() as session:
+        after = asdict(await sweep(session, keyring, timedelta(minutes=minutes)))
+        session.add(_command_event("keys sweep", "swept", "data_key", "*", after))
+    return after
+
+
+def _keys_sweep(args: argparse.Namespace) -> int:
+    from gtpptppo_api.db.migrate import upgrade
+    from gtpptppo_api.kit.crypto import KeyConfigError
+
+    upgrade(get_settings().database_url, key_store_url=get_settings().key_store)
+    try:
+        stats = asyncio.run(_sweep(args.older_than_minutes))
+    except KeyConfigError as error:
+        print(f"gtpptppo: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"key store: {stats['keys']} keys older than {args.older_than_minutes:g} minutes read, "
+        f"{stats['removed']} that no case needs removed",
         file=sys.stderr,
     )
     return 0
 
 
 async def _retention(apply: bool) -> tuple[dict[str, object], int]:
+    from gtpptppo_api.db.keystore import KeyStore
     from gtpptppo_api.privacy import retention
 
+    settings = get_settings()
     async with _transaction() as session:
         report, erased = await retention.run(
-            session, get_settings().retention_years, dry_run=not apply
+            session,
+            settings.retention_years,
+            dry_run=not apply,
+            keys=KeyStore.for_url(settings.key_store),
         )
         event = _command_event(
             "retention", "erased" if apply else "dry_run", "victim_case", "*", report
@@ -406,10 +448,17 @@ def _backup(args: argparse.Namespace) -> int:
     from gtpptppo_api.backup.archive import BackupError, backup
 
     try:
-        manifest = backup(get_settings(), Path(args.destination))
+        manifest = backup(get_settings(), Path(args.destination), keys=args.keys)
     except BackupError as error:
         print(f"gtpptppo: {error}", file=sys.stderr)
         return 2
+    if args.keys:
+        print(
+            f"key store written to {args.destination}: keep it apart from the database's "
+            "backups, and delete it after the key store's retention (docs/personal-data.md)",
+            file=sys.stderr,
+        )
+        return 0
     held = "with its key file" if manifest["key_file"] else "without keys (set in the environment)"
     print(
         f"backup written to {args.destination} (revision {manifest['revision']}, {held}); "
@@ -424,10 +473,19 @@ def _restore(args: argparse.Namespace) -> int:
     from gtpptppo_api.backup.lock import ServiceRunning
 
     try:
-        done = restore(get_settings(), Path(args.source), replace=args.replace)
+        done = restore(get_settings(), Path(args.source), replace=args.replace, keys=args.keys)
     except (BackupError, ServiceRunning) as error:
         print(f"gtpptppo: {error}", file=sys.stderr)
         return 2
+    if args.keys:
+        # The erasures the database records since the archive was taken, applied again.
+        stats = asyncio.run(_sweep(0))
+        print(
+            f"restored the key store {done.database} from the backup of {done.created_at}; "
+            f"{stats['removed']} keys of cases erased or gone since removed again",
+            file=sys.stderr,
+        )
+        return 0
     print(
         f"restored {done.database} from the backup of {done.created_at} (revision "
         f"{done.revision}); `gtpptppo serve` migrates it to this release's schema",
@@ -528,11 +586,26 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(func=_keys_reindex)
     rewrap = keys_commands.add_parser(
         "rewrap",
-        help="wrap every case's data key under the newest encryption key, and seal the cases "
-        "stored before per-case keys under keys of their own (after adding a key, before "
-        "removing the old one; and once after upgrading to per-case keys); one transaction",
+        help="wrap every case's data key in the key store under the newest encryption key, "
+        "and seal the cases stored before per-case keys under keys of their own (after adding "
+        "a key, before removing the old one; and once after upgrading to per-case keys); page "
+        "by page, safe to run again",
     )
     rewrap.set_defaults(func=_keys_rewrap)
+    sweep = keys_commands.add_parser(
+        "sweep",
+        help="remove from the key store the data keys no case needs: of a push that failed "
+        "after storing them, of a case erased whole, or left by an erasure interrupted after "
+        "its commit (schedule it with the retention run)",
+    )
+    sweep.add_argument(
+        "--older-than-minutes",
+        type=float,
+        default=60,
+        help="only keys stored longer ago than this (default 60: a push in flight stores its "
+        "keys before its cases commit)",
+    )
+    sweep.set_defaults(func=_keys_sweep)
 
     retention = commands.add_parser(
         "retention",
@@ -548,6 +621,11 @@ def build_parser() -> argparse.ArgumentParser:
         "file into one archive",
     )
     backup.add_argument("destination", help="the archive to write (.tar.gz, made 0600)")
+    backup.add_argument(
+        "--keys",
+        action="store_true",
+        help="archive the key store (the cases' wrapped data keys) instead, apart",
+    )
     backup.set_defaults(func=_backup)
     restore = commands.add_parser(
         "restore",
@@ -557,6 +635,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("source", help="an archive written by `gtpptppo backup`")
     restore.add_argument(
         "--replace", action="store_true", help="overwrite the database if one exists"
+    )
+    restore.add_argument(
+        "--keys",
+        action="store_true",
+        help="restore an archive of the key store (then delete again the keys of the cases "
+        "erased since)",
     )
     restore.set_defaults(func=_restore)
 

@@ -17,6 +17,7 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from sqlalchemy.engine import make_url
 
 ENV_PREFIX = "GTPPTPPO_"
 FILE_SUFFIX = "_FILE"
@@ -104,6 +105,14 @@ class Settings(BaseSettings):
         description=(
             "Keys for personal fields, newest first: 'id:base64key[,id:base64key...]'. Unset "
             "with SQLite: a key file is created beside the database (0600)."
+        ),
+    )
+    key_store_url: str | None = Field(
+        default=None,
+        description=(
+            "Database of the cases' wrapped data keys, apart from the database backed up with "
+            "the cases (docs/personal-data.md). Unset: PostgreSQL, the database's name "
+            "suffixed '_keys' on the same server; SQLite, '<name>.keys.sqlite' beside it."
         ),
     )
     blind_index_key: str | None = Field(
@@ -481,6 +490,27 @@ class Settings(BaseSettings):
     def sqlite_path(self) -> Path | None:
         """The database file of a SQLite URL (None for memory or other databases)."""
         return sqlite_file(self.database_url)
+
+    @property
+    def key_store(self) -> str:
+        """The key store's URL: ``key_store_url``, else derived from the database's."""
+        return self.key_store_url or key_store_url_for(self.database_url)
+
+
+def key_store_url_for(database_url: str) -> str:
+    """The key store beside a database: ``<name>.keys.sqlite`` next to a SQLite file (an
+    in-memory database has an in-memory key store), ``<database>_keys`` on the same
+    PostgreSQL server."""
+    if async_url(database_url).startswith("sqlite"):
+        database = sqlite_file(database_url)
+        if database is None:
+            return "sqlite://"
+        name = database.name.removesuffix(database.suffix) if database.suffix else database.name
+        return f"sqlite:///{database.with_name(name + '.keys.sqlite')}"
+    url = make_url(database_url)
+    return url.set(database=f"{url.database or 'gtpptppo'}_keys").render_as_string(
+        hide_password=False
+    )
 
 
 def sqlite_file(url: str) -> Path | None:

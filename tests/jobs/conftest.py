@@ -58,6 +58,10 @@ async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "jobs.db"
     shutil.copyfile(sqlite_template, path)
+    # its key store, beside it (db/keystore.py)
+    shutil.copyfile(
+        sqlite_template.with_name("template.keys.sqlite"), tmp_path / "jobs.keys.sqlite"
+    )
     return f"sqlite:///{path}"
 
 
@@ -72,6 +76,7 @@ async def pg_template() -> AsyncIterator[str]:
         yield name
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}_keys" WITH (FORCE)')
         await admin.close()
 
 
@@ -81,9 +86,12 @@ async def pg_url(pg_template: str) -> AsyncIterator[str]:
     name = f"gtpptppo_jobs_{uuid.uuid4().hex[:10]}"
     try:
         await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+        # its key store, made beside it as the migration made the template's
+        await admin.execute(f'CREATE DATABASE "{name}_keys" TEMPLATE "{pg_template}_keys"')
         yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}_keys" WITH (FORCE)')
         await admin.close()
 
 

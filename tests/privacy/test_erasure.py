@@ -16,35 +16,32 @@ import httpx
 import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases.sealing import rewrap
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.db.keystore import data_key
 from gtpptppo_api.db.migrate import upgrade
-from gtpptppo_api.kit.crypto import NONCE_BYTES, Keyring, parse_keys
+from gtpptppo_api.kit.crypto import NONCE_BYTES, KeyConfigError, Keyring
 from gtpptppo_api.settings import Settings
 from tests.cases.helpers import create_centre
 from tests.conftest import TEST_KEYS, build_app
 from tests.helpers import problem
 from tests.privacy.support import NIK, OTHER_NIK, ask, complete, push, reading
 
-COPIED = (
-    "id",
-    "personal_ciphertext",
-    "witnesses_ciphertext",
-    "data_key_id",
-    "data_key",
-    "nik_index",
-    "victim_key",
-)
+COPIED = ("id", "personal_ciphertext", "witnesses_ciphertext", "nik_index", "victim_key")
 COPY = (
-    "SELECT id, personal_ciphertext, witnesses_ciphertext, data_key_id, data_key, nik_index,"
-    " victim_key FROM victim_case"
+    "SELECT id, personal_ciphertext, witnesses_ciphertext, nik_index, victim_key FROM victim_case"
 )
 NEW_KEYS = "k3:" + base64.urlsafe_b64encode(b"3" * 32).decode()
+
+
+def _ring(database_url: str, keys: str = TEST_KEYS) -> Keyring:
+    """The service's keys and its key store, as an app configured so holds them."""
+    return Keyring.from_settings(Settings(database_url=database_url, encryption_key=keys))
 
 
 async def _copy(session) -> dict[str, dict[str, Any]]:
@@ -61,17 +58,17 @@ def _opens(key: bytes, blob: bytes, associated: bytes) -> bool:
     return True
 
 
-async def _every_key_held(session, keys: str) -> list[bytes]:
-    """Every key the service holds: its configured keys and every data key still stored,
-    unwrapped with them."""
-    ring = Keyring(tuple(parse_keys(keys)))
+async def _every_key_held(ring: Keyring) -> list[bytes]:
+    """Every key the service holds: its configured keys, and every data key of the whole
+    key store that they unwrap."""
     held = [raw for _, raw in ring.keys]
-    rows = await session.execute(
-        text("SELECT id, data_key_id, data_key FROM victim_case WHERE data_key IS NOT NULL")
-    )
+    async with ring.key_store.engine.connect() as connection:
+        rows = (await connection.execute(select(data_key))).all()
     for row in rows:
-        case_id = str(uuid.UUID(str(row.id)))
-        held.append(ring.unwrap(row.data_key_id, bytes(row.data_key), case_id).raw)
+        try:
+            held.append(ring.unwrap(row.key_id, bytes(row.wrapped), str(row.case_id)).raw)
+        except (InvalidTag, KeyConfigError):
+            continue  # wrapped by a key this ring does not hold
     return held
 
 
@@ -88,11 +85,14 @@ async def banyumas(client, national, auth):
 async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before(
     client, session, banyumas, database_url
 ):
-    """After the erasure, the erased case's fields open with no key the service holds, in
-    the database and in a copy of it taken before; once the wrapping key of that copy is
-    retired (a rotation: ``gtpptppo keys rewrap``), not even its own wrapped data key opens.
-    The de-identified record stays and is counted; another person's case reads as before."""
+    """A copy of the case table taken before the erasure (a backup, a dump) holds the
+    cases' ciphertext and no key. After the erasure, the erased case's fields in that copy
+    open with no key the service holds: its service keys and every data key of the whole
+    key store, which no longer holds the erased case's; another case in the same copy still
+    opens. The de-identified record stays and is counted. A rotation re-wraps the data keys
+    in the key store only, and the other case reads under the new service key."""
     centre, headers = banyumas
+    ring = _ring(database_url)
     erased = await push(
         client,
         headers,
@@ -102,25 +102,33 @@ async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before
         witnesses=[{"name": "Ibu Sri"}],
     )
     kept = await push(client, headers, centre, "E-2", personal={"name": "Dewi", "nik": OTHER_NIK})
+    everything = (await session.execute(text("SELECT * FROM victim_case"))).keys()
+    assert not any("data_key" in name for name in everything)  # no key in the database
     before = await _copy(session)
     mine = before[erased["id"].replace("-", "")]
+    theirs = before[kept["id"].replace("-", "")]
     assert mine["personal_ciphertext"]
     assert mine["witnesses_ciphertext"]
-    assert mine["data_key"]
+    assert uuid.UUID(erased["id"]) in await ring.key_store.get([uuid.UUID(erased["id"])])
 
     request = await ask(client, headers, centre, erased["id"], "erasure")
     done = await complete(client, headers, request["id"])
     assert done.json()["cases_affected"] == 1, done.text
 
     now = (await _copy(session))[erased["id"].replace("-", "")]
-    assert [now[c] for c in COPIED[1:6]] == [None] * 5
+    assert [now[c] for c in COPIED[1:4]] == [None] * 3
     assert not now["victim_key"].startswith(mine["nik_index"])
-    held = await _every_key_held(session, TEST_KEYS)
+    assert await ring.key_store.get([uuid.UUID(erased["id"])]) == {}
+    held = await _every_key_held(ring)
     for key in held:
         assert not _opens(key, bytes(mine["personal_ciphertext"]), _associated(erased["id"]))
         assert not _opens(
             key, bytes(mine["witnesses_ciphertext"]), _associated(erased["id"], ":witnesses")
         )
+    # the other case of the same copy still opens with a key the service holds
+    assert any(
+        _opens(key, bytes(theirs["personal_ciphertext"]), _associated(kept["id"])) for key in held
+    )
     # the de-identified record is still there and counted; its personal fields are gone
     shown = await client.get(
         f"/cases/{erased['id']}", params={"include": "personal"}, headers=reading(headers)
@@ -143,13 +151,14 @@ async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before
         422,
     )
 
-    # A rotation re-wraps the data keys only; the old key is then retired.
-    stats = await rewrap(session, Keyring(tuple(parse_keys(f"{NEW_KEYS},{TEST_KEYS}"))))
-    assert stats.rewrapped == 1
+    # A rotation re-wraps the data keys in the key store only; the old key is then retired.
+    rotating = _ring(database_url, f"{NEW_KEYS},{TEST_KEYS}")
+    stats = await rewrap(session, rotating)
+    assert stats.rewrapped >= 1
     assert stats.resealed == 0
     await session.commit()
-    for key in await _every_key_held(session, NEW_KEYS):
-        assert not _opens(key, bytes(mine["data_key"]), _associated(erased["id"], ":data-key"))
+    assert (await _copy(session))[kept["id"].replace("-", "")] == theirs  # no field rewritten
+    for key in await _every_key_held(_ring(database_url, NEW_KEYS)):
         assert not _opens(key, bytes(mine["personal_ciphertext"]), _associated(erased["id"]))
     rotated = build_app(database_url, session, encryption_key=NEW_KEYS)
     async with httpx.AsyncClient(
@@ -159,6 +168,8 @@ async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before
             f"/cases/{kept['id']}", params={"include": "personal"}, headers=reading(headers)
         )
     assert other.json()["personal"]["name"] == "Dewi"
+    # back under the tests' keys: the key store outlives this test's rolled-back cases
+    await rewrap(session, _ring(database_url, f"{TEST_KEYS},{NEW_KEYS}"))
 
 
 async def test_an_erasure_can_remove_the_record_from_the_counts(client, session, banyumas):
@@ -176,17 +187,22 @@ async def test_an_erasure_can_remove_the_record_from_the_counts(client, session,
 
 
 async def test_erasure_leaves_nothing_of_the_case_in_the_sqlite_file(tmp_path):
-    """The embedded mode's database file, committed and checkpointed: before the erasure it
-    holds the case's ciphertext and wrapped key; after, neither byte string is in the file,
-    while a copy of the file taken before still holds them and
-    they open with no key the service holds."""
+    """The embedded mode: the database file holds the cases' ciphertext and no key; their
+    wrapped data keys are in the key store's file beside it. A copy of the database file
+    taken before the erasure still holds the erased case's ciphertext, which no key the
+    service holds opens after it (the service keys and the whole key store), while the
+    other case of the copy still opens; the wrapped key has left the key store's file, and
+    the ciphertext the database file (both committed and checkpointed)."""
     database = tmp_path / "gtpptppo.db"
+    keys_file = tmp_path / "gtpptppo.keys.sqlite"
     url = f"sqlite:///{database}"
     await asyncio.to_thread(upgrade, url)
+    assert keys_file.exists()
     engine = create_engine(url)
     async with create_sessionmaker(engine)() as session, session.begin():
         _, token = await create_token(session, name="admin", role=Role.national_admin)
     app = create_app(Settings(database_url=url, encryption_key=TEST_KEYS))
+    ring = _ring(url)
     headers = {"Authorization": f"Bearer {token}"}
     async with (
         app.router.lifespan_context(app),
@@ -196,24 +212,35 @@ async def test_erasure_leaves_nothing_of_the_case_in_the_sqlite_file(tmp_path):
     ):
         centre = await create_centre(client, headers, "33.02")
         case = await push(client, headers, centre, "F-1", personal={"name": "Sri", "nik": NIK})
-        await push(client, headers, centre, "F-2", personal={"name": "Dewi", "nik": OTHER_NIK})
+        other = await push(
+            client, headers, centre, "F-2", personal={"name": "Dewi", "nik": OTHER_NIK}
+        )
         async with create_sessionmaker(engine)() as session:
-            mine = (await _copy(session))[case["id"].replace("-", "")]
-        secrets = [bytes(mine["personal_ciphertext"]), bytes(mine["data_key"])]
+            copied = await _copy(session)
+        mine, theirs = (copied[c["id"].replace("-", "")] for c in (case, other))
+        case_id = uuid.UUID(case["id"])
+        wrapped = (await ring.key_store.get([case_id]))[case_id][1]
         _checkpoint(database)
+        _checkpoint(keys_file)
         copy = tmp_path / "copy.db"
         shutil.copyfile(database, copy)
         request = await ask(client, headers, centre, case["id"], "erasure")
         assert (await complete(client, headers, request["id"])).status_code == 200
         _checkpoint(database)
-        async with create_sessionmaker(engine)() as session:
-            held = await _every_key_held(session, TEST_KEYS)
+        _checkpoint(keys_file)
+        held = await _every_key_held(ring)
+    await ring.key_store.dispose()
     await engine.dispose()
     before, after = copy.read_bytes(), database.read_bytes()
-    assert all(secret in before for secret in secrets)
-    assert not any(secret in after for secret in secrets)
+    ciphertext = bytes(mine["personal_ciphertext"])
+    assert ciphertext in before
+    assert ciphertext not in after
+    assert wrapped not in before  # no key in the database, before as after
+    assert wrapped not in keys_file.read_bytes()
     for key in held:
-        assert not _opens(key, secrets[0], _associated(case["id"]))
+        assert not _opens(key, ciphertext, _associated(case["id"]))
+    opened = bytes(theirs["personal_ciphertext"])
+    assert any(_opens(key, opened, _associated(other["id"])) for key in held)
 
 
 def _checkpoint(database: Path) -> None:

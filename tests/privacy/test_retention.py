@@ -4,14 +4,21 @@ their record kind's period."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
+
+import pytest
 
 from gtpptppo_api import jobs
 from gtpptppo_api.kit import clock
+from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.settings import get_settings
 from tests.cases.helpers import create_centre
 from tests.helpers import error_fields, problem
 from tests.privacy.support import NIK, push, reading
 
+# the job reads the process's settings: the test app's keys and key store
+pytestmark = pytest.mark.usefixtures("worker_settings")
 LATER = datetime(2040, 6, 1, tzinfo=UTC)  # 14 years after the pushes below: past 10, not 20
 
 
@@ -30,7 +37,8 @@ async def test_the_dry_run_reports_and_erases_nothing_the_run_erases(
 ):
     """A closed adult case outlived 10 years (adult_case), a closed child case has not
     outlived 20 (child_case), an open case never does. The dry run counts the first and
-    erases nothing; the run erases it and leaves the others readable."""
+    erases nothing; the run erases it, its data key deleted from the key store, and leaves
+    the others readable."""
     centre = await create_centre(client, national, "33.02")
     headers = await auth("service_centre", centre=centre["id"])
     old = await push(client, headers, centre, "T-1", status="closed", personal={"nik": NIK})
@@ -63,6 +71,10 @@ async def test_the_dry_run_reports_and_erases_nothing_the_run_erases(
         f"/cases/{old['id']}", params={"include": "personal"}, headers=reading(headers)
     )
     assert erased.json()["personal"]["nik"] is None
+    # its data key left the key store once the job's transaction committed; not the others'
+    store = Keyring.from_settings(get_settings()).key_store
+    ids = [uuid.UUID(c["id"]) for c in (old, child, still_open)]
+    assert set(await store.get(ids)) == set(ids[1:])
     for kept, name in ((child, "Anak"), (still_open, "Terbuka")):
         shown = await client.get(
             f"/cases/{kept['id']}", params={"include": "personal"}, headers=reading(headers)

@@ -6,6 +6,14 @@ gzipped, 0600) holds that copy, the key file beside the database when the keys a
 (no ``GTPPTPPO_ENCRYPTION_KEY``), and a manifest: the migration revision and a fingerprint
 of each key, never a key itself.
 
+The key store (``db/keystore.py``: the cases' wrapped data keys, a file of its own beside
+the database) is never in that archive: a copy of the database holds ciphertext only, and
+erasing a case reaches it at once. ``gtpptppo backup --keys`` writes the key store to an
+archive of its own (``"contents": "keys"``), to keep apart and for a short time only: an
+erased case's key survives in those archives until they are deleted
+(docs/personal-data.md). Restoring one (``gtpptppo restore --keys``) is followed by a sweep
+that deletes again the keys of the cases erased since (``cases.sealing.sweep``).
+
 A restore refuses a database a ``gtpptppo serve`` holds (``backup.lock``), an archive whose
 keys are not those configured for the target (its personal fields could not be read), and
 an existing database unless told to replace it. It checks the copy's integrity before it
@@ -32,12 +40,14 @@ from typing import Any
 from gtpptppo_api import __version__
 from gtpptppo_api.backup.lock import take_exclusive
 from gtpptppo_api.kit.crypto import Keyring, key_file_for, parse_keys
-from gtpptppo_api.settings import Settings
+from gtpptppo_api.settings import Settings, sqlite_file
 
 FORMAT = "gtpptppo-backup/1"
 MANIFEST = "manifest.json"
 DATABASE = "database.sqlite"
 KEY_FILE = "encryption.key"
+# What an archive holds: the database, or the key store.
+DATABASE_CONTENTS, KEYS_CONTENTS = "database", "keys"
 
 
 class BackupError(RuntimeError):
@@ -70,6 +80,14 @@ def _database_of(settings: Settings) -> Path:
     return database
 
 
+def _key_store_of(settings: Settings) -> Path:
+    _database_of(settings)
+    store = sqlite_file(settings.key_store)
+    if store is None:
+        raise BackupError("the key store is not a SQLite file: back it up as its database")
+    return store
+
+
 def _revision(connection: sqlite3.Connection) -> str | None:
     with contextlib.suppress(sqlite3.Error):
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -83,13 +101,16 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def backup(settings: Settings, destination: Path) -> dict[str, Any]:
-    """Write the archive of the configured SQLite database to ``destination``."""
-    database = _database_of(settings)
+def backup(settings: Settings, destination: Path, *, keys: bool = False) -> dict[str, Any]:
+    """Write the archive of the configured SQLite database (``keys``: of its key store) to
+    ``destination``."""
+    database = _key_store_of(settings) if keys else _database_of(settings)
     if not database.exists():
         raise BackupError(f"no database at {database}")
     keyring = Keyring.from_settings(settings)  # the key file exists after this (or keys are set)
-    key_file = key_file_for(database) if not settings.encryption_key else None
+    key_file = key_file_for(_database_of(settings)) if not settings.encryption_key else None
+    if keys:
+        key_file = None  # the service's key stays apart from the wrapped keys
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as scratch:
         copy = Path(scratch) / DATABASE
         source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
@@ -102,6 +123,7 @@ def backup(settings: Settings, destination: Path) -> dict[str, Any]:
             source.close()
         manifest = {
             "format": FORMAT,
+            "contents": KEYS_CONTENTS if keys else DATABASE_CONTENTS,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "version": __version__,
             "revision": revision,
@@ -176,13 +198,25 @@ def _check_keys(
         )
 
 
-def restore(settings: Settings, source: Path, *, replace: bool = False) -> Restored:
-    """Put the archive's database (and key file) in place of the configured database."""
+def restore(
+    settings: Settings, source: Path, *, replace: bool = False, keys: bool = False
+) -> Restored:
+    """Put the archive's database (and key file) in place of the configured database;
+    ``keys``: the archive's key store in place of the configured key store."""
     database = _database_of(settings)
     manifest, archive = _read_archive(source)
+    wanted = KEYS_CONTENTS if keys else DATABASE_CONTENTS
+    if manifest.get("contents", DATABASE_CONTENTS) != wanted:
+        archive.close()
+        raise BackupError(
+            f"{source} holds the {manifest.get('contents', DATABASE_CONTENTS)}, not the "
+            f"{wanted}: restore it {'without' if keys else 'with'} --keys"
+        )
     with archive, take_exclusive(database):
         key = _member(archive, KEY_FILE)
         _check_keys(settings, database, manifest, key)
+        if keys:
+            database = _key_store_of(settings)
         if database.exists() and not replace:
             raise BackupError(f"{database} exists: give --replace to overwrite it")
         database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -212,12 +212,11 @@ class Case(Base):
     majority_at_exploitation: Mapped[str | None] = mapped_column(String(8))
     exploitation_mask: Mapped[int] = mapped_column(Integer, server_default="0")
     service_mask: Mapped[int] = mapped_column(Integer, server_default="0")
-    # The case's own data key (``kit.crypto.DataKey``), wrapped by the service key
-    # ``data_key_id``: what ``personal_key_id`` and ``witnesses_key_id`` name as "case". An
-    # erasure deletes it (crypto-shredding); a rotation re-wraps it. Cases sealed before
-    # per-case keys name a service key there instead, until ``gtpptppo keys rewrap``.
-    data_key_id: Mapped[str | None] = mapped_column(String(32))
-    data_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The case's own data key (``kit.crypto.DataKey``) seals what ``personal_key_id``,
+    # ``witnesses_key_id`` and ``perpetrators_key_id`` name "case": it is kept, wrapped by a
+    # service key, in the key store (``db/keystore.py``), never in this database. An erasure
+    # deletes it there (crypto-shredding); a rotation re-wraps it there. Cases sealed before
+    # per-case keys name a service key instead, until ``gtpptppo keys rewrap``.
     # When the personal data was erased (a data subject's request, or retention): its keys
     # and ciphertexts deleted, the de-identified record kept for the counts.
     erased_at: Mapped[datetime | None] = mapped_column()

@@ -48,8 +48,6 @@ async def _updates(session: AsyncSession, keyring: Keyring, stats: Reindexed) ->
         _CASE.c.id,
         _CASE.c.personal_key_id,
         _CASE.c.personal_ciphertext,
-        _CASE.c.data_key_id,
-        _CASE.c.data_key,
         _CASE.c.erased_at,
     )
     query = select(*columns, _CASE.c.identified_year, _CASE.c.nik_index, _CASE.c.victim_key)
@@ -63,12 +61,21 @@ async def _updates(session: AsyncSession, keyring: Keyring, stats: Reindexed) ->
             return
         last = rows[-1].id
         changes = []
+        sealed = [row.id for row in rows if row.erased_at is None and row.personal_ciphertext]
+        keys = await sealing.data_keys(keyring, sealed)  # one query for the page
         for row in rows:
             stats.cases += 1
             if row.erased_at is not None:
                 continue  # erased: no NIK to index; its victim key keeps it counted once
             personal = (
-                sealing.open_field(keyring, row, row.personal_key_id, row.personal_ciphertext) or {}
+                sealing.open_field(
+                    keyring,
+                    row,
+                    row.personal_key_id,
+                    row.personal_ciphertext,
+                    key=keys.get(row.id),
+                )
+                or {}
             )
             index = _index(keyring, personal.get("nik"), stats)
             key = f"{index}:{row.identified_year}" if index else f"case:{row.id}"

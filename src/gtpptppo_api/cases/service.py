@@ -64,7 +64,6 @@ from gtpptppo_api.cases.schemas import (
     VictimPersonal,
     Witness,
 )
-from gtpptppo_api.cases.sealing import wrap_keys
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among, insert_rows
 from gtpptppo_api.db.planner import by_index
@@ -123,6 +122,7 @@ class Prepared:
     attributes: list[tuple[str, str]] = field(default_factory=list)  # counted HTCDS details
     errors: list[FieldError] = field(default_factory=list)
     data_key: DataKey | None = None  # set by ``_seal``
+    fresh_key: bool = False  # drawn by ``_seal``: to store in the key store
 
     def sealer(self) -> DataKey:
         assert self.data_key is not None, "sealed by _seal first"
@@ -267,15 +267,18 @@ def perpetrators_data(case_id: uuid.UUID) -> str:
     return sealing.associated(case_id, ":perpetrators")
 
 
-def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
+def _seal(
+    item: Prepared, case_id: uuid.UUID, aliases: dict[str, str], key: DataKey | None = None
+) -> bool:
     """Bind the id into the row: seal the personal fields and the witnesses (saksi,
-    protected persons of Permen PPPA 10/2012 §5.1.2) under a fresh data key of the case's
-    own (``cases.sealing``; wrapped in bulk by the caller), with the id as associated data;
-    key its victim, as a secretariat's links (``aliases``) make it. Whether it is of a
-    linked victim."""
+    protected persons of Permen PPPA 10/2012 §5.1.2) under the case's own data key ``key``,
+    or a fresh one for a case that has none (``cases.sealing``; stored in bulk by the
+    caller), with the id as associated data; key its victim, as a secretariat's links
+    (``aliases``) make it. Whether it is of a linked victim."""
     values = item.values
     values["id"] = case_id
-    sealer = item.data_key = DataKey.new()
+    item.fresh_key = key is None
+    sealer = item.data_key = key or DataKey.new()
     personal = item.personal.model_dump(mode="json", exclude_none=True) if item.personal else {}
     if personal:
         values["personal_key_id"], values["personal_ciphertext"] = sealer.encrypt(
@@ -297,8 +300,8 @@ def _seal(item: Prepared, case_id: uuid.UUID, aliases: dict[str, str]) -> bool:
     else:
         values["perpetrators_key_id"] = values["perpetrators_ciphertext"] = None
     natural = _victim_key(item) or f"case:{case_id}"
-    key = values["victim_key"] = aliases.get(natural, natural)
-    return key != natural
+    victim = values["victim_key"] = aliases.get(natural, natural)
+    return victim != natural
 
 
 def _victim_key(item: Prepared) -> str | None:
@@ -435,6 +438,18 @@ async def _store(
             )
         ).all()
         existing = {row.external_ref: row for row in rows}
+        # An update keeps its case's data key (one query for the chunk's): a new key would
+        # replace the stored one before this transaction commits, and a rollback would
+        # leave the case's committed ciphertext without its key.
+        held = await sealing.data_keys(
+            keyring,
+            [
+                row.id
+                for item in chunk
+                if (row := existing.get(item.external_ref)) is not None
+                and row.content_mac != item.values["content_mac"]
+            ],
+        )
         aliases = await links.aliases(
             session,
             [*filter(None, map(_victim_key, chunk)), *(f"case:{row.id}" for row in rows)],
@@ -455,7 +470,7 @@ async def _store(
             elif row.content_mac == item.values["content_mac"]:
                 outcomes[item.index] = ("unchanged", row.id, row.version)
             else:
-                linked = _seal(item, row.id, aliases)
+                linked = _seal(item, row.id, aliases, held.get(row.id))
                 item.values.update(version=row.version + 1, updated_at=now)
                 changed.append(item)
                 outcomes[item.index] = ("updated", row.id, row.version + 1)
@@ -464,7 +479,11 @@ async def _store(
                 shared = item.values["victim_shared"] = row.victim_shared or linked
                 cells.remove(row, row.record_key, shared=row.victim_shared)
                 cells.add(item.values, row.record_key, shared=shared)
-        wrap_keys(keyring, [(i.sealer(), i.values["id"], i.values) for i in new + changed])
+        # Key first: the new data keys are committed in the key store before these cases
+        # are; a failure after leaves orphan keys, which ``gtpptppo keys sweep`` removes.
+        await sealing.store_keys(
+            keyring, [(i.sealer(), i.values["id"]) for i in new + changed if i.fresh_key]
+        )
         # Core rows (the tables, not the ORM classes): no per-row bookkeeping of the ORM; a
         # binary COPY on PostgreSQL (``db.bulk``).
         await _insert(session, _CASE, [i.values for i in new])
@@ -853,8 +872,9 @@ async def read_case(
             "The person restricted the processing of this case's personal data: it is "
             "kept, and used for nothing but storage and aggregate counts."
         )
-    result.personal, result.witnesses = personal_of(case, keyring)
-    result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring)
+    key = (await sealing.data_keys(keyring, [case.id])).get(case.id)
+    result.personal, result.witnesses = personal_of(case, keyring, key)
+    result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring, key)
     await audit.record(
         session,
         caller,
@@ -867,9 +887,11 @@ async def read_case(
     return result
 
 
-def personal_of(case: Case, keyring: Keyring) -> tuple[VictimPersonal, list[Witness]]:
-    """The case's personal fields and witnesses, opened (nothing once erased)."""
-    key = sealing.data_key(keyring, case)
+def personal_of(
+    case: Case, keyring: Keyring, key: DataKey | None
+) -> tuple[VictimPersonal, list[Witness]]:
+    """The case's personal fields and witnesses, opened with its data key ``key``
+    (``sealing.data_keys``; nothing once erased)."""
     personal = sealing.open_field(
         keyring, case, case.personal_key_id, case.personal_ciphertext, key=key
     )
@@ -881,11 +903,11 @@ def personal_of(case: Case, keyring: Keyring) -> tuple[VictimPersonal, list[Witn
 
 
 def perpetrators_with_names(
-    case: Case, perpetrators: list[Perpetrator], keyring: Keyring
+    case: Case, perpetrators: list[Perpetrator], keyring: Keyring, key: DataKey | None
 ) -> list[Perpetrator]:
     """The case's perpetrators with their names and identity numbers unsealed."""
     opened = sealing.open_field(
-        keyring, case, case.perpetrators_key_id, case.perpetrators_ciphertext, ":perpetrators"
+        keyring, case, case.perpetrators_key_id, case.perpetrators_ciphertext, ":perpetrators", key
     )
     if opened is None:
         return perpetrators

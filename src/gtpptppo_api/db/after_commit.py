@@ -25,7 +25,11 @@ logger = logging.getLogger(__name__)
 # session.info key: jobs enqueued in the session's transaction, sent after it commits.
 PENDING_KEY = "gtpptppo.jobs.unsent"
 
+# session.info key: what else waits for the transaction's commit (``call_after_commit``).
+CALLBACKS_KEY = "gtpptppo.after_commit"
+
 Sender = Callable[[list[tuple[int, str]]], Awaitable[None]]
+Callback = Callable[[], Awaitable[object]]
 
 _sender: Sender | None = None
 
@@ -41,6 +45,13 @@ def remember(session: AsyncSession, job_id: int, kind: str) -> None:
     session.info.setdefault(PENDING_KEY, []).append((job_id, kind))
 
 
+def call_after_commit(session: AsyncSession, callback: Callback) -> None:
+    """``callback`` awaited once ``session``'s transaction has committed (never after a
+    rollback); a failure is logged, not raised: the caller's commit stands, and what the
+    callback does must be redone by something else should it fail (a sweep)."""
+    session.info.setdefault(CALLBACKS_KEY, []).append(callback)
+
+
 async def dispatch_after_commit(session: AsyncSession) -> None:
     """Send the messages of the jobs enqueued in ``session``'s transaction, just committed.
 
@@ -48,6 +59,12 @@ async def dispatch_after_commit(session: AsyncSession) -> None:
     reconciler sends what was not sent. With no broker set up in this process (a test
     client, a command), sending is left to the reconciler of the workers.
     """
+    callbacks: list[Callback] = session.info.pop(CALLBACKS_KEY, [])
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:
+            logger.exception("a step after the commit failed; its sweep will redo it")
     unsent: list[tuple[int, str]] = session.info.pop(PENDING_KEY, [])
     if not unsent:
         return
@@ -61,6 +78,7 @@ async def dispatch_after_commit(session: AsyncSession) -> None:
 def discard_unsent(session: AsyncSession | Session) -> None:
     """Forget the jobs enqueued in a transaction that rolled back (there are no rows)."""
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(CALLBACKS_KEY, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")

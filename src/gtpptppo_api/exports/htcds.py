@@ -44,7 +44,7 @@ from gtpptppo_api.db.base import table_of
 from gtpptppo_api.errors import BadRequest, Forbidden, field_error
 from gtpptppo_api.exports import service as release
 from gtpptppo_api.exports import streams
-from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.crypto import DataKey, Keyring
 from gtpptppo_api.statistics.service import case_filters, resolve_scope
 
 _CASE = table_of(Case)
@@ -124,8 +124,6 @@ _COLUMNS = (
     _CASE.c.events,
 )
 _SEALED = (
-    _CASE.c.data_key_id,
-    _CASE.c.data_key,
     _CASE.c.personal_key_id,
     _CASE.c.personal_ciphertext,
     _CASE.c.perpetrators_key_id,
@@ -303,9 +301,9 @@ def _event(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
+def record(row: Any, keyring: Keyring | None, key: DataKey | None = None) -> dict[str, Any]:
     """One case as the standard names it (``row``: of ``_COLUMNS``, then ``_SEALED`` when
-    ``keyring`` is given, with the personal fields)."""
+    ``keyring`` is given, with the personal fields opened with its data key ``key``)."""
     context = row.victim_context or {}
     majority = row.majority_at_exploitation
     shown: dict[str, Any] = {
@@ -328,13 +326,13 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
     }
     secrets: list[dict[str, Any]] | list[None] = [None] * len(row.perpetrators)
     if keyring is not None:
-        personal = _unseal(keyring, row, row.personal_key_id, row.personal_ciphertext, "")
+        personal = _unseal(keyring, row, row.personal_key_id, row.personal_ciphertext, "", key)
         shown["prs_FirstName"] = personal.get("name")
         shown["prs_IdentityNumber"] = personal.get("nik")
         shown["prs_MobilePhone"] = personal.get("phone")
         shown["prs_Birthdate"] = personal.get("date_of_birth")
         sealed = _unseal(
-            keyring, row, row.perpetrators_key_id, row.perpetrators_ciphertext, ":perpetrators"
+            keyring, row, row.perpetrators_key_id, row.perpetrators_ciphertext, ":perpetrators", key
         )
         secrets = sealed.get("perpetrators") or [{} for _ in row.perpetrators]
     shown["perpetrators"] = [
@@ -345,11 +343,16 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
 
 
 def _unseal(
-    keyring: Keyring, row: Any, key_id: str | None, ciphertext: bytes | None, suffix: str
+    keyring: Keyring,
+    row: Any,
+    key_id: str | None,
+    ciphertext: bytes | None,
+    suffix: str,
+    key: DataKey | None,
 ) -> dict[str, Any]:
     """A sealed field of the case opened (under its own data key); nothing once erased."""
     try:
-        return sealing.open_field(keyring, row, key_id, ciphertext, suffix) or {}
+        return sealing.open_field(keyring, row, key_id, ciphertext, suffix, key) or {}
     except sealing.Erased:
         return {}
 
@@ -396,7 +399,13 @@ async def records(session: AsyncSession, export: Export) -> AsyncIterator[list[d
         return
     assert export.query is not None
     async for rows in _partitions(session, export.query):
-        yield [record(row, export.keyring) for row in rows]
+        keys = await _keys(export.keyring, rows)
+        yield [record(row, export.keyring, keys.get(row.id)) for row in rows]
+
+
+async def _keys(keyring: Keyring | None, rows: list[Any]) -> dict[Any, DataKey]:
+    """The data keys of a partition's cases, one query (none without personal fields)."""
+    return await sealing.data_keys(keyring, [row.id for row in rows]) if keyring else {}
 
 
 def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:

@@ -30,7 +30,7 @@ from gtpptppo_api.cases.simfoni import (
 from gtpptppo_api.db.base import table_of
 from gtpptppo_api.errors import Forbidden
 from gtpptppo_api.exports import htcds, streams
-from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.crypto import DataKey, Keyring
 
 _CASE = table_of(Case)
 FIELDS = (
@@ -67,8 +67,6 @@ _COLUMNS = (
     _CASE.c.simfoni,
 )
 _SEALED = (
-    _CASE.c.data_key_id,
-    _CASE.c.data_key,
     _CASE.c.personal_key_id,
     _CASE.c.personal_ciphertext,
 )
@@ -120,9 +118,9 @@ def _label(value: str | None, cls: type[Any]) -> str | None:
     return None if value is None else simfoni.label(value, cls)
 
 
-def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
+def record(row: Any, keyring: Keyring | None, key: DataKey | None = None) -> dict[str, Any]:
     """One case in SIMFONI-PPA's categories and labels (``row``: of ``_COLUMNS``, then
-    ``_SEALED`` when ``keyring`` is given)."""
+    ``_SEALED`` when ``keyring`` is given, opened with its data key ``key``)."""
     context = row.victim_context or {}
     given = row.simfoni or {}
     perpetrators = row.perpetrators or []
@@ -159,7 +157,9 @@ def record(row: Any, keyring: Keyring | None) -> dict[str, Any]:
     if keyring is not None:
         try:
             personal = (
-                sealing.open_field(keyring, row, row.personal_key_id, row.personal_ciphertext, "")
+                sealing.open_field(
+                    keyring, row, row.personal_key_id, row.personal_ciphertext, "", key
+                )
                 or {}
             )
         except sealing.Erased:
@@ -175,7 +175,11 @@ async def records(session: AsyncSession, export: Export) -> AsyncIterator[list[d
     """The export's records, a partition at a time."""
     result = await session.stream(export.query.execution_options(yield_per=1000))
     async for partition in result.partitions(1000):
-        yield [record(row, export.keyring) for row in partition]
+        rows = list(partition)
+        keys = (
+            await sealing.data_keys(export.keyring, [r.id for r in rows]) if export.keyring else {}
+        )
+        yield [record(row, export.keyring, keys.get(row.id)) for row in rows]
 
 
 def stream_csv(session: AsyncSession, export: Export) -> AsyncIterator[str]:

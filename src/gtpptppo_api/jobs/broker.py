@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from gtpptppo_api.db import after_commit
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.db.keystore import KeyStore
 from gtpptppo_api.jobs import registry, runner, service
 from gtpptppo_api.jobs.registry import JobSpec
 from gtpptppo_api.jobs.runner import SessionFactory
@@ -143,6 +144,8 @@ class Runtime:
         engine, self._engine, self._sessionmaker = self._engine, None, None
         if engine is not None:
             await engine.dispose()
+        # the key store's engine of this loop too (jobs read and delete data keys)
+        await KeyStore.for_url(self.settings.key_store).dispose()
 
     def send_now(self, jobs: list[tuple[int, str]]) -> None:
         """Send one message per job (blocking: RabbitMQ waits for the publisher confirm)."""

@@ -9,8 +9,10 @@
   blind-index key itself is ``gtpptppo keys reindex``, which recomputes every index.
 - Envelope encryption of a case's personal fields (``DataKey``): each case has a random
   data key of its own that seals its fields; the data key is stored wrapped (AES-256-GCM)
-  under the newest service key, the case id bound in. Erasing the wrapped key shreds the
-  case; rotating service keys re-wraps the data keys only (``gtpptppo keys rewrap``).
+  under the newest service key, the case id bound in, in the key store (``Keyring.store``,
+  ``db/keystore.py``), a database apart from the one backed up with the cases. Erasing the
+  wrapped key shreds the case; rotating service keys re-wraps the data keys only
+  (``gtpptppo keys rewrap``).
 - The fingerprint of an idempotent request (``request_mac``) is keyed from the same key: a
   bare hash of a body that holds a NIK is guessed offline in a few thousand tries.
 
@@ -27,7 +29,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from gtpptppo_api.db.keystore import KeyStore
 from gtpptppo_api.settings import Settings
 
 NONCE_BYTES = 12
@@ -144,6 +147,8 @@ class Keyring:
     keys: tuple[tuple[str, bytes], ...]
     # GTPPTPPO_BLIND_INDEX_KEY; None: the oldest encryption key, as before it existed.
     index_root: bytes | None = None
+    # Where the cases' data keys are kept, wrapped by these keys (GTPPTPPO_KEY_STORE_URL).
+    store: KeyStore | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Keyring:
@@ -158,7 +163,13 @@ class Keyring:
                     "GTPPTPPO_ENCRYPTION_KEY must be set when the database is not a SQLite file"
                 )
             value = load_or_create_key_file(key_file_for(database))
-        return cls(tuple(parse_keys(value)), index_root)
+        return cls(tuple(parse_keys(value)), index_root, KeyStore.for_url(settings.key_store))
+
+    @property
+    def key_store(self) -> KeyStore:
+        if self.store is None:
+            raise KeyConfigError("no key store is configured for the cases' data keys")
+        return self.store
 
     @property
     def current_id(self) -> str:

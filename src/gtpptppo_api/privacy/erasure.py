@@ -1,17 +1,22 @@
 """Erasing cases' personal data by crypto-shredding (docs/personal-data.md).
 
-A case's personal fields are sealed under a data key of its own (``cases.sealing``).
-Erasing the case deletes that key and the ciphertexts with it, and the NIK's blind index:
-what a copy of the database taken before still holds can no longer be opened with any key
-the service holds once the wrapping service key of that copy is retired (a rotation). The
-de-identified record stays, so the statistics count the case as before; with
-``keep_counts`` false, the record is removed too and leaves its statistics cells.
+A case's personal fields are sealed under a data key of its own (``cases.sealing``),
+kept wrapped in the key store (``db/keystore.py``), never in the cases' database. Erasing
+the case deletes its ciphertexts and the NIK's blind index in the caller's transaction, and
+its one wrapped key from the key store once that transaction has committed: a copy of the
+database taken before holds the ciphertext only, which no key the service holds opens any
+more. Deleting the key after the commit, not before, means a transaction that rolls back
+leaves the case readable; a key whose deletion did not happen (a crash just after the
+commit) is removed by ``gtpptppo keys sweep`` (``cases.sealing.sweep``). The de-identified
+record stays, so the statistics count the case as before; with ``keep_counts`` false, the
+record is removed too and leaves its statistics cells.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
 from gtpptppo_api.cases.models import Case
 from gtpptppo_api.cases.service import lock_victims
+from gtpptppo_api.db.after_commit import call_after_commit
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among
+from gtpptppo_api.db.keystore import KeyStore
 
 _CASE = table_of(Case)
 ERASED = {
-    "data_key_id": None,
-    "data_key": None,
     "personal_key_id": None,
     "personal_ciphertext": None,
     "witnesses_key_id": None,
@@ -38,8 +43,11 @@ ERASED = {
 }
 
 
-async def erase(session: AsyncSession, case_ids: Sequence[uuid.UUID], *, keep_counts: bool) -> int:
-    """Erase the personal data of ``case_ids`` (those not erased yet); the number erased."""
+async def erase(
+    session: AsyncSession, case_ids: Sequence[uuid.UUID], *, keep_counts: bool, keys: KeyStore
+) -> int:
+    """Erase the personal data of ``case_ids`` (those not erased yet); the number erased.
+    Their data keys leave ``keys`` once the session's transaction commits."""
     if not case_ids:
         return 0
     dialect = session.get_bind().dialect.name
@@ -60,6 +68,7 @@ async def erase(session: AsyncSession, case_ids: Sequence[uuid.UUID], *, keep_co
     if not rows:
         return 0
     ids = [row.id for row in rows]
+    call_after_commit(session, partial(keys.delete, ids))
     await lock_victims(session, {row.victim_key for row in rows})
     if not keep_counts:
         cells = CellChanges()

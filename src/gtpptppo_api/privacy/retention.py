@@ -22,6 +22,7 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.cases.models import AgeGroup, Case, CaseStatus
 from gtpptppo_api.db.base import table_of, utcnow
+from gtpptppo_api.db.keystore import KeyStore
 from gtpptppo_api.errors import NotFound
 from gtpptppo_api.kit import clock
 from gtpptppo_api.privacy import erasure
@@ -53,10 +54,11 @@ def _outlived(kind: RecordKind, before: datetime) -> list[Any]:
 
 
 async def run(
-    session: AsyncSession, schedule: dict[RecordKind, int], *, dry_run: bool
+    session: AsyncSession, schedule: dict[RecordKind, int], *, dry_run: bool, keys: KeyStore
 ) -> tuple[dict[str, Any], int]:
     """``(report, erased)``: per kind its years, the closure time before which a case
-    outlived them, and its cases (erased, or that would be)."""
+    outlived them, and its cases (erased, or that would be; their data keys leave ``keys``
+    once the session commits)."""
     now = clock.now()
     report: dict[str, Any] = {}
     erased = 0
@@ -73,19 +75,19 @@ async def run(
             ).all()
             if not ids:
                 break
-            erased += await erasure.erase(session, ids, keep_counts=True)
+            erased += await erasure.erase(session, ids, keep_counts=True, keys=keys)
     report["as_of"] = now.isoformat()
     return report, erased
 
 
-async def finish(session: AsyncSession, run_id: int) -> None:
+async def finish(session: AsyncSession, run_id: int, keys: KeyStore) -> None:
     """The job's work: the run's report (and erasure) under the schedule it was asked with;
     safe to run twice (a run done is left as it is; erased cases are not erased again)."""
     found = await session.get(RetentionRun, run_id)
     if found is None or found.state == "done":
         return
     schedule: dict[Any, int] = found.schedule
-    found.report, found.erased = await run(session, schedule, dry_run=found.dry_run)
+    found.report, found.erased = await run(session, schedule, dry_run=found.dry_run, keys=keys)
     found.state, found.finished_at = "done", utcnow()
 
 

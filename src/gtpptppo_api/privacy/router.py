@@ -90,11 +90,16 @@ async def get_subject_copy(
 
 @router.post("/data-requests/{request_id}/completion")
 async def complete_data_request(
-    request_id: int, body: DataRequestDecision, session: SessionDep, caller: PrivacyHandler
+    request_id: int,
+    body: DataRequestDecision,
+    session: SessionDep,
+    caller: PrivacyHandler,
+    request: Request,
 ) -> DataRequestRead:
     """Carry the request out and close it: an erasure shreds the person's cases, a
     restriction restricts them, a rectification needs the corrected case pushed first."""
-    return service.read(await service.complete(session, caller, request_id, body))
+    keys = _keyring(request).key_store
+    return service.read(await service.complete(session, caller, request_id, body, keys))
 
 
 @router.post("/data-requests/{request_id}/refusal")

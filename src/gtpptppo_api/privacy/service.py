@@ -30,8 +30,10 @@ from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth import scope
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases import sealing
 from gtpptppo_api.cases import service as cases
 from gtpptppo_api.cases.models import Case
+from gtpptppo_api.db.keystore import KeyStore
 from gtpptppo_api.errors import Conflict, Forbidden, ValidationFailed
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import Keyring
@@ -186,9 +188,11 @@ async def subject_copy(
     if request.state is RequestState.refused:
         raise Conflict("The request was refused.")
     held = []
-    for case in await subject_cases(session, request):
+    found = await subject_cases(session, request)
+    keys = await sealing.data_keys(keyring, [case.id for case in found])  # one query
+    for case in found:
         shown = cases.read(case)
-        shown.personal, shown.witnesses = cases.personal_of(case, keyring)
+        shown.personal, shown.witnesses = cases.personal_of(case, keyring, keys.get(case.id))
         held.append(
             SubjectCase.model_validate(
                 {
@@ -222,9 +226,14 @@ async def subject_copy(
 
 
 async def complete(
-    session: AsyncSession, caller: Caller, request_id: int, decision: DataRequestDecision
+    session: AsyncSession,
+    caller: Caller,
+    request_id: int,
+    decision: DataRequestDecision,
+    keys: KeyStore,
 ) -> DataSubjectRequest:
-    """Carry the request out (by its kind, see the module) and close it."""
+    """Carry the request out (by its kind, see the module) and close it; an erasure's data
+    keys leave ``keys`` once the session commits."""
     request = await _open_request(session, caller, request_id)
     subject = await subject_cases(session, request)
     ids = [case.id for case in subject]
@@ -240,7 +249,7 @@ async def complete(
     elif request.kind is RequestKind.restriction:
         await _restrict(session, ids, clock.now())
     elif request.kind is RequestKind.erasure:
-        affected = await erasure.erase(session, ids, keep_counts=request.keep_counts)
+        affected = await erasure.erase(session, ids, keep_counts=request.keep_counts, keys=keys)
     return await _close(session, caller, request, RequestState.completed, decision, affected)
 
 

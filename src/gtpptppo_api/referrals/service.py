@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gtpptppo_api.audit import service as audit
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller
+from gtpptppo_api.cases import sealing
 from gtpptppo_api.cases import service as cases
 from gtpptppo_api.cases.cells import CellChanges
 from gtpptppo_api.cases.models import Case
@@ -408,7 +409,8 @@ async def _personal(
             "kept, and used for nothing but storage and aggregate counts."
         )
     # opened under the case's own data key (nothing once erased)
-    opened, _witnesses = cases.personal_of(case, keyring)
+    key = (await sealing.data_keys(keyring, [case.id])).get(case.id)
+    opened, _witnesses = cases.personal_of(case, keyring, key)
     personal = Personal(**opened.model_dump(include=set(Personal.model_fields)))
     await audit.record(
         session,
