@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, false, func, select, true
+from sqlalchemy import Select, and_, case, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -181,9 +181,10 @@ def _columns(root: str, basis: str) -> dict[str, Any]:
             (Case.destination_region_code.is_not(None), regions.NATIONAL),
         ),
         **{kind.value: attribute.value for kind, attribute in ATTRIBUTES.items()},
-        # by the transit table's primary key (case_id first): one probe of its index a case
+        # the cases with a transit point read once (an uncorrelated IN: one hashed set of
+        # them, not a probe a case)
         "transit": case(
-            (exists().where(TRANSIT_ANY.case_id == Case.id), WITH_TRANSIT),
+            (Case.id.in_(select(TRANSIT_ANY.case_id)), WITH_TRANSIT),
             else_=WITHOUT_TRANSIT,
         ),
     }
