@@ -74,13 +74,34 @@ async def level(client, national, auth, region: str, **extra: Any) -> Unit:
 
 async def victims(client, national, auth, region: str, per_year: int) -> None:
     """``per_year`` victims a year over 2020-2024, of every age group and sex, with services,
-    exploitation types, legal stages, transit and destinations."""
+    exploitation types, legal stages, transit and destinations, and the case standard's
+    details (means of control, recruitment, the perpetrators' relationship, the sector of
+    forced labour under its longest names)."""
     centre = await create_centre(client, national, region)
     headers = await auth("service_centre", centre=centre["id"])
     stages = ("police_report", "investigation", "prosecution", "verdict", "none")
     countries = ("MY", "SA", "HK", "TW", "SG")
     types = ("forced_labour", "sexual_exploitation", "domestic_servitude", "forced_marriage")
     services = ("complaint", "health_rehabilitation", "legal_aid", "repatriation")
+    controls = (
+        ["debt_bondage", "withholds_documents"],
+        ["false_promises", "threatens_children_family"],
+        ["debt_bondage", "withholds_necessities"],
+        ["threats_law_enforcement"],
+        ["debt_bondage"],
+    )
+    recruitment = (
+        ["through_online_social_networks"],
+        ["through_friends_or_social_events"],
+        ["through_family_or_family_events", "through_online_social_networks"],
+    )
+    relationships = ("acquainted", "familial", "unacquainted", "acquainted")
+    sectors = (
+        "agriculture_forestry_and_fishing",
+        "electricity_gas_steam_and_air_conditioning_supply",
+        "wholesale_and_retail_trade_repair_of_motor_vehicles",
+        "construction",
+    )
     items = []
     for year in YEARS:
         for i in range(per_year + year - YEARS[0]):
@@ -104,6 +125,21 @@ async def victims(client, national, auth, region: str, per_year: int) -> None:
                         }
                     ],
                     legal_stage=stages[i % len(stages)],
+                    victim_context={
+                        "control_methods": controls[i % len(controls)],
+                        "recruitment_methods": recruitment[i % len(recruitment)],
+                        # the forced labour cases (every fourth) in a sector
+                        "forced_labour_industry": (
+                            sectors[(i // 4) % len(sectors)] if i % 4 == 0 else None
+                        ),
+                    },
+                    perpetrators=[
+                        {
+                            "roles": ["recruiter_or_intermediary"],
+                            "relationship_to_victim": relationships[i % len(relationships)],
+                        }
+                    ],
+                    transit=[{"region_code": "21.71"}] if i % 3 else [],
                 )
             )
     response = await client.post(
@@ -321,7 +357,8 @@ async def build(client: httpx.AsyncClient, national, auth, run_jobs) -> World:
     await level(client, national, auth, "33")
     regency = await level(client, national, auth, REGENCY, name=LONG_NAME)
     other = await level(client, national, auth, OTHER)
-    await victims(client, national, auth, REGENCY, 6)
+    # enough victims in 2024 that the public report shows some of its tables
+    await victims(client, national, auth, REGENCY, 16)
     await victims(client, national, auth, OTHER, 3)
     units = await units_at_work(client, national, regency)
     await meetings(client, national, regency, units)

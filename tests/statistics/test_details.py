@@ -103,3 +103,120 @@ async def test_analysts_get_every_detail_perturbed(client, auth, national, sessi
     sectors = await _cells(client, analyst, "sector")
     assert len(sectors) == 21
     assert sectors["agriculture_forestry_and_fishing"] == control.value(15, key)
+
+
+TRANSIT_EVENTS = [
+    {"type": "recruitment", "region_code": "33.02", "started_on": "2024-01-02"},
+    {"type": "transit", "region_code": "21.71", "started_on": "2024-01-20"},
+    {"type": "exploitation", "country": "MY", "started_on": "2024-02-01"},
+]
+
+
+async def test_victims_with_and_without_transit(client, auth, national):
+    """Permen PPPA 10/2012 §2.x.4 c 6 h-i (mapping of routes): each victim counts once,
+    with a transit where the case recorded a place of transit (given, or from its transit
+    events), else without; a case that gains a transit point moves between the two."""
+    push = await _push(
+        client,
+        auth,
+        national,
+        [
+            case_body("T-1", transit=[{"country": "SG"}]),
+            case_body("T-2", transit=[{"region_code": "21.71"}, {"country": "SG"}]),
+            case_body("T-3", events=TRANSIT_EVENTS, destination=None),
+            case_body("T-4"),
+            case_body("T-5", victim={"sex": "male", "age_at_identification": 30}),
+        ],
+    )
+    assert await _cells(client, national, "transit") == {
+        "with_transit": 3,
+        "without_transit": 2,
+    }
+    assert await _cells(client, national, "transit,sex") == {
+        ("with_transit", "female"): 3,
+        ("without_transit", "female"): 1,
+        ("without_transit", "male"): 1,
+    }
+    await push([case_body("T-4", transit=[{"country": "SG"}])])
+    assert await _cells(client, national, "transit") == {
+        "with_transit": 4,
+        "without_transit": 1,
+    }
+
+
+def _small(ref: str) -> dict[str, Any]:
+    """A case of the rare values of every detail: the few that must not be disclosed."""
+    return case_body(
+        ref,
+        victim_context={
+            "control_methods": ["physical_threats"],
+            "recruitment_methods": ["at_work"],
+            "forced_labour_industry": "construction",
+        },
+        perpetrators=[
+            {"roles": ["recruiter_or_intermediary"], "relationship_to_victim": "unacquainted"}
+        ],
+        transit=[{"country": "SG"}],
+    )
+
+
+async def test_small_counts_of_the_new_details_are_not_disclosed_to_analysts(
+    client, auth, national, session, app
+):
+    """docs/disclosure-control.md: a value recorded by 3 victims (means of control,
+    recruitment method, perpetrator relationship, sector, transit) is exact for the
+    national secretariat but hidden (null) for an analyst, while the large counts beside it
+    are published perturbed by their cells' keys, every value of each list listed; the same
+    cell has the same value however the request is cut."""
+    await _push(
+        client,
+        auth,
+        national,
+        [_case(f"S-{i}", ["debt_bondage"], "familial") for i in range(14)]
+        + [_small(f"S-small-{i}") for i in range(3)],
+    )
+    analyst = await auth("analyst")
+    control = app.state.disclosure
+
+    async def key_of(skip: str) -> tuple[int, int]:
+        """The count and record-key sum of the cases whose reference is not like ``skip``."""
+        query = text(
+            "SELECT count(*), sum(record_key) FROM victim_case WHERE external_ref NOT LIKE :skip"
+        )
+        row = (await session.execute(query, {"skip": skip})).one()
+        return int(row[0]), int(row[1] or 0)
+
+    rare = {
+        "control_method": "physical_threats",
+        "recruitment_method": "at_work",
+        "perpetrator_relationship": "unacquainted",
+        "sector": "construction",
+        "transit": "with_transit",
+    }
+    common = {
+        "control_method": "debt_bondage",
+        "recruitment_method": "through_online_social_networks",
+        "perpetrator_relationship": "familial",
+        "sector": "agriculture_forestry_and_fishing",
+        "transit": "without_transit",
+    }
+    many = await key_of("S-small-%")
+    assert many[0] == 14
+    for group, value in rare.items():
+        exact = await _cells(client, national, group)
+        assert exact[value] == 3, group
+        assert exact[common[group]] == 14, group
+        hidden = await _cells(client, analyst, group)
+        assert hidden[value] is None, group
+        assert hidden[common[group]] == control.value(*many), group
+        assert set(hidden) >= {value, common[group]}
+        # crossed with sex: the rare cell is still hidden, and the total is a cell of its own
+        crossed = await client.get(
+            "/statistics/victims", params={"group_by": f"{group},sex"}, headers=analyst
+        )
+        assert crossed.status_code == 200, crossed.text
+        body = crossed.json()
+        assert body["disclosure_control"]["method"] == "cell_key"
+        assert body["merged_records"] is None
+        assert {cell["count"] for cell in body["cells"] if cell[group] == value} == {None}, group
+        assert body["total"] == control.value(*await key_of(""))

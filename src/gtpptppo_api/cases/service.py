@@ -82,6 +82,7 @@ from gtpptppo_api.errors import (
 from gtpptppo_api.kit import clock
 from gtpptppo_api.kit.crypto import DataKey, Keyring
 from gtpptppo_api.kit.turns import give_way, in_turns
+from gtpptppo_api.referrals.models import Referral, ReferralKind, ReferralState
 from gtpptppo_api.regions import service as regions
 from gtpptppo_api.regions.models import Region
 from gtpptppo_api.service_centres import service as centres
@@ -399,16 +400,50 @@ async def _mark_shared(
                 cells.now_shared(row, row.record_key)
 
 
+TRANSFERRED_AWAY = (
+    "the case of this reference was transferred to another centre; "
+    "that centre pushes it now, and this centre may not make a new case of it"
+)
+
+
+async def _transferred_away(
+    session: AsyncSession, centre_id: int, refs: Sequence[str], dialect: str
+) -> set[str]:
+    """Of ``refs`` (references the centre holds no case of), those whose case the centre
+    gave away by an accepted transfer: pushing one again would make a second case of the
+    same victim's record at the old centre (``ix_referral_from_centre``)."""
+    if not refs:
+        return set()
+    found = await session.scalars(
+        select(Referral.external_ref)
+        .where(
+            Referral.from_centre_id == centre_id,
+            among(Referral.external_ref, list(refs), dialect),
+            Referral.kind == ReferralKind.transfer,
+            Referral.state == ReferralState.accepted,
+        )
+        .distinct()
+    )
+    return set(found)
+
+
 async def _store(
     session: AsyncSession,
     centre: ServiceCentre,
     items: list[Prepared],
     keyring: Keyring,
     cells: CellChanges,
+    refused: dict[int, FieldError] | None = None,
 ) -> dict[int, tuple[Outcome, uuid.UUID, int]]:
     """Insert new cases, update changed ones; ``index -> (outcome, id, version)``. What they
-    change in the statistics cells is added to ``cells``, for the caller to apply last."""
+    change in the statistics cells is added to ``cells``, for the caller to apply last.
+
+    An item of a reference whose case the centre transferred away (and holds no case of
+    now) stores nothing: it is in ``refused`` (index -> its error), not in the outcomes.
+    Checked after the centre's rows are locked, so a transfer accepted meanwhile is seen.
+    """
     outcomes: dict[int, tuple[Outcome, uuid.UUID, int]] = {}
+    refused = {} if refused is None else refused
     now = utcnow()
     dialect = session.get_bind().dialect.name
     await give_way()
@@ -438,6 +473,17 @@ async def _store(
             )
         ).all()
         existing = {row.external_ref: row for row in rows}
+        away = await _transferred_away(
+            session,
+            centre.id,
+            [i.external_ref for i in chunk if i.external_ref not in existing],
+            dialect,
+        )
+        if away:
+            for item in chunk:
+                if item.external_ref in away:
+                    refused[item.index] = field_error("external_ref", TRANSFERRED_AWAY)
+            chunk = [item for item in chunk if item.external_ref not in away]
         # An update keeps its case's data key (one query for the chunk's): a new key would
         # replace the stored one before this transaction commits, and a rollback would
         # leave the case's committed ciphertext without its key.
@@ -615,12 +661,15 @@ async def store_items(
         checked = await check_items(raw_items, centre, known, clock.now(), keyring, seen)
     results, valid = checked
     cells = CellChanges()
+    refused: dict[int, FieldError] = {}
     try:
-        outcomes = await _store(session, centre, valid, keyring, cells)
+        outcomes = await _store(session, centre, valid, keyring, cells, refused)
     except IntegrityError as exc:
         raise Conflict(
             "Another push of the same references is in progress; retry the batch."
         ) from exc
+    for index, error in refused.items():
+        results[index].errors = [error]
     for index, (outcome, case_id, version) in outcomes.items():
         result = results[index]
         result.outcome = outcome
@@ -685,10 +734,17 @@ async def upsert_one(
     semantic_errors(body, centre, known, clock.now()).raise_if_any("Invalid case")
     item = prepare(0, external_ref, body, centre, keyring)
     cells = CellChanges()
+    refused: dict[int, FieldError] = {}
     try:
-        outcome, case_id, version = (await _store(session, centre, [item], keyring, cells))[0]
+        stored = await _store(session, centre, [item], keyring, cells, refused)
     except IntegrityError as exc:
         raise Conflict("Another push of the same reference is in progress; retry.") from exc
+    if refused:
+        raise Conflict(
+            f"The case of reference {external_ref!r} was transferred to another centre.",
+            errors=list(refused.values()),
+        )
+    outcome, case_id, version = stored[0]
     result = ItemResult(
         index=0,
         external_ref=external_ref,

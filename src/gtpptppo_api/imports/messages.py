@@ -44,6 +44,10 @@ BY_MESSAGE = [
     (re.compile(r"differs from the year of incident_on"), "berbeda dengan tahun tanggal kejadian"),
     (re.compile(r"is after the year of identified_on"), "sesudah tahun identifikasi"),
     (re.compile(r"repeated in this batch"), "nomor registrasi berulang dalam berkas ini"),
+    (
+        re.compile(r"transferred to another centre"),
+        "kasus nomor registrasi ini sudah dialihkan ke pusat layanan lain",
+    ),
     (re.compile(r"a NIK has 16 digits"), "NIK harus 16 angka 0-9"),
     (re.compile(r"ISO 3166-1 alpha-2"), "harus kode negara ISO 3166-1 dua huruf (mis. MY)"),
     (re.compile(r"give either region_code or country"), "isi kode wilayah atau negara, salah satu"),

@@ -2,14 +2,15 @@
 published by cell key perturbation (``disclosure``), and no narrative field the
 sub-task-force marked internal.
 
-What is shown: Table 1 (year x age group x sex), the tables by region, by service and by
-exploitation type, and the grand total, each count perturbed from its own cell key (the
-total as a cell of its own). Every row of each table is listed, so a hidden count (under
-the threshold, or none at all) looks the same either way. The same cell gets the same value
-in every report and in the analysts' statistics: a province's table by region and its
-regencies' own reports agree, so subtracting them gives nothing. Per-year totals, the
-merged-record count, the reconciliation against live data, the transitions (names of
-officials) and the other domains' sections stay internal.
+What is shown: Table 1 (year x age group x sex), the tables by region, by service, by
+exploitation type and by the case standard's details (means of control, recruitment method,
+perpetrator relationship, sector, transit), and the grand total, each count perturbed from
+its own cell key (the total as a cell of its own). Every row of each table is listed, so a
+hidden count (under the threshold, or none at all) looks the same either way. The same
+cell gets the same value in every report and in the analysts' statistics: a province's
+table by region and its regencies' own reports agree, so subtracting them gives nothing.
+Per-year totals, the merged-record count, the reconciliation against live data, the
+transitions (names of officials) and the other domains' sections stay internal.
 
 The perturbed tables are computed once, when the report is published, and stored with the
 publication: what the public saw is what is kept.
@@ -21,6 +22,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from gtpptppo_api.cases.htcds import ControlMethod, Industry, RecruitmentMethod, Relationship
 from gtpptppo_api.cases.models import ExploitationType, ServiceType
 from gtpptppo_api.disclosure.control import Control
 
@@ -33,6 +35,19 @@ TABLE_1_ROWS: tuple[tuple[str | None, str | None], ...] = (
     ("child", "male"),
 )
 NARRATIVE_FIELDS = ("activities", "obstacles", "recommendations")
+# The case standard's details (HTCDS 2.0): each table, the field naming its rows, and every
+# value it lists (as the analysts' statistics list them: ``statistics.service._domain``).
+DETAIL_TABLES: tuple[tuple[str, str, list[str]], ...] = (
+    ("by_control_method", "control_method", sorted(m.value for m in ControlMethod)),
+    ("by_recruitment_method", "recruitment_method", sorted(m.value for m in RecruitmentMethod)),
+    (
+        "by_perpetrator_relationship",
+        "perpetrator_relationship",
+        sorted(m.value for m in Relationship),
+    ),
+    ("by_sector", "sector", sorted(m.value for m in Industry)),
+    ("by_transit", "transit", ["with_transit", "without_transit"]),
+)
 
 
 def table_1(victims: Mapping[str, Any], years: list[int], control: Control) -> dict[str, Any]:
@@ -105,6 +120,14 @@ def perturbed_tables(
     by_type, hidden_type = one_way(
         victims["by_exploitation_type"], "exploitation_type", types, control
     )
+    # the case details, each value perturbed from its own cell key (a version made before
+    # them has none: nothing is shown of them)
+    details: dict[str, list[dict[str, Any]]] = {}
+    hidden_details = 0
+    for name, field, domain in DETAIL_TABLES:
+        if name in victims:
+            details[name], hidden = one_way(victims[name], field, domain, control)
+            hidden_details += hidden
     return {
         "table_1": table,
         "by_region": [
@@ -112,7 +135,12 @@ def perturbed_tables(
         ],
         "by_service": by_service,
         "by_exploitation_type": by_type,
-        "hidden_cells": table["hidden"] + hidden_region + hidden_service + hidden_type,
+        **details,
+        "hidden_cells": table["hidden"]
+        + hidden_region
+        + hidden_service
+        + hidden_type
+        + hidden_details,
         "threshold": control.threshold,
         "disclosure_control": control.describe(),
     }

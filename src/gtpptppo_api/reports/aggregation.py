@@ -295,6 +295,38 @@ async def routes(session: AsyncSession, root: str, years: list[int]) -> dict[str
     return result
 
 
+# The tables of the case standard's details (HTCDS 2.0): the statistics group each counts
+# by, which is also the field naming its rows.
+DETAIL_TABLES = (
+    ("by_control_method", "control_method"),
+    ("by_recruitment_method", "recruitment_method"),
+    ("by_perpetrator_relationship", "perpetrator_relationship"),
+    ("by_sector", "sector"),
+    ("by_transit", "transit"),
+)
+
+
+async def case_details(session: AsyncSession, root: str, years: list[int]) -> dict[str, Any]:
+    """Victims by means of control, recruitment method, the perpetrators' relationship to
+    the victim, sector of forced labour (ISIC Rev. 4) and transit (HTCDS 2.0), counted as
+    the statistics count them with ``year_basis=incident``: a victim counts once under each
+    value its cases recorded, not at all in a table of a detail they recorded none of
+    (transit: once, with or without). Beside each count, its cell's key sum, so that the
+    public version perturbs the very cell an analyst's statistics show
+    (``publishing.figures``); only the values found are listed."""
+    result: dict[str, Any] = {}
+    for table, group in DETAIL_TABLES:
+        counted = await statistics.count_victims(
+            session, root, [group], years[0], years[-1], basis="incident"
+        )
+        result[table] = [
+            {group: value, "count": victims_, "key": key}
+            for (value,), (_, victims_, key) in sorted(counted.items(), key=lambda i: str(i[0]))
+            if victims_
+        ]
+    return result
+
+
 async def narratives(
     session: AsyncSession, task_force_id: int, kind: str, year: int
 ) -> list[dict[str, Any]]:
@@ -470,6 +502,7 @@ async def figures(session: AsyncSession, report: Report, task_force: TaskForce) 
     """Everything a report states, computed now."""
     years = report.years
     victim_figures = await victims(session, task_force.region_code, years)
+    victim_figures.update(await case_details(session, task_force.region_code, years))
     children = await completeness(session, task_force.region_code, report.kind, report.year)
     return {
         "victims": victim_figures,

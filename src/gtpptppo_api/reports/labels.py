@@ -254,4 +254,84 @@ LABELS: dict[str, dict[str, str]] = {
         "by_destination_region": N_("By province of destination"),
         "by_destination_country": N_("By country of destination"),
     },
+    # The case standard's closed lists (HTCDS 2.0, ``cases.htcds``), in its order.
+    "control_method": {
+        "physical_threats": N_("Threats of physical harm"),
+        "threats_law_enforcement": N_("Threats of being reported to law enforcement"),
+        "threatens_children_family": N_("Threats against the victim's children or family"),
+        "debt_bondage": N_("Debt bondage"),
+        "false_promises": N_("False promises"),
+        "physical_abuse": N_("Physical abuse"),
+        "sexual_abuse": N_("Sexual abuse"),
+        "takes_earnings": N_("Earnings taken by the trafficker"),
+        "restricts_financial_access": N_("Restricted access to money"),
+        "restricts_medical_care": N_("Restricted access to medical care"),
+        "withholds_necessities": N_("Necessities withheld (food, water, sleep)"),
+        "psychological_abuse": N_("Psychological abuse"),
+        "psychoactive_substance": N_("Psychoactive substances given"),
+        "excessive_working_hours": N_("Excessive working hours"),
+        "withholds_documents": N_("Identity documents withheld"),
+        "other": N_("Other"),
+    },
+    "recruitment_method": {
+        "at_a_place_of_business": N_("At a place of business"),
+        "at_an_educational_institution": N_("At an educational institution"),
+        "at_work": N_("At work"),
+        "through_online_social_networks": N_("Through online social networks"),
+        "through_an_online_advertisement": N_("Through an online advertisement"),
+        "through_a_television_advert": N_("Through a television advertisement"),
+        "through_a_newspaper_advert": N_("Through a newspaper advertisement"),
+        "through_family_or_family_events": N_("Through family or family events"),
+        "through_friends_or_social_events": N_("Through friends or social events"),
+        "other": N_("Other"),
+    },
+    "perpetrator_relationship": {
+        "familial": N_("Family member"),
+        "acquainted": N_("Acquaintance"),
+        "unacquainted": N_("Stranger"),
+    },
+    # ISIC Rev. 4 sections A-U, in Indonesian as KBLI 2020 names them
+    "sector": {
+        "agriculture_forestry_and_fishing": N_("Agriculture, forestry and fishing"),
+        "mining_and_quarrying": N_("Mining and quarrying"),
+        "manufacturing": N_("Manufacturing"),
+        "electricity_gas_steam_and_air_conditioning_supply": N_(
+            "Electricity, gas, steam and air conditioning supply"
+        ),
+        "water_supply_sewerage_waste_management": N_(
+            "Water supply; sewerage, waste management and remediation"
+        ),
+        "construction": N_("Construction"),
+        "wholesale_and_retail_trade_repair_of_motor_vehicles": N_(
+            "Wholesale and retail trade; repair of motor vehicles"
+        ),
+        "transportation_and_storage": N_("Transportation and storage"),
+        "accommodation_and_food_service_activities": N_(
+            "Accommodation and food service activities"
+        ),
+        "information_and_communication": N_("Information and communication"),
+        "financial_and_insurance_activities": N_("Financial and insurance activities"),
+        "real_estate_activities": N_("Real estate activities"),
+        "professional_scientific_and_technical_activities": N_(
+            "Professional, scientific and technical activities"
+        ),
+        "administrative_and_support_service_activities": N_(
+            "Administrative and support service activities"
+        ),
+        "public_administration_and_defence": N_(
+            "Public administration and defence; compulsory social security"
+        ),
+        "education": N_("Education"),
+        "human_health_and_social_work_activities": N_("Human health and social work activities"),
+        "arts_entertainment_and_recreation": N_("Arts, entertainment and recreation"),
+        "other_service_activities": N_("Other service activities"),
+        "activities_of_households_as_employers": N_("Activities of households as employers"),
+        "activities_of_extraterritorial_organizations": N_(
+            "Activities of extraterritorial organisations and bodies"
+        ),
+    },
+    "transit": {
+        "with_transit": N_("Moved through a place of transit"),
+        "without_transit": N_("No place of transit recorded"),
+    },
 }

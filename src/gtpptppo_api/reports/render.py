@@ -218,6 +218,27 @@ def chart(table: VictimsTable, words: Language | None = None) -> dict[str, Any]:
     }
 
 
+# The tables of the case standard's details (HTCDS 2.0) in the figures, with the field
+# naming their rows, which is also their table of labels (``reports.labels``).
+DETAIL_TABLES = (
+    ("by_control_method", "control_method"),
+    ("by_recruitment_method", "recruitment_method"),
+    ("by_perpetrator_relationship", "perpetrator_relationship"),
+    ("by_sector", "sector"),
+    ("by_transit", "transit"),
+)
+
+
+def details_view(source: Mapping[str, Any]) -> dict[str, list[tuple[Any, Any]] | None]:
+    """Each detail table as ``(value, count)`` pairs in the standard's order; ``None`` for
+    a report version made before the table existed (it shows nothing of it). The public
+    version's pairs list every value, a count withheld as ``None``."""
+    return {
+        key: ordered(source[table], key) if table in source else None
+        for table, key in DETAIL_TABLES
+    }
+
+
 def victims_view(document: Mapping[str, Any], public: bool) -> dict[str, Any]:
     """The victims' figures as the victims section shows them: Table 1 (the counts of the
     public version may be ``None``, withheld), the one-way tables as ``(value, count)``
@@ -253,6 +274,7 @@ def victims_view(document: Mapping[str, Any], public: bool) -> dict[str, Any]:
         "by_region": by_region,
         "by_service": ordered(source["by_service"], "service"),
         "by_exploitation_type": ordered(source["by_exploitation_type"], "exploitation_type"),
+        "details": details_view(source),
         "year_basis": source.get("year_basis", "identified"),
         "incident_year_unknown": source.get("incident_year_unknown", 0),
         "merged_records": 0 if public else source.get("merged_records", 0),

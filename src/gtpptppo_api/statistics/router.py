@@ -29,12 +29,13 @@ async def get_victim_statistics(
             description="Any of year, age_group, sex, region, exploitation_type, service, "
             "legal_stage, origin_region, transit_region, transit_country, destination_region, "
             "destination_country, control_method, recruitment_method, "
-            "perpetrator_relationship, sector (comma-separated or repeated). The *_region "
+            "perpetrator_relationship, sector, transit (comma-separated or repeated). The *_region "
             "groups are by province; a domestic destination or transit point is the country "
             "ID; a case without an origin or destination counts under null. The HTCDS 2.0 "
             "details (means of control, recruitment method, the perpetrators' relationship "
             "to the victim, the sector of forced labour, ISIC Rev. 4) count a case under each "
-            "value it recorded, and not at all where it recorded none."
+            "value it recorded, and not at all where it recorded none. transit counts each case "
+            "once: with_transit where it recorded a place of transit, else without_transit."
         ),
     ] = None,
     year_basis: Annotated[

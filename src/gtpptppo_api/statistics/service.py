@@ -66,6 +66,9 @@ GROUPS = (
     "recruitment_method",
     "perpetrator_relationship",
     "sector",
+    # whether the victim was moved through a transit place (``TRANSIT_VALUES``): each case
+    # once, under one of the two
+    "transit",
 )
 # The HTCDS 2.0 details as counted, one alias per group, and each one's values.
 ATTRIBUTES = {
@@ -85,6 +88,11 @@ MULTI_VALUED = frozenset(
 OPTIONAL = frozenset({"origin_region", "destination_region", "destination_country"})
 # The transit points as counted, one alias per group (a table may group by both).
 TRANSIT = {kind: aliased(CaseTransit, name=f"transit_{kind.value}") for kind in TransitKind}
+TRANSIT_ANY = aliased(CaseTransit, name="transit_any")
+# ``transit``: a case that recorded a transit point (a ``victim_case_transit`` row, given
+# or derived from its transit events), or none.
+WITH_TRANSIT, WITHOUT_TRANSIT = "with_transit", "without_transit"
+TRANSIT_VALUES = (WITH_TRANSIT, WITHOUT_TRANSIT)
 # A perturbed table lists every combination of its groups (an absent one would say "none"):
 # past this many cells, the request is refused.
 MAX_PERTURBED_CELLS = 20_000
@@ -174,6 +182,12 @@ def _columns(root: str, basis: str) -> dict[str, Any]:
             (Case.destination_region_code.is_not(None), regions.NATIONAL),
         ),
         **{kind.value: attribute.value for kind, attribute in ATTRIBUTES.items()},
+        # the cases with a transit point read once (an uncorrelated IN: one hashed set of
+        # them, not a probe a case)
+        "transit": case(
+            (Case.id.in_(select(TRANSIT_ANY.case_id)), WITH_TRANSIT),
+            else_=WITHOUT_TRANSIT,
+        ),
     }
 
 
@@ -402,6 +416,8 @@ async def _domain(
         return [*sorted(province.code for province in provinces), *unknown]
     if group in ("transit_country", "destination_country"):
         return [*sorted(COUNTRIES), *unknown]
+    if group == "transit":
+        return list(TRANSIT_VALUES)
     members: dict[str, type[enum.Enum]] = {
         "age_group": AgeGroup,
         "sex": Sex,
