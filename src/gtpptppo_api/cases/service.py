@@ -343,18 +343,47 @@ async def writable_centre(session: AsyncSession, caller: Caller, centre_id: int)
     return centre
 
 
+# Victims locked one by one, each an advisory lock, up to this many per transaction; a
+# larger push locks all victims at once. PostgreSQL's lock table is shared by the server
+# and sized for about 64 locks per connection (``max_locks_per_transaction``): a few
+# imports of 1,000 rows each, one lock per victim, ran it out ("out of shared memory").
+EXACT_VICTIM_LOCKS = 64
+# The lock over all victims (two-key advisory lock space, apart from the one-key locks of
+# single victims): held shared with single victims' locks, exclusively by a large push.
+_ALL_VICTIMS = (0x6774, 0x7670)
+
+
 async def lock_victims(session: AsyncSession, keys: Iterable[str]) -> None:
     """Take the victims' keys for this transaction, one transaction at a time per key.
 
     So that two centres pushing the same victim at once cannot both miss the other's case
     when marking shared keys (``_mark_shared``), nor a push and a secretariat's link
-    (``cases.links``) each the other's keys. PostgreSQL: advisory locks, taken in one order
-    (sorted) so that two pushes never wait on each other crosswise; released at commit.
-    SQLite runs one writing transaction at a time anyway.
+    (``cases.links``) each the other's keys. PostgreSQL: advisory locks, released at commit.
+    Up to ``EXACT_VICTIM_LOCKS`` victims, the lock over all victims shared, then each
+    victim's own, in one order (sorted) so that two pushes never wait on each other
+    crosswise; past it, the lock over all victims alone, exclusively: at most 65 locks per
+    transaction, however large the push. A transaction that already holds the shared lock
+    takes its victims one by one whatever their number (it never asks to upgrade it, which
+    two such transactions could deadlock on). SQLite runs one writing transaction at a time
+    anyway.
     """
     ordered = sorted(set(keys))
     if not ordered or session.get_bind().dialect.name != "postgresql":
         return
+    transaction = session.sync_session.get_transaction()
+    shared = session.info.get("victims_shared_in") is transaction
+    if len(ordered) > EXACT_VICTIM_LOCKS and not shared:
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": _ALL_VICTIMS[0], "key": _ALL_VICTIMS[1]},
+        )
+        return
+    if not shared:
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:space, :key)"),
+            {"space": _ALL_VICTIMS[0], "key": _ALL_VICTIMS[1]},
+        )
+        session.info["victims_shared_in"] = transaction
     await session.execute(
         text(
             "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))"
