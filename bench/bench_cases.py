@@ -2,7 +2,8 @@
 
 1. Ingestion: BENCH_CASES cases (default 100,000) pushed through the batch endpoint
    (in-process ASGI client, 10,000 per batch) vs. the same rows, already prepared, written
-   with a raw executemany into the same tables. Target: the API reaches >= 25% of raw.
+   with a raw executemany into the same tables, the cases' wrapped data keys into the key
+   store's (docs/personal-data.md). Target: the API reaches >= 25% of raw.
 2. Statistics: BENCH_STATS_ROWS cases (default 1,000,000) grouped by year, age group, sex
    and province through GET /statistics/victims vs. the same GROUP BY as raw SQL, for a
    national administrator (exact) and for an analyst (every cell perturbed by cell key,
@@ -19,7 +20,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import KEY, backends, database, fill_cases, timed, write_raw
 from gtpptppo_api.app import create_app
@@ -28,7 +30,9 @@ from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases import service as cases
 from gtpptppo_api.cases.schemas import CaseIn
 from gtpptppo_api.cases.sealing import wrap_keys
+from gtpptppo_api.db.bulk import insert_rows
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
+from gtpptppo_api.db.keystore import data_key
 from gtpptppo_api.kit.crypto import Keyring
 from gtpptppo_api.service_centres.models import ServiceCentre, ServiceCentreKind
 from gtpptppo_api.settings import Settings
@@ -76,15 +80,23 @@ async def setup(url: str) -> tuple[Any, int, int, str]:
 
 def raw_rows(
     items: list[dict[str, Any]], centre: ServiceCentre, ring: Keyring
-) -> tuple[list, list, list]:
+) -> tuple[tuple[list, list, list], list[dict[str, Any]]]:
+    """The case, exploitation and service rows, and the key store's rows, prepared."""
     cases_rows, exploitation, services = [], [], []
+    keys: list[dict[str, Any]] = []
+    now = cases.utcnow()
     for index, raw in enumerate(items):
         body = CaseIn.model_validate(raw)
         prepared = cases.prepare(index, body.external_ref, body, centre, ring)
         cases._seal(prepared, uuid.uuid4(), {})
-        # wrapped as a push wraps them (untimed, as the rest of the preparation); the raw
-        # writes leave the key store out: what it costs shows in the API's ratio
-        wrap_keys(ring, [(prepared.sealer(), prepared.values["id"])])
+        # wrapped as a push wraps them (untimed, as the rest of the preparation); written
+        # raw into the key store as the case rows are into theirs (a case's data is both)
+        keys += [
+            {"case_id": case_id, "key_id": key_id, "wrapped": wrapped, "created_at": now}
+            for case_id, key_id, wrapped in wrap_keys(
+                ring, [(prepared.sealer(), prepared.values["id"])]
+            )
+        ]
         prepared.values.update(
             version=1,
             record_key=cases.record_key(),
@@ -97,7 +109,18 @@ def raw_rows(
             for t in prepared.exploitation
         ]
         services += [{"case_id": prepared.values["id"], **s} for s in prepared.services]
-    return cases_rows, exploitation, services
+    return (cases_rows, exploitation, services), keys
+
+
+async def write_raw_keys(ring: Keyring, keys: list[dict[str, Any]], *, copy: bool) -> None:
+    """The prepared key store rows in one transaction: an executemany, or (``copy``) the
+    binary COPY a push uses."""
+    async with ring.key_store.engine.connect() as conn, conn.begin():
+        if not copy:
+            await conn.execute(insert(data_key), keys)
+            return
+        async with AsyncSession(bind=conn) as session:
+            await insert_rows(session, data_key, keys)
 
 
 async def ingestion(backend: str) -> dict[str, float]:
@@ -110,8 +133,13 @@ async def ingestion(backend: str) -> dict[str, float]:
         # raw: prepared rows, only the database writes are timed; on PostgreSQL both ways
         async with create_sessionmaker(engine)() as session:
             centre = await session.get(ServiceCentre, raw_id)
-        rows = raw_rows(items, centre, ring)
-        raw_time = await timed(lambda: write_raw(engine, rows, copy=False, chunk=BATCH))
+        rows, keys = raw_rows(items, centre, ring)
+
+        async def raw_writes(copy: bool) -> None:
+            await write_raw(engine, rows, copy=copy, chunk=BATCH)
+            await write_raw_keys(ring, keys, copy=copy)
+
+        raw_time = await timed(lambda: raw_writes(False))
         copy_time = None
         if backend == "postgresql":
             async with create_sessionmaker(engine)() as session, session.begin():
@@ -119,8 +147,8 @@ async def ingestion(backend: str) -> dict[str, float]:
                     name="RAW COPY", kind=ServiceCentreKind.p2tp2a, region_code="33"
                 )
                 session.add(copied)
-            rows = raw_rows(items, copied, ring)
-            copy_time = await timed(lambda: write_raw(engine, rows, copy=True, chunk=BATCH))
+            rows, keys = raw_rows(items, copied, ring)
+            copy_time = await timed(lambda: raw_writes(True))
 
         # the inline path of a batch (larger ones go through the worker as imports)
         app = create_app(Settings(database_url=url, encryption_key=KEY, batch_inline_items=BATCH))
