@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import itertools
 import json
@@ -54,7 +53,7 @@ import psutil
 import uvloop
 from sqlalchemy.engine import make_url
 
-from bench.bench_cases import raw_rows
+from bench.bench_cases import raw_rows, write_raw_keys
 from bench.cluster import Cluster, workdir
 from bench.common import KEY, database, timed, write_raw
 from bench.scaleout import RABBITMQ_URL, cluster_env, dsn, make_token, remove_queues
@@ -367,8 +366,12 @@ async def raw_ingestion(url: str, count: int) -> tuple[float, float]:
             async with create_sessionmaker(engine)() as session, session.begin():
                 centre = ServiceCentre(name=name, kind=ServiceCentreKind.p2tp2a, region_code="33")
                 session.add(centre)
-            rows = raw_rows(items, centre, ring)  # each way its own centre: no key collides
-            write = functools.partial(write_raw, engine, rows, copy=copy, chunk=10_000)
+            rows, keys = raw_rows(items, centre, ring)  # each way its own centre: no key collides
+
+            async def write(rows: Any = rows, keys: Any = keys, copy: bool = copy) -> None:
+                await write_raw(engine, rows, copy=copy, chunk=10_000)
+                await write_raw_keys(ring, keys, copy=copy)  # the keys too, as a push
+
             rates.append(count / await timed(write))
         return rates[0], rates[1]
     finally:
