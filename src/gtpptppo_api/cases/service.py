@@ -947,6 +947,25 @@ async def read_case(
             "Personal fields are shown only to the owning centre, the secretariats of "
             "its region and national admins."
         )
+    reason = check_personal_read(case, reason)
+    key = (await sealing.data_keys(keyring, [case.id])).get(case.id)
+    result.personal, result.witnesses = personal_of(case, keyring, key)
+    result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring, key)
+    await audit.record(
+        session,
+        caller,
+        action="read_personal",
+        entity_type="case",
+        entity_id=case.id,
+        reason=reason[:500],
+    )
+    result.likely_duplicates = await likely_duplicates(session, caller, case)
+    return result
+
+
+def check_personal_read(case: Case, reason: str | None) -> str:
+    """A read of the case's personal fields needs a stated reason (X-Access-Reason), and
+    none is made of a case whose person restricted its processing: the reason, stripped."""
     if not reason or not reason.strip():
         raise BadRequest(
             "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
@@ -957,19 +976,7 @@ async def read_case(
             "The person restricted the processing of this case's personal data: it is "
             "kept, and used for nothing but storage and aggregate counts."
         )
-    key = (await sealing.data_keys(keyring, [case.id])).get(case.id)
-    result.personal, result.witnesses = personal_of(case, keyring, key)
-    result.perpetrators = perpetrators_with_names(case, result.perpetrators, keyring, key)
-    await audit.record(
-        session,
-        caller,
-        action="read_personal",
-        entity_type="case",
-        entity_id=case.id,
-        reason=reason.strip()[:500],
-    )
-    result.likely_duplicates = await likely_duplicates(session, caller, case)
-    return result
+    return reason.strip()
 
 
 def personal_of(

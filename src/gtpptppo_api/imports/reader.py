@@ -519,16 +519,7 @@ def _whole_sheet_rows(data: bytes, scan: _Scan | None) -> Iterator[tuple[int, li
         number = first + index  # 0-based row of the sheet
         if ranges:
             cells = list(cells)
-            for i, (r0, c0, r1, c1) in enumerate(ranges):
-                if r0 > number:
-                    break
-                if number > r1:
-                    continue
-                if number == r0:
-                    tops[i] = cells[c0] if c0 < len(cells) else ""
-                for c in range(c0, min(c1 + 1, len(cells))):
-                    if (number, c) != (r0, c0):
-                        cells[c] = tops.get(i, "")
+            _spread(ranges, tops, number, cells)
         yield number + 1, cells
 
 

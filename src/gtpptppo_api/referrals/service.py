@@ -38,7 +38,6 @@ from gtpptppo_api.consent.models import AgencyKind, Purpose
 from gtpptppo_api.consent.schemas import Agency
 from gtpptppo_api.db.base import utcnow
 from gtpptppo_api.errors import (
-    BadRequest,
     Conflict,
     FieldErrors,
     Forbidden,
@@ -398,16 +397,7 @@ async def _personal(
             "The victim has not consented to share personal data with this centre.",
             purpose=Purpose.sharing.value,
         )
-    if not reason or not reason.strip():
-        raise BadRequest(
-            "Reading personal fields needs a reason: send it in the X-Access-Reason header.",
-            errors=[field_error("X-Access-Reason", "required", type="missing")],
-        )
-    if case.restricted_at is not None:
-        raise Conflict(
-            "The person restricted the processing of this case's personal data: it is "
-            "kept, and used for nothing but storage and aggregate counts."
-        )
+    reason = cases.check_personal_read(case, reason)
     # opened under the case's own data key (nothing once erased)
     key = (await sealing.data_keys(keyring, [case.id])).get(case.id)
     opened, _witnesses = cases.personal_of(case, keyring, key)
@@ -418,6 +408,6 @@ async def _personal(
         action="read_personal",
         entity_type="case",
         entity_id=case.id,
-        reason=reason.strip()[:500],
+        reason=reason[:500],
     )
     return personal
