@@ -18,12 +18,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, text
 
+from gtpptppo_api import jobs
 from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import create_token
 from gtpptppo_api.cases.sealing import rewrap
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
-from gtpptppo_api.db.keystore import data_key
+from gtpptppo_api.db.keystore import KeyStore, data_key
 from gtpptppo_api.db.migrate import upgrade
 from gtpptppo_api.kit.crypto import NONCE_BYTES, KeyConfigError, Keyring
 from gtpptppo_api.settings import Settings
@@ -170,6 +171,38 @@ async def test_erasure_makes_the_case_unreadable_here_and_in_a_copy_taken_before
     assert other.json()["personal"]["name"] == "Dewi"
     # back under the tests' keys: the key store outlives this test's rolled-back cases
     await rewrap(session, _ring(database_url, f"{TEST_KEYS},{NEW_KEYS}"))
+
+
+@pytest.mark.usefixtures("worker_settings")
+async def test_a_key_not_deleted_after_the_erasure_commits_goes_with_its_job(
+    client, session, banyumas, database_url, monkeypatch
+):
+    """The key store is out of the erasure's transaction: its key is deleted after the
+    commit. When that fails (the key store unreachable, the process killed just then), the
+    erasure stands and the key is still there; the erasure's job, written in the same
+    transaction, deletes it when it runs, and only the erased case's key."""
+    centre, headers = banyumas
+    ring = _ring(database_url)
+    erased = await push(client, headers, centre, "F-1", personal={"name": "Sri", "nik": NIK})
+    kept = await push(client, headers, centre, "F-2", personal={"nik": OTHER_NIK})
+    ids = [uuid.UUID(erased["id"]), uuid.UUID(kept["id"])]
+    deleting = KeyStore.delete
+
+    async def unreachable(store: KeyStore, case_ids: Any) -> int:
+        raise ConnectionRefusedError("the key store is unreachable")
+
+    monkeypatch.setattr(KeyStore, "delete", unreachable)
+    request = await ask(client, headers, centre, erased["id"], "erasure")
+    done = await complete(client, headers, request["id"])
+    assert done.json()["cases_affected"] == 1, done.text
+    assert set(await ring.key_store.get(ids)) == set(ids)  # the deletion did not happen
+
+    monkeypatch.setattr(KeyStore, "delete", deleting)
+    assert await jobs.run_pending(session) == 1
+    assert set(await ring.key_store.get(ids)) == {ids[1]}
+    outbox = await session.scalar(text("SELECT count(*) FROM key_deletion"))
+    assert outbox == 0
+    assert await jobs.run_pending(session) == 0  # nothing left to do
 
 
 async def test_an_erasure_can_remove_the_record_from_the_counts(client, session, banyumas):

@@ -6,8 +6,11 @@ the case deletes its ciphertexts and the NIK's blind index in the caller's trans
 its one wrapped key from the key store once that transaction has committed: a copy of the
 database taken before holds the ciphertext only, which no key the service holds opens any
 more. Deleting the key after the commit, not before, means a transaction that rolls back
-leaves the case readable; a key whose deletion did not happen (a crash just after the
-commit) is removed by ``gtpptppo keys sweep`` (``cases.sealing.sweep``). The de-identified
+leaves the case readable. The erasure's transaction also writes its case ids to an outbox
+(``KeyDeletion``) and enqueues the job ``privacy.forget_keys``, which deletes those keys
+and then the rows: a key whose deletion after the commit did not happen (a crash just after
+it, an unreachable key store) goes when the job runs, retried as every job is. The
+de-identified
 record stays, so the statistics count the case as before; with ``keep_counts`` false, the
 record is removed too and leaves its statistics cells.
 """
@@ -18,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 from functools import partial
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.cases.cells import CELL_COLUMNS, CellChanges
@@ -28,8 +31,15 @@ from gtpptppo_api.db.after_commit import call_after_commit
 from gtpptppo_api.db.base import table_of, utcnow
 from gtpptppo_api.db.bulk import among
 from gtpptppo_api.db.keystore import KeyStore
+from gtpptppo_api.jobs import enqueue
+from gtpptppo_api.privacy.models import KeyDeletion
 
+# The job that deletes the keys of the erasures' outbox (``forget_keys``).
+FORGET_KEYS = "privacy.forget_keys"
 _CASE = table_of(Case)
+_OUTBOX = table_of(KeyDeletion)
+# Keys deleted a page at a time by ``forget_keys``.
+PAGE = 1000
 ERASED = {
     "personal_key_id": None,
     "personal_ciphertext": None,
@@ -68,6 +78,8 @@ async def erase(
     if not rows:
         return 0
     ids = [row.id for row in rows]
+    await session.execute(insert(_OUTBOX), [{"case_id": case_id} for case_id in ids])
+    await enqueue(session, FORGET_KEYS, {})
     call_after_commit(session, partial(keys.delete, ids))
     await lock_victims(session, {row.victim_key for row in rows})
     if not keep_counts:
@@ -102,3 +114,20 @@ async def _rekey_victims(session: AsyncSession, keys: set[str]) -> None:
                 .where(_CASE.c.victim_key == key)
                 .values(victim_key=f"erased:{uuid.uuid4().hex}")
             )
+
+
+async def forget_keys(session: AsyncSession, keys: KeyStore) -> int:
+    """Delete from ``keys`` the data keys the erasures' outbox names, and then its rows; the
+    number of rows done. The keys go before the rows (the key store is not in ``session``'s
+    transaction): should the transaction fail after, the rows stay and the next run deletes
+    the same keys again, which is harmless. Rows another worker holds are left to it."""
+    dialect = session.get_bind().dialect.name
+    done = 0
+    while True:
+        page = select(_OUTBOX.c.case_id).order_by(_OUTBOX.c.case_id).limit(PAGE)
+        ids = list((await session.scalars(page.with_for_update(skip_locked=True))).all())
+        if not ids:
+            return done
+        await keys.delete(ids)
+        await session.execute(delete(_OUTBOX).where(among(_OUTBOX.c.case_id, ids, dialect)))
+        done += len(ids)

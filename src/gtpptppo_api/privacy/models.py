@@ -103,3 +103,19 @@ class RetentionRun(Base):
     # it, and the number of cases (erased, or that would be)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     erased: Mapped[int] = mapped_column(default=0)
+
+
+class KeyDeletion(Base):
+    """An erased case's data key still to be deleted from the key store (an outbox row).
+
+    Written in the erasure's own transaction, so it exists exactly when the erasure
+    committed; the job ``privacy.forget_keys`` deletes the keys it names from the key store
+    (a database of its own, out of that transaction) and then the rows. The erasure also
+    deletes its keys right after its commit: this row is what makes that happen after a
+    crash in between, without a sweep of the whole key store.
+    """
+
+    __tablename__ = "key_deletion"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
