@@ -1,5 +1,6 @@
-"""Liveness (the process answers, asking no dependency) and readiness (the database at the
-latest migration, and the broker when one is configured) for orchestrators."""
+"""Liveness (the process answers, asking no dependency) and readiness (the database and the
+key store at their latest migrations, and the broker when one is configured) for
+orchestrators."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from alembic import command
 from bench.cluster import free_port
 
 from gtpptppo_api.db.engine import create_engine
-from gtpptppo_api.db.migrate import downgrade, upgrade
+from gtpptppo_api.db.migrate import downgrade, key_store_config, upgrade
 from tests.conftest import build_app
 from tests.helpers import problem
 from tests.jobs.test_brokers import require_reachable
@@ -37,10 +39,14 @@ async def probe(app, engine) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_readyz_is_ready_with_the_database_at_the_latest_migration(probe):
-    """No broker configured: the database and its schema are checked, nothing else."""
+    """No broker configured: the database, the key store and their schemas are checked,
+    nothing else."""
     response = await probe.get("/readyz")
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ready", "checks": {"database": "ok", "schema": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "schema": "ok", "key_store": "ok", "key_store_schema": "ok"},
+    }
     assert response.headers["cache-control"] == "no-store"
 
 
@@ -80,6 +86,39 @@ async def test_readyz_names_a_schema_behind_the_code(tmp_path, session, database
         await app.state.engine.dispose()
     assert body["detail"] == "Not ready: schema."
     assert "gtpptppo migrate" in body["checks"]["schema"]
+
+
+async def test_readyz_names_a_key_store_that_cannot_be_reached(database_url, session, engine):
+    """The key store holds every case's data key: unreachable, no personal field opens or is
+    sealed, so the process is not ready (503 naming it); the database itself is ok."""
+    if database_url.startswith("sqlite"):
+        store = "sqlite:////nonexistent-folder/keys.sqlite"
+    else:
+        store = f"postgresql://postgres@127.0.0.1:{free_port()}/keys"
+    app = build_app(database_url, session, key_store_url=store, readiness_timeout_seconds=2)
+    app.state.engine = engine
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        body = problem(await client.get("/readyz"), 503)
+    assert body["detail"] == "Not ready: key_store, key_store_schema."
+    assert body["checks"]["key_store"].startswith("unreachable")
+    assert body["checks"]["database"] == "ok"
+
+
+async def test_readyz_names_a_key_store_behind_the_code(tmp_path, session, database_url, engine):
+    """A key store whose schema is behind this code's (no revision: never migrated): 503
+    naming its schema and `gtpptppo migrate`."""
+    store = f"sqlite:///{tmp_path / 'keys.sqlite'}"
+    config = key_store_config(store)
+    await asyncio.to_thread(command.upgrade, config, "heads")
+    await asyncio.to_thread(command.downgrade, config, "base")
+    app = build_app(database_url, session, key_store_url=store)
+    app.state.engine = engine
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        body = problem(await client.get("/readyz"), 503)
+    assert body["detail"] == "Not ready: key_store_schema."
+    assert "gtpptppo migrate" in body["checks"]["key_store_schema"]
 
 
 @pytest.mark.parametrize("scheme", ["amqp", "redis"])

@@ -1,8 +1,10 @@
 """Readiness: what a process needs to serve, asked each time (``GET /readyz``).
 
 The database answers, its schema is at the latest Alembic revision (a process started
-before ``gtpptppo migrate`` of a newer release, or of an older database, is not ready), and
-the broker answers when one is configured (``GTPPTPPO_BROKER_URL``).
+before ``gtpptppo migrate`` of a newer release, or of an older database, is not ready), the
+key store answers at its own latest revision (``migrations/keys``: without it no personal
+field is sealed or opened), and the broker answers when one is configured
+(``GTPPTPPO_BROKER_URL``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from functools import cache
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gtpptppo_api.db.migrate import alembic_config
+from gtpptppo_api.db.migrate import alembic_config, key_store_config
 from gtpptppo_api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,12 @@ def latest_revisions() -> frozenset[str]:
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
+@cache
+def latest_key_store_revisions() -> frozenset[str]:
+    """The heads of the key store's migrations shipped with this code."""
+    return frozenset(ScriptDirectory.from_config(key_store_config("sqlite://")).get_heads())
+
+
 REVISIONS = "SELECT version_num FROM alembic_version"
 
 
@@ -62,20 +70,25 @@ async def database_revisions(engine: AsyncEngine) -> frozenset[str]:
         return frozenset(str(row[0]) for row in rows)
 
 
-async def _database(engine: AsyncEngine, checks: dict[str, str]) -> None:
+async def _database(
+    engine: AsyncEngine,
+    checks: dict[str, str],
+    wanted: frozenset[str],
+    names: tuple[str, str] = ("database", "schema"),
+) -> None:
+    answers, schema = names
     try:
         found = await database_revisions(engine)
     except Exception as exc:
-        logger.warning("readiness: database: %s", type(exc).__name__)
-        checks["database"] = f"unreachable ({type(exc).__name__})"
-        checks["schema"] = "unknown"
+        logger.warning("readiness: %s: %s", answers, type(exc).__name__)
+        checks[answers] = f"unreachable ({type(exc).__name__})"
+        checks[schema] = "unknown"
         return
-    checks["database"] = OK
-    wanted = latest_revisions()
+    checks[answers] = OK
     if found == wanted:
-        checks["schema"] = OK
+        checks[schema] = OK
     else:
-        checks["schema"] = (
+        checks[schema] = (
             f"at {', '.join(sorted(found)) or 'no revision'}, not {', '.join(sorted(wanted))}: "
             "run `gtpptppo migrate`"
         )
@@ -111,11 +124,18 @@ async def _broker(url: str, within: float, checks: dict[str, str]) -> None:
         checks["broker"] = OK
 
 
-async def check(settings: Settings, engine: AsyncEngine) -> Readiness:
+async def check(
+    settings: Settings, engine: AsyncEngine, key_store: AsyncEngine | None = None
+) -> Readiness:
     """Ask every dependency, at the same time, each within the readiness timeout."""
     checks: dict[str, str] = {"database": "", "schema": ""}
     timeout = settings.readiness_timeout_seconds
-    asked = [_database_within(engine, timeout, checks)]
+    asked = [_database_within(engine, timeout, checks, latest_revisions(), DATABASE)]
+    if key_store is not None:
+        checks.update({KEY_STORE[0]: "", KEY_STORE[1]: ""})
+        asked.append(
+            _database_within(key_store, timeout, checks, latest_key_store_revisions(), KEY_STORE)
+        )
     if settings.broker_url:
         checks["broker"] = ""
         asked.append(_broker(settings.broker_url, timeout, checks))
@@ -123,9 +143,20 @@ async def check(settings: Settings, engine: AsyncEngine) -> Readiness:
     return Readiness(checks)
 
 
-async def _database_within(engine: AsyncEngine, within: float, checks: dict[str, str]) -> None:
+# The checks' names: (the database answers, its schema is at the latest revision).
+DATABASE = ("database", "schema")
+KEY_STORE = ("key_store", "key_store_schema")
+
+
+async def _database_within(
+    engine: AsyncEngine,
+    within: float,
+    checks: dict[str, str],
+    wanted: frozenset[str],
+    names: tuple[str, str],
+) -> None:
     try:
-        await asyncio.wait_for(_database(engine, checks), within)
+        await asyncio.wait_for(_database(engine, checks, wanted, names), within)
     except TimeoutError:
-        checks["database"] = f"no answer within {within:g} s"
-        checks["schema"] = "unknown"
+        checks[names[0]] = f"no answer within {within:g} s"
+        checks[names[1]] = "unknown"

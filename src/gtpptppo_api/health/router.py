@@ -26,9 +26,15 @@ async def healthz() -> Response:
 # Operations, not the API: left out of the OpenAPI document (as /metrics).
 @router.get("/readyz", response_class=Response, include_in_schema=False)
 async def readyz(request: Request) -> Response:
-    """Ready to serve: the database answers at the latest migration, and the broker answers
-    when one is configured. Otherwise 503 problem+json naming what is down."""
-    state = await readiness.check(request.app.state.settings, request.app.state.engine)
+    """Ready to serve: the database and the key store answer at their latest migrations,
+    and the broker answers when one is configured. Otherwise 503 problem+json naming what
+    is down."""
+    store = request.app.state.keyring().store
+    state = await readiness.check(
+        request.app.state.settings,
+        request.app.state.engine,
+        store.engine if store is not None else None,
+    )
     if not state.ready:
         raise ServiceUnavailable(
             f"Not ready: {', '.join(state.down)}.",
