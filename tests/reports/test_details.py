@@ -6,6 +6,8 @@ nothing of a small count; a detail no victim recorded is one sentence, not a tab
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -187,6 +189,17 @@ async def test_the_internal_report_states_each_detail_as_the_statistics_count_it
         '<p class="empty" id="tabel-sektor">Sektor kerja paksa: tidak tercatat untuk korban '
         "mana pun pada periode ini.</p>"
     ) in html
+
+    # the CSV has the same rows, each naming its table and its value
+    exported = await client.get(
+        f"/reports/{report['id']}/document", params={"format": "csv"}, headers=regency.admin
+    )
+    assert exported.status_code == 200, exported.text
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    for table, group in GROUPS.items():
+        assert {r["value"]: int(r["count"]) for r in rows if r["table"] == table} == {
+            row[group]: row["count"] for row in figures[table]
+        }, table
 
 
 async def test_the_public_report_perturbs_each_detail_and_hides_small_counts(

@@ -568,6 +568,7 @@ def test_csv_holds_the_victims_tables() -> None:
         "region_code",
         "service",
         "exploitation_type",
+        "value",
         "count",
     ]
     victims = [r for r in rows if r["table"] == "victims"]

@@ -56,6 +56,7 @@ CSV_COLUMNS = (
     "region_code",
     "service",
     "exploitation_type",
+    "value",
     "count",
 )
 
@@ -420,8 +421,12 @@ def render_csv(document: Mapping[str, Any]) -> str:
 
     ``table`` is ``victims`` (the Table 1 grid: every year of the report x the Table 1 rows,
     0 where there is no cell, so it sums to the yearly totals), ``by_region``, ``by_service``
-    or ``by_exploitation_type``. Each table sums on its own: a victim who received several
-    services or suffered several kinds of exploitation counts once under each.
+    or ``by_exploitation_type``, or one of the case standard's details (``DETAIL_TABLES``:
+    ``by_control_method``, ``by_recruitment_method``, ``by_perpetrator_relationship``,
+    ``by_sector``, ``by_transit``), whose rows name their value in ``value``. Each table sums
+    on its own: a victim who received several services or suffered several kinds of
+    exploitation counts once under each. A report version made before the details were
+    counted has no rows of theirs.
     """
     victims = document["figures"]["victims"]
     out = io.StringIO()
@@ -455,6 +460,9 @@ def render_csv(document: Mapping[str, Any]) -> str:
                 "count": item["count"],
             }
         )
+    for table_name, key in DETAIL_TABLES:
+        for item in victims.get(table_name, ()):
+            writer.writerow({"table": table_name, "value": item[key], "count": item["count"]})
     return out.getvalue()
 
 
