@@ -10,13 +10,15 @@ side only, not the PostgreSQL server's, which is the same for both.
 The API is measured twice:
 
 - as it is deployed, a server: ``gtpptppo serve`` started as a process of its own (one
-  uvicorn process on 127.0.0.1 and a free port, the settings below as GTPPTPPO_*
-  variables, its logs to /dev/null, RabbitMQ as the job broker so that no worker runs in
-  it), sent the requests over keep-alive HTTP (httpx) by this process. Its CPU per request
-  is what its event loop's thread spent (``/proc/<pid>/task/<pid>/schedstat``, in
-  nanoseconds, read with the thread asleep before and after each round): uvicorn's HTTP
-  parsing counted, the client's work not. The other threads of the server are read too; any
-  work of theirs in a round is printed.
+  uvicorn process on 127.0.0.1 and a free port; the in-process app's settings, rate limits
+  high enough for a bench but still counted, as GTPPTPPO_* variables; its logs to
+  /dev/null; RabbitMQ, GTPPTPPO_TEST_RABBITMQ_URL, as the job broker so that no worker
+  runs in it), sent the requests over keep-alive HTTP (httpx) by this process. Its CPU
+  per request is what its event loop's thread spent (``/proc/<pid>/task/<pid>/schedstat``,
+  in nanoseconds, read with the thread asleep before and after each round): uvicorn's
+  HTTP parsing counted, the client's work not. The server's other threads are read too;
+  any work of theirs in a round is printed. The bench fails if the server does not
+  answer, and stops it however the bench ends.
 - in-process (an httpx ASGI client in this process, the app in embedded mode), the CPU of
   this thread: the client's share of each request is counted as the API's. The client
   alone, the same requests sent to an ASGI app that does nothing, is shown too.
@@ -85,7 +87,7 @@ PROVINCES = ["11", "12", "31", "32", "33", "35", "51", "73", "94"]
 LIMIT = "1000000/minute"
 # The settings of both the in-process app and the server (GTPPTPPO_* variables for it).
 SHARED_SETTINGS = ("database_url", "encryption_key", "rate_limit", "public_rate_limit")
-SERVER_READY_WITHIN = 60.0
+SERVER_READY_WITHIN = 120.0
 
 
 @dataclass
@@ -366,7 +368,9 @@ class Clients:
 
 
 async def run(url: str, void: IO[str]) -> dict[str, Figures]:
+    started = time.monotonic()
     token, case_id, report_id = await setup(url)
+    print(f"  {N_CASES} cases set up in {time.monotonic() - started:.0f} s", file=sys.stderr)
     settings = Settings(
         database_url=url, encryption_key=KEY, rate_limit=LIMIT, public_rate_limit=LIMIT
     )
@@ -412,6 +416,7 @@ async def measure(
     """The rounds of one endpoint: the server, the raw work, the in-process app, their
     floors and the client alone, in turns."""
     sent = clients.headers if endpoint.authorised else {}
+    started = time.monotonic()
 
     def get(client: httpx.AsyncClient, status: int = 200) -> Callable[[], Awaitable[None]]:
         async def work() -> None:
@@ -460,7 +465,8 @@ async def measure(
             {name: others.get(name, 0) + more.get(name, 0) for name in {*others, *more}}
         )
     print(
-        f"  {endpoint.name:16} {len(prepared)} statement(s) as the API sends them",
+        f"  {endpoint.name:16} {len(prepared)} statement(s) as the API sends them; "
+        f"measured in {time.monotonic() - started:.0f} s",
         file=sys.stderr,
     )
     return figures
