@@ -96,9 +96,10 @@ test: lint typecheck openapi-check unit
 
 # Figures as ratios to raw database work measured in the same run (BENCH_BACKENDS,
 # BENCH_CASES, BENCH_STATS_ROWS, BENCH_IMPORT_ROWS scale it down); bench_reads: scoped reads'
-# CPU against the same queries run raw (BENCH_READS_CASES, _ROUNDS, _REQUESTS). bench_load:
-# 200 clients for 60 s against two API and two worker processes on PostgreSQL and RabbitMQ
-# (BENCH_LOAD_SECONDS shortens it).
+# CPU, of a `gtpptppo serve` process (RabbitMQ as its broker) and in-process, against the same
+# queries run raw (BENCH_READS_CASES, _ROUNDS, _REQUESTS). bench_load: 200 clients for 60 s
+# against two API and two worker processes on PostgreSQL and RabbitMQ (BENCH_LOAD_SECONDS
+# shortens it).
 bench: $(STAMP) pdf-libs
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_cases
 	GTPPTPPO_TEST_DATABASE_URL=$${GTPPTPPO_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/python -m bench.bench_reports
