@@ -406,7 +406,7 @@ def _statements(
 
 
 def _cell(row: Sequence[Any], width: int) -> tuple[Any, ...]:
-    return tuple(_plain(value) for value in row[:width])
+    return tuple(map(_plain, row[:width]))
 
 
 async def _count(
@@ -587,14 +587,11 @@ async def read_victim_statistics(
     counted, (records, victims, key) = await _count(
         reader, root, groups, from_year, to_year, basis, total=True
     )
-    cells = [
-        {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
-        for cell in (every if perturbed else sorted(counted, key=_unknown_last))
-        for found in [counted.get(cell, (0, 0, 0))]
-    ]
     if not perturbed:
-        for cell_ in cells:
-            del cell_["key"]
+        cells = [
+            {**dict(zip(groups, cell, strict=True)), "count": counted[cell][1]}
+            for cell in sorted(counted, key=_unknown_last)
+        ]
         return {
             "region_code": root,
             "group_by": groups,
@@ -605,6 +602,11 @@ async def read_victim_statistics(
             "merged_records": records - victims,
             "disclosure_control": EXACT,
         }
+    cells = [
+        {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
+        for cell in every
+        for found in [counted.get(cell, (0, 0, 0))]
+    ]
     return {
         "region_code": root,
         "group_by": groups,
@@ -623,4 +625,4 @@ def _unknown_last(cell: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _plain(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+    return value.value if isinstance(value, enum.Enum) else value
