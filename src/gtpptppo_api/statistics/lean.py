@@ -71,7 +71,7 @@ class ConnectionReader:
         self.connection = connection
 
     async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
-        return (await self.connection.execute(statement)).all()
+        return service.plain_rows(await self.connection.execute(statement))
 
 
 @functools.lru_cache(maxsize=2048)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import CompoundSelect, Select, and_, case, false, func, literal, null, select, true
@@ -109,8 +109,9 @@ class Reader(Protocol):
     a connection of the lean path (``statistics.lean``), in one snapshot either way."""
 
     async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
-        """The rows of ``statement``, by position; ``by_index``: a lookup that a small
-        index answers (``db.planner.by_index``)."""
+        """The rows of ``statement``, by position, of plain values as a driver reads them
+        (an enum's value, not its member: ``plain_rows``); ``by_index``: a lookup that a
+        small index answers (``db.planner.by_index``)."""
         ...
 
 
@@ -123,9 +124,14 @@ class SessionReader:
 
     async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
         if not by_index:
-            return (await self.session.execute(statement)).all()
+            return plain_rows(await self.session.execute(statement))
         async with planner.by_index(self.session):
-            return (await self.session.execute(statement)).all()
+            return plain_rows(await self.session.execute(statement))
+
+
+def plain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows of SQLAlchemy's, an enum's value in place of its member."""
+    return [tuple(map(_plain, row)) for row in rows]
 
 
 def year_column(basis: str) -> Any:
@@ -406,7 +412,7 @@ def _statements(
 
 
 def _cell(row: Sequence[Any], width: int) -> tuple[Any, ...]:
-    return tuple(map(_plain, row[:width]))
+    return tuple(row[:width])
 
 
 async def _count(
@@ -590,7 +596,7 @@ async def read_victim_statistics(
     if not perturbed:
         cells = [
             {**dict(zip(groups, cell, strict=True)), "count": counted[cell][1]}
-            for cell in sorted(counted, key=_unknown_last)
+            for cell in _sorted(counted)
         ]
         return {
             "region_code": root,
@@ -617,6 +623,14 @@ async def read_victim_statistics(
         "merged_records": None,
         "disclosure_control": control.describe(),
     }
+
+
+def _sorted(cells: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Cells in the order of their values, an unknown (``None``) after the known ones."""
+    cells = list(cells)
+    if any(None in cell for cell in cells):
+        return sorted(cells, key=_unknown_last)
+    return sorted(cells)  # the same order, without a key per cell
 
 
 def _unknown_last(cell: tuple[Any, ...]) -> tuple[Any, ...]:
