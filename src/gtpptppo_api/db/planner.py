@@ -13,6 +13,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# What ``by_index`` says, and how it unsays it, for a driver connection as well.
+SEQSCAN_OFF = "SET LOCAL enable_seqscan = off"
+SEQSCAN_DEFAULT = "SET LOCAL enable_seqscan TO DEFAULT"
+
 
 @asynccontextmanager
 async def by_index(session: AsyncSession) -> AsyncIterator[None]:
@@ -22,9 +26,9 @@ async def by_index(session: AsyncSession) -> AsyncIterator[None]:
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        await session.execute(text(SEQSCAN_OFF))
     yield
     # Not on an error: the transaction is then aborted (a statement would fail and hide the
     # error) and its rollback undoes the SET LOCAL anyway.
     if postgres:
-        await session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
+        await session.execute(text(SEQSCAN_DEFAULT))

@@ -14,10 +14,10 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, case, false, func, select, true
+from sqlalchemy import CompoundSelect, Select, and_, case, false, func, literal, null, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -41,10 +41,11 @@ from gtpptppo_api.cases.models import (
     TransitKind,
 )
 from gtpptppo_api.cases.schemas import COUNTRIES
-from gtpptppo_api.db.planner import by_index
+from gtpptppo_api.db import planner
 from gtpptppo_api.disclosure.control import EXACT, Control
 from gtpptppo_api.errors import ValidationFailed
 from gtpptppo_api.regions import service as regions
+from gtpptppo_api.regions.models import Region
 
 GROUPS = (
     "year",
@@ -103,6 +104,36 @@ YEAR_BASES = tuple(BASES)
 DEFAULT_YEAR_BASIS = "identified"
 
 
+class Reader(Protocol):
+    """Where the statistics read their rows: the request's session (``SessionReader``), or
+    a connection of the lean path (``statistics.lean``), in one snapshot either way."""
+
+    async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
+        """The rows of ``statement``, by position, of plain values as a driver reads them
+        (an enum's value, not its member: ``plain_rows``); ``by_index``: a lookup that a
+        small index answers (``db.planner.by_index``)."""
+        ...
+
+
+class SessionReader:
+    """A ``Reader`` over a session, which its owner goes on using: a planner setting ends
+    with the statement it was made for."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
+        if not by_index:
+            return plain_rows(await self.session.execute(statement))
+        async with planner.by_index(self.session):
+            return plain_rows(await self.session.execute(statement))
+
+
+def plain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows of SQLAlchemy's, an enum's value in place of its member."""
+    return [tuple(map(_plain, row)) for row in rows]
+
+
 def year_column(basis: str) -> Any:
     """The case's year on a year basis."""
     return Case.incident_basis_year if basis == "incident" else Case.identified_year
@@ -133,8 +164,22 @@ def region_key(root: str, column: Any = Case.registered_region_code) -> Any:
 
 async def resolve_scope(session: AsyncSession, caller: Caller, region_code: str | None) -> str:
     """The region whose subtree is counted: the one asked for, within the jurisdiction."""
+    return await _resolve_scope(SessionReader(session), caller, region_code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _region_query(code: str) -> Select[Any]:
+    return select(Region.code).where(Region.code == code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _children_query(code: str) -> Select[Any]:
+    return select(Region.code).where(Region.parent_code == code)
+
+
+async def _resolve_scope(reader: Reader, caller: Caller, region_code: str | None) -> str:
     root = region_code or caller.scope_code
-    known = root == regions.NATIONAL or await regions.get(session, root) is not None
+    known = root == regions.NATIONAL or bool(await reader.rows(_region_query(root)))
     if not known:
         raise ValidationFailed.field("region_code", f"unknown region code {region_code!r}")
     scope.ensure_acts_in(caller, root)
@@ -319,13 +364,36 @@ def shared_victims_query(
 
 
 Counted = tuple[int, int, int]  # (records, victims, key sum of the victims)
+# The column that marks a table's total among its cells, where one statement reads both.
+WHOLE = "whole"
+
+
+def _with_total(
+    grouped: Select[Any], total: Select[Any], groups: Sequence[str]
+) -> CompoundSelect[Any]:
+    """``grouped``'s rows and then ``total``'s one row (its groups null), marked: one
+    statement, where two cost a round trip and a statement's Python each."""
+    whole = total.subquery("whole_scope")
+    return grouped.add_columns(literal(0).label(WHOLE)).union_all(
+        select(
+            *[null().label(group) for group in groups],
+            *whole.c,
+            literal(1).label(WHOLE),
+        )
+    )
 
 
 @functools.lru_cache(maxsize=512)
 def _statements(
-    root: str, groups: tuple[str, ...], from_year: int | None, to_year: int | None, basis: str
-) -> tuple[Select[Any], Select[Any]]:
-    """The statements of ``_count``: the records per cell and the shared victims per cell.
+    root: str,
+    groups: tuple[str, ...],
+    from_year: int | None,
+    to_year: int | None,
+    basis: str,
+    total: bool = False,
+) -> tuple[Select[Any] | CompoundSelect[Any], Select[Any] | CompoundSelect[Any]]:
+    """The statements of ``_count``: the records per cell and the shared victims per cell
+    (with ``total``, each with the scope's total row, ``_with_total``).
 
     Built once per question and kept (a statement is immutable, its values bound in it):
     building them took a third of a statistics request's CPU (see
@@ -333,41 +401,60 @@ def _statements(
     and the groups; the least recently asked go past ``maxsize``.
     """
     counted = cells_query if CELL_GROUPS.issuperset(groups) else records_query
+    records = counted(root, groups, from_year, to_year, basis)
+    shared = shared_victims_query(root, groups, from_year, to_year, basis)
+    if not total:
+        return records, shared
     return (
-        counted(root, groups, from_year, to_year, basis),
-        shared_victims_query(root, groups, from_year, to_year, basis),
+        _with_total(records, cells_query(root, [], from_year, to_year, basis), groups),
+        _with_total(shared, shared_victims_query(root, [], from_year, to_year, basis), groups),
     )
 
 
+def _cell(row: Sequence[Any], width: int) -> tuple[Any, ...]:
+    return tuple(row[:width])
+
+
 async def _count(
-    session: AsyncSession,
+    reader: Reader,
     root: str,
     groups: Sequence[str],
     from_year: int | None,
     to_year: int | None,
     basis: str = DEFAULT_YEAR_BASIS,
-) -> dict[tuple[Any, ...], Counted]:
-    """Per group (a tuple of its values): records, victims and the victims' key sum."""
-    counted, shared = _statements(root, tuple(groups), from_year, to_year, basis)
-    rows = (await session.execute(counted)).all()
-    result = {
-        tuple(_plain(v) for v in row[: len(groups)]): (
-            int(row.records),
-            int(row.single),
-            int(row.single_key),
-        )
-        for row in rows
-    }
+    *,
+    total: bool = False,
+) -> tuple[dict[tuple[Any, ...], Counted], Counted]:
+    """Per group (a tuple of its values): records, victims and the victims' key sum; and,
+    with ``total``, the same of the whole scope, a cell of its own (else zeros)."""
+    width = len(groups)
+    marked = total and width > 0
+    counted, shared = _statements(root, tuple(groups), from_year, to_year, basis, marked)
+    result: dict[tuple[Any, ...], Counted] = {}
+    whole: Counted = (0, 0, 0)
+    for row in await reader.rows(counted):
+        found = (int(row[width]), int(row[width + 1]), int(row[width + 2]))
+        if marked and row[-1]:
+            whole = found
+        else:
+            result[_cell(row, width)] = found
+    if total and not marked:
+        whole = result.get((), whole)
     # Cases whose key is shared are counted apart; when every group's cases are all single
     # (the same snapshot), there are none in these groups, and nothing to ask.
-    if any(records != single for records, single, _ in result.values()):
-        async with by_index(session):  # the few shared cases, from their partial index
-            shared_rows = await session.execute(shared)
-        for row in shared_rows:
-            cell = tuple(_plain(v) for v in row[: len(groups)])
-            records, single, key = result.get(cell, (0, 0, 0))
-            result[cell] = (records, single + row.victims, key + int(row.victims_key))
-    return result
+    if any(records != single for records, single, _ in [*result.values(), whole]):
+        # the few shared cases, from their partial index
+        for row in await reader.rows(shared, by_index=True):
+            victims, key = int(row[width]), int(row[width + 1])
+            if marked and row[-1]:
+                whole = (whole[0], whole[1] + victims, whole[2] + key)
+                continue
+            cell = _cell(row, width)
+            records, single, key_sum = result.get(cell, (0, 0, 0))
+            result[cell] = (records, single + victims, key_sum + key)
+        if total and not marked:
+            whole = result.get((), whole)
+    return result, whole
 
 
 async def count_victims(
@@ -380,11 +467,19 @@ async def count_victims(
 ) -> dict[tuple[Any, ...], Counted]:
     """Per group (a tuple of its values): records, victims and the victims' key sum, as the
     statistics count them (for the reports)."""
-    return await _count(session, root, groups, from_year, to_year, basis)
+    counted, _ = await _count(SessionReader(session), root, groups, from_year, to_year, basis)
+    return counted
+
+
+@functools.lru_cache(maxsize=len(BASES))
+def _years_query(basis: str) -> Select[Any]:
+    """The years the service holds anywhere, on a year basis."""
+    cell = BASES[basis]
+    return select(func.min(cell.year), func.max(cell.year)).where(cell.records > 0)
 
 
 async def _domain(
-    session: AsyncSession,
+    reader: Reader,
     root: str,
     group: str,
     from_year: int | None,
@@ -393,27 +488,22 @@ async def _domain(
 ) -> list[Any]:
     """Every value a group can take in a perturbed table (present or not)."""
     if group == "year":
-        cell = BASES[basis]
         first, last = from_year, to_year
         if first is None or last is None:
             # the years the service holds anywhere: no scope's own first case shows
-            low, high = (
-                await session.execute(
-                    select(func.min(cell.year), func.max(cell.year)).where(cell.records > 0)
-                )
-            ).one()
+            ((low, high),) = await reader.rows(_years_query(basis))
             if low is None:
                 return []
             first = low if first is None else first
             last = high if last is None else last
         return list(range(first, last + 1))
     if group == "region":
-        below = [region.code for region in await regions.children(session, root)]
+        below = [code for (code,) in await reader.rows(_children_query(root))]
         return sorted(below if root == regions.NATIONAL else {root, *below})
     unknown = [None] if group in OPTIONAL else []
     if group in ("origin_region", "transit_region", "destination_region"):
-        provinces = await regions.children(session, regions.NATIONAL)
-        return [*sorted(province.code for province in provinces), *unknown]
+        provinces = await reader.rows(_children_query(regions.NATIONAL))
+        return [*sorted(code for (code,) in provinces), *unknown]
     if group in ("transit_country", "destination_country"):
         return [*sorted(COUNTRIES), *unknown]
     if group == "transit":
@@ -430,14 +520,14 @@ async def _domain(
 
 
 async def _every_cell(
-    session: AsyncSession,
+    reader: Reader,
     root: str,
     groups: Sequence[str],
     from_year: int | None,
     to_year: int | None,
     basis: str,
 ) -> list[tuple[Any, ...]]:
-    domains = [await _domain(session, root, g, from_year, to_year, basis) for g in groups]
+    domains = [await _domain(reader, root, g, from_year, to_year, basis) for g in groups]
     size = 1
     for domain in domains:
         size *= len(domain)
@@ -461,6 +551,30 @@ async def victim_statistics(
     control: Control,
     year_basis: str = DEFAULT_YEAR_BASIS,
 ) -> dict[str, Any]:
+    """``read_victim_statistics`` in the request's session."""
+    return await read_victim_statistics(
+        SessionReader(session),
+        caller,
+        region_code=region_code,
+        from_year=from_year,
+        to_year=to_year,
+        group_by=group_by,
+        control=control,
+        year_basis=year_basis,
+    )
+
+
+async def read_victim_statistics(
+    reader: Reader,
+    caller: Caller,
+    *,
+    region_code: str | None,
+    from_year: int | None,
+    to_year: int | None,
+    group_by: Sequence[str],
+    control: Control,
+    year_basis: str = DEFAULT_YEAR_BASIS,
+) -> dict[str, Any]:
     """Counts of victims per cell and in total; for analysts, perturbed by cell key.
 
     ``year_basis``: the year a case counts in, for ``year``, ``from_year`` and ``to_year``
@@ -469,24 +583,21 @@ async def victim_statistics(
     if year_basis not in YEAR_BASES:
         raise ValidationFailed.field("year_basis", f"must be one of {', '.join(YEAR_BASES)}")
     basis = year_basis
-    root = await resolve_scope(session, caller, region_code)
+    root = await _resolve_scope(reader, caller, region_code)
     if from_year is not None and to_year is not None and from_year > to_year:
         raise ValidationFailed.field("to_year", "must not precede from_year")
     groups = parse_group_by(group_by)
     perturbed = caller.role is Role.analyst
-    every = await _every_cell(session, root, groups, from_year, to_year, basis) if perturbed else []
-    counted = await _count(session, root, groups, from_year, to_year, basis)
+    every = await _every_cell(reader, root, groups, from_year, to_year, basis) if perturbed else []
     # The total is a cell of its own (the scope, ungrouped), as an ungrouped request gets it.
-    whole = counted if not groups else await _count(session, root, [], from_year, to_year, basis)
-    records, victims, key = whole.get((), (0, 0, 0))
-    cells = [
-        {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
-        for cell in (every if perturbed else sorted(counted, key=_unknown_last))
-        for found in [counted.get(cell, (0, 0, 0))]
-    ]
+    counted, (records, victims, key) = await _count(
+        reader, root, groups, from_year, to_year, basis, total=True
+    )
     if not perturbed:
-        for cell_ in cells:
-            del cell_["key"]
+        cells = [
+            {**dict(zip(groups, cell, strict=True)), "count": counted[cell][1]}
+            for cell in _sorted(counted)
+        ]
         return {
             "region_code": root,
             "group_by": groups,
@@ -497,6 +608,11 @@ async def victim_statistics(
             "merged_records": records - victims,
             "disclosure_control": EXACT,
         }
+    cells = [
+        {**dict(zip(groups, cell, strict=True)), "count": found[1], "key": found[2]}
+        for cell in every
+        for found in [counted.get(cell, (0, 0, 0))]
+    ]
     return {
         "region_code": root,
         "group_by": groups,
@@ -509,10 +625,18 @@ async def victim_statistics(
     }
 
 
+def _sorted(cells: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Cells in the order of their values, an unknown (``None``) after the known ones."""
+    cells = list(cells)
+    if any(None in cell for cell in cells):
+        return sorted(cells, key=_unknown_last)
+    return sorted(cells)  # the same order, without a key per cell
+
+
 def _unknown_last(cell: tuple[Any, ...]) -> tuple[Any, ...]:
     """A cell's sort key: its values in order, an unknown (``None``) after the known ones."""
     return tuple((value is None, "" if value is None else value) for value in cell)
 
 
 def _plain(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+    return value.value if isinstance(value, enum.Enum) else value
