@@ -1009,8 +1009,8 @@ def perpetrators_with_names(
 
 # A case read without its personal fields, the most frequent read of one case: its columns
 # as one row (no ORM object, with its identity map and the ciphertexts it carries), and
-# what its likely duplicates are found by. Built once.
-_READ_BY_ID = select(
+# what its likely duplicates are found by. Built once; ``case_id`` its one parameter.
+READ_BY_ID = select(
     *READ_COLUMNS, _CASE.c.nik_index, _CASE.c.identified_year, _CASE.c.victim_shared
 ).where(_CASE.c.id == bindparam("case_id"))
 
@@ -1018,16 +1018,20 @@ _READ_BY_ID = select(
 async def _read_plain(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> CaseRead:
     """``read_case`` without personal fields: the same answer, and the same 404 for a case
     outside the jurisdiction as for one that does not exist (``get_visible``)."""
-    row = (await session.execute(_READ_BY_ID, {"case_id": case_id})).first()
-    if row is None or not scope.sees(
-        caller, row.registered_region_code, centre_id=row.service_centre_id, by_centre=True
-    ):
+    row = (await session.execute(READ_BY_ID, {"case_id": case_id})).first()
+    if row is None or not sees_case(caller, row.registered_region_code, row.service_centre_id):
         raise scope.not_found("case", case_id)
     result = read_row(row[: len(READ_NAMES)])
     result.likely_duplicates = await _duplicates(
         session, caller, case_id, row.nik_index, row.identified_year, row.victim_shared
     )
     return result
+
+
+def sees_case(caller: Caller, registered_region_code: str, service_centre_id: int) -> bool:
+    """Whether the caller sees a case registered there, by that centre (``visible_clause``
+    for one row)."""
+    return scope.sees(caller, registered_region_code, centre_id=service_centre_id, by_centre=True)
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
@@ -1046,14 +1050,29 @@ async def _duplicates(
     identified_year: int | None,
     victim_shared: bool,
 ) -> list[uuid.UUID]:
+    query = duplicates_query(caller, case_id, nik_index, identified_year, victim_shared)
+    if query is None:
+        return []
+    return list((await session.scalars(query)).all())
+
+
+def duplicates_query(
+    caller: Caller,
+    case_id: uuid.UUID,
+    nik_index: Any,
+    identified_year: int | None,
+    victim_shared: bool,
+) -> Select[Any] | None:
+    """The ids of the case's likely duplicates the caller sees, in order; None when it has
+    none without asking."""
     if nik_index is None or not victim_shared:
         # No other case has its victim key (NIK and year): a push that gives one the key of
         # another marks both, under the key's lock (``_mark_shared``). No query needed.
-        return []
+        return None
     query = select(_CASE.c.id).where(
         _CASE.c.nik_index == nik_index,
         _CASE.c.identified_year == identified_year,
         _CASE.c.id != case_id,
         visible_clause(caller),
     )
-    return list((await session.scalars(query.order_by(_CASE.c.id))).all())
+    return query.order_by(_CASE.c.id)
