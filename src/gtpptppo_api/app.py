@@ -166,8 +166,9 @@ def create_app(
     app.add_middleware(CorrelationIdMiddleware, validator=valid_request_id)
     if tracer_provider is not None:
         tracing.instrument_app(app, tracer_provider)
-    if settings.lean_reads:
+    if settings.lean_reads and not settings.is_sqlite:
         # Innermost: every middleware above wraps a lean answer as it wraps the app's.
+        # (PostgreSQL only, db/raw.py: on SQLite every request goes through FastAPI.)
         app.user_middleware.append(Middleware(LeanReads, routes=LEAN_ROUTES, caller=cached_caller))
 
     # Starlette tries routes in order, and each included router adds a level of matching:
