@@ -328,8 +328,10 @@ async def case_by_id(request: Request, caller: Caller) -> LeanAnswer | None:
         if not service.sees_case(caller, registered, centre):
             return None
         nik_index, year, shared = row[_ROW_NAMES], row[_ROW_NAMES + 1], row[_ROW_NAMES + 2]
-        query = service.duplicates_query(caller, case_id, nik_index, year, shared)
-        found = [] if query is None else await conn.fetch_statement(query)
+        found = []
+        if service.may_have_duplicates(nik_index, shared):
+            params = service.duplicates_params(case_id, nik_index, year)
+            found = await conn.fetch_statement(service.duplicates_query(caller), params)
     duplicates = [str(duplicate[0]) for duplicate in found]
     try:
         body = _dumps(case_json(row, duplicates))

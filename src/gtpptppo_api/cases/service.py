@@ -7,6 +7,7 @@ invalid, and stores nothing of an invalid one.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1050,29 +1051,33 @@ async def _duplicates(
     identified_year: int | None,
     victim_shared: bool,
 ) -> list[uuid.UUID]:
-    query = duplicates_query(caller, case_id, nik_index, identified_year, victim_shared)
-    if query is None:
+    if not may_have_duplicates(nik_index, victim_shared):
         return []
-    return list((await session.scalars(query)).all())
+    params = duplicates_params(case_id, nik_index, identified_year)
+    return list((await session.scalars(duplicates_query(caller), params)).all())
 
 
-def duplicates_query(
-    caller: Caller,
-    case_id: uuid.UUID,
-    nik_index: Any,
-    identified_year: int | None,
-    victim_shared: bool,
-) -> Select[Any] | None:
-    """The ids of the case's likely duplicates the caller sees, in order; None when it has
-    none without asking."""
-    if nik_index is None or not victim_shared:
-        # No other case has its victim key (NIK and year): a push that gives one the key of
-        # another marks both, under the key's lock (``_mark_shared``). No query needed.
-        return None
+def may_have_duplicates(nik_index: Any, victim_shared: bool) -> bool:
+    """Whether a case may have likely duplicates: without, no other case has its victim key
+    (NIK and year), as a push that gives one the key of another marks both, under the
+    key's lock (``_mark_shared``); no query is needed."""
+    return nik_index is not None and victim_shared
+
+
+@functools.lru_cache(maxsize=4096)
+def duplicates_query(caller: Caller) -> Select[Any]:
+    """The ids of a case's likely duplicates the caller sees, in order: the cases of its
+    NIK (blind index) and year but itself (``duplicates_params``). Built once per caller."""
     query = select(_CASE.c.id).where(
-        _CASE.c.nik_index == nik_index,
-        _CASE.c.identified_year == identified_year,
-        _CASE.c.id != case_id,
+        _CASE.c.nik_index == bindparam("nik_index"),
+        _CASE.c.identified_year == bindparam("identified_year"),
+        _CASE.c.id != bindparam("case_id"),
         visible_clause(caller),
     )
     return query.order_by(_CASE.c.id)
+
+
+def duplicates_params(
+    case_id: uuid.UUID, nik_index: Any, identified_year: int | None
+) -> dict[str, Any]:
+    return {"case_id": case_id, "nik_index": nik_index, "identified_year": identified_year}
