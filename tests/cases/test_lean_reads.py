@@ -22,6 +22,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.app import create_app
@@ -389,3 +392,27 @@ async def test_a_request_is_counted_once_against_the_rate_limit(world: World) ->
         statuses[lean] = [(r.status_code, r.json()["title"] if r.is_error else "") for r in answers]
     assert statuses[True] == statuses[False]
     assert [status for status, _ in statuses[True]] == [200, 404, 404, 200, 429]
+
+
+async def test_a_lean_read_is_traced_as_the_full_stacks(world: World) -> None:
+    """With tracing on, a case read gives the same spans either way: the server span named
+    by the route template, and a span per SQL statement with its text."""
+    seen = {}
+    for lean in (True, False):
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        app = create_app(settings(world.url, lean_reads=lean), tracer_provider=provider)
+        headers = headers_of(world, "province 33", {})
+        async with running(app) as client:
+            path = f"/cases/{world.cases['A-3']}"
+            await client.get(path, headers=headers)  # the token is looked up, then cached
+            exporter.clear()
+            assert (await client.get(path, headers=headers)).status_code == 200
+        seen[lean] = sorted(
+            (span.name, (span.attributes or {}).get("db.statement", ""))
+            for span in exporter.get_finished_spans()
+        )
+    assert seen[True] == seen[False]
+    assert ("GET /api/v1/cases/{case_id}", "") in seen[True]
+    assert any(statement.startswith("SELECT") for _, statement in seen[True])
