@@ -88,6 +88,41 @@ _NESTED = {
 }
 _NULL_WHEN_EMPTY = frozenset({"victim_context", "simfoni"})  # ``service.read_row``
 _I = {name: i for i, name in enumerate(service.READ_NAMES)}
+# The order ``case_json`` unpacks a row in: the columns read, as ``service`` selects them.
+_UNPACKED = (
+    "id",
+    "service_centre_id",
+    "external_ref",
+    "registered_region_code",
+    "origin_region_code",
+    "destination_region_code",
+    "destination_country",
+    "identified_on",
+    "incident_on",
+    "incident_year",
+    "sex",
+    "age_at_identification",
+    "nationality",
+    "age_group",
+    "exploitation_types",
+    "services",
+    "transit",
+    "legal_stage",
+    "status",
+    "closure_reason",
+    "victim_context",
+    "perpetrators",
+    "events",
+    "simfoni",
+    "age_at_exploitation",
+    "majority_at_exploitation",
+    "version",
+    "created_at",
+    "updated_at",
+)
+if _UNPACKED != service.READ_NAMES:  # fails at import, not in an answer
+    raise RuntimeError("cases.lean unpacks the columns of service.READ_NAMES in its order")
+_COLUMNS = len(_UNPACKED)
 
 
 def _text(value: str | None) -> str | None:
@@ -119,46 +154,76 @@ def _nested(name: str, value: Any) -> Any:
 def case_json(row: Any, likely_duplicates: list[str] | None = None) -> dict[str, Any]:
     """A row of ``service.READ_COLUMNS`` as ``CaseRead`` shows it, for orjson (key order,
     values and nulls as pydantic writes them)."""
-    region_code = _text(row[_I["destination_region_code"]])
-    country = _text(row[_I["destination_country"]])
-    exploitation = row[_I["exploitation_types"]]
+    (
+        case_id,
+        centre_id,
+        external_ref,
+        registered,
+        origin,
+        region_code,
+        country,
+        identified_on,
+        incident_on,
+        incident_year,
+        sex,
+        age,
+        nationality,
+        age_group,
+        exploitation,
+        services,
+        transit,
+        legal_stage,
+        status,
+        closure_reason,
+        context,
+        perpetrators,
+        events,
+        simfoni,
+        age_at_exploitation,
+        majority,
+        version,
+        created_at,
+        updated_at,
+    ) = row[:_COLUMNS]
     if not isinstance(exploitation, list) or not all(
         isinstance(value, str) and value in _EXPLOITATION for value in exploitation
     ):
         raise _Decline
     return {
-        "id": str(row[_I["id"]]),
-        "service_centre_id": row[_I["service_centre_id"]],
-        "external_ref": _text(row[_I["external_ref"]]),
-        "registered_region_code": _text(row[_I["registered_region_code"]]),
-        "origin_region_code": _text(row[_I["origin_region_code"]]),
+        "id": str(case_id),
+        "service_centre_id": centre_id,
+        "external_ref": _text(external_ref),
+        "registered_region_code": _text(registered),
+        "origin_region_code": _text(origin),
         "destination": (
-            {"region_code": region_code, "country": country} if region_code or country else None
+            {"region_code": _text(region_code), "country": _text(country)}
+            if region_code or country
+            else None
         ),
-        "identified_on": row[_I["identified_on"]],
-        "incident_on": row[_I["incident_on"]],
-        "incident_year": row[_I["incident_year"]],
+        "identified_on": identified_on,
+        "incident_on": incident_on,
+        "incident_year": incident_year,
         "victim": {
-            "sex": _enum(_SEX, row[_I["sex"]]),
-            "age_at_identification": row[_I["age_at_identification"]],
-            "nationality": row[_I["nationality"]],
+            "sex": _enum(_SEX, sex),
+            "age_at_identification": age,
+            "nationality": nationality,
         },
-        "age_group": _enum(_AGE_GROUP, row[_I["age_group"]]),
+        "age_group": _enum(_AGE_GROUP, age_group),
         "exploitation_types": exploitation,
-        "services": _nested("services", row[_I["services"]]),
-        "transit": _nested("transit", row[_I["transit"]]),
-        "legal_stage": _enum(_LEGAL_STAGE, row[_I["legal_stage"]]),
-        "status": _enum(_STATUS, row[_I["status"]]),
-        "closure_reason": _text(row[_I["closure_reason"]]),
-        "victim_context": _nested("victim_context", row[_I["victim_context"]]),
-        "perpetrators": _nested("perpetrators", row[_I["perpetrators"]]),
-        "events": _nested("events", row[_I["events"]]),
-        "simfoni": _nested("simfoni", row[_I["simfoni"]]),
-        "age_at_exploitation": row[_I["age_at_exploitation"]],
-        "majority_at_exploitation": _enum(_MAJORITY, row[_I["majority_at_exploitation"]]),
-        "version": row[_I["version"]],
-        "created_at": row[_I["created_at"]],
-        "updated_at": row[_I["updated_at"]],
+        "services": _nested("services", services) if services else [],
+        "transit": _nested("transit", transit) if transit else [],
+        "legal_stage": _enum(_LEGAL_STAGE, legal_stage),
+        "status": _enum(_STATUS, status),
+        "closure_reason": _text(closure_reason),
+        "victim_context": _nested("victim_context", context) if context else None,
+        "perpetrators": _nested("perpetrators", perpetrators) if perpetrators else [],
+        "events": _nested("events", events) if events else [],
+        "simfoni": _nested("simfoni", simfoni) if simfoni else None,
+        "age_at_exploitation": age_at_exploitation,
+        "majority_at_exploitation": _enum(_MAJORITY, majority),
+        "version": version,
+        "created_at": created_at,
+        "updated_at": updated_at,
         "personal": None,
         "witnesses": None,
         "likely_duplicates": likely_duplicates,
