@@ -12,19 +12,23 @@ from typing import TYPE_CHECKING
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi_pagination import add_pagination
+from starlette.middleware import Middleware
 
 from gtpptppo_api import __version__, errors
 from gtpptppo_api.action_plans.router import router as action_plans_router
 from gtpptppo_api.agreements.router import router as agreements_router
 from gtpptppo_api.audit.router import router as audit_router
+from gtpptppo_api.auth.deps import cached_caller
 from gtpptppo_api.auth.rate_limit import RateLimiter
 from gtpptppo_api.auth.service import TokenCache
 from gtpptppo_api.capacity.router import router as capacity_router
+from gtpptppo_api.cases import lean as cases_lean
 from gtpptppo_api.cases.router import SCHEMAS as CASES_SCHEMAS
 from gtpptppo_api.cases.router import router as cases_router
 from gtpptppo_api.charts.router import router as charts_router
 from gtpptppo_api.compliance.router import router as compliance_router
 from gtpptppo_api.consent.router import router as consent_router
+from gtpptppo_api.db import raw
 from gtpptppo_api.db.engine import create_engine, create_sessionmaker
 from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.exports.router import router as exports_router
@@ -38,6 +42,7 @@ from gtpptppo_api.kit import tracing
 from gtpptppo_api.kit.batch_gate import BatchGateMiddleware
 from gtpptppo_api.kit.body_limit import BodyLimitMiddleware
 from gtpptppo_api.kit.crypto import Keyring
+from gtpptppo_api.kit.lean import LeanReads
 from gtpptppo_api.kit.no_store import NoStoreMiddleware
 from gtpptppo_api.kit.openapi import add_schemas, operation_id, readable_page_names
 from gtpptppo_api.meetings.centre_router import router as centre_coordination_router
@@ -64,6 +69,9 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
 API_PREFIX = "/api/v1"
+
+# The reads answered beside FastAPI when GTPPTPPO_LEAN_READS is on (kit/lean.py).
+LEAN_ROUTES = (*cases_lean.ROUTES,)
 
 DESCRIPTION = """
 The shared record and reporting backbone of Indonesia's task forces for the prevention and
@@ -104,6 +112,8 @@ def create_app(
         tracing.trace_engine(engine, tracer_provider)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        if settings.lean_reads and raw.supported(engine):
+            app.state.raw_reader = raw.RawReader(engine)
         # The job broker; in embedded mode (no GTPPTPPO_BROKER_URL) a worker runs here too.
         await asyncio.to_thread(jobs_broker.start, settings)
         # What start-up built (routes, models, the engine, the broker) lives as long as the
@@ -140,6 +150,7 @@ def create_app(
     app.state.public_rate_limiter = RateLimiter.from_settings(settings, settings.public_rate_limit)
     app.state.disclosure = Control.from_settings(settings)
     app.state.recent_public_pages = RecentPages(settings.public_cache_seconds)
+    app.state.raw_reader = None  # the lean reads' (PostgreSQL), set at start-up
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(NoStoreMiddleware, prefix=API_PREFIX + "/")
@@ -155,6 +166,10 @@ def create_app(
     app.add_middleware(CorrelationIdMiddleware, validator=valid_request_id)
     if tracer_provider is not None:
         tracing.instrument_app(app, tracer_provider)
+    if settings.lean_reads and not settings.is_sqlite:
+        # Innermost: every middleware above wraps a lean answer as it wraps the app's.
+        # (PostgreSQL only, db/raw.py: on SQLite every request goes through FastAPI.)
+        app.user_middleware.append(Middleware(LeanReads, routes=LEAN_ROUTES, caller=cached_caller))
 
     # Starlette tries routes in order, and each included router adds a level of matching:
     # the routers hang directly off the app, the most requested first (a case list, a

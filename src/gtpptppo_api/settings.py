@@ -257,6 +257,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Batch pushes that may wait for a turn in one API process; past it: 503.",
     )
+    lean_reads: bool = Field(
+        default=True,
+        description=(
+            "Answer the most frequent reads (the case list, a case without personal fields) "
+            "beside FastAPI, byte for byte as it would, at a fraction of the CPU "
+            "(PostgreSQL only); false: every request goes through FastAPI."
+        ),
+    )
     token_cache_seconds: float = Field(
         default=5,
         ge=0,

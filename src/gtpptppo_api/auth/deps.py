@@ -11,12 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.rate_limit import RateLimiter
-from gtpptppo_api.auth.service import Caller, authenticate
+from gtpptppo_api.auth.service import Caller, TokenCache, authenticate, hash_token
 from gtpptppo_api.db.session import SessionDep, StreamSessionDep
-from gtpptppo_api.errors import Forbidden
-from gtpptppo_api.identities.oidc import provider_caller
+from gtpptppo_api.errors import AppError, Forbidden
+from gtpptppo_api.identities.oidc import looks_like_jwt, provider_caller
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token create`.")
+
+# The request state's note of the token whose request was counted against its rate limit
+# already (by a lean read that then handed the request on, ``auth.lean``): counted once.
+COUNTED = "rate_counted_token"
 
 
 async def _caller(request: Request, session: AsyncSession) -> Caller:
@@ -26,7 +30,7 @@ async def _caller(request: Request, session: AsyncSession) -> Caller:
     )
     request.state.caller = caller
     limiter: RateLimiter | None = request.app.state.rate_limiter
-    if limiter is not None:
+    if limiter is not None and getattr(request.state, COUNTED, None) != caller.token_id:
         await limiter.check(caller.token_id)
     return caller
 
@@ -152,6 +156,37 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Webhooks: the app of a task force or a centre, for events in its own jurisdiction.
     "webhooks:manage": frozenset({Role.national_admin, Role.task_force_admin, Role.service_centre}),
 }
+
+
+async def cached_caller(request: Request, permission: str) -> Caller | None:
+    """A lean read's caller (``kit.lean``): the caller of a service token held by the token
+    cache, with ``permission``, within its rate limit (the request is counted, once: the
+    full stack does not count it again if the request goes on to it).
+
+    None for anything else: no or another scheme, an OpenID Provider's token, a token the
+    cache does not hold (the full stack looks it up and fills the cache), a role without
+    the permission (403), a limit reached (429) or not countable (503).
+    """
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not credentials:
+        return None
+    state = request.app.state
+    if state.oidc is not None and looks_like_jwt(credentials):
+        return None
+    cache: TokenCache = state.token_cache
+    caller = cache.get(hash_token(credentials))
+    if caller is None or caller.role not in PERMISSIONS[permission]:
+        return None
+    limiter: RateLimiter | None = state.rate_limiter
+    if limiter is not None:
+        try:
+            await limiter.check(caller.token_id)
+        except AppError:
+            return None
+        setattr(request.state, COUNTED, caller.token_id)
+    request.state.caller = caller
+    return caller
 
 
 def _check(caller: Caller, permission: str) -> Caller:

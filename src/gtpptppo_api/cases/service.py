@@ -7,6 +7,7 @@ invalid, and stores nothing of an invalid one.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1009,8 +1010,8 @@ def perpetrators_with_names(
 
 # A case read without its personal fields, the most frequent read of one case: its columns
 # as one row (no ORM object, with its identity map and the ciphertexts it carries), and
-# what its likely duplicates are found by. Built once.
-_READ_BY_ID = select(
+# what its likely duplicates are found by. Built once; ``case_id`` its one parameter.
+READ_BY_ID = select(
     *READ_COLUMNS, _CASE.c.nik_index, _CASE.c.identified_year, _CASE.c.victim_shared
 ).where(_CASE.c.id == bindparam("case_id"))
 
@@ -1018,16 +1019,20 @@ _READ_BY_ID = select(
 async def _read_plain(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> CaseRead:
     """``read_case`` without personal fields: the same answer, and the same 404 for a case
     outside the jurisdiction as for one that does not exist (``get_visible``)."""
-    row = (await session.execute(_READ_BY_ID, {"case_id": case_id})).first()
-    if row is None or not scope.sees(
-        caller, row.registered_region_code, centre_id=row.service_centre_id, by_centre=True
-    ):
+    row = (await session.execute(READ_BY_ID, {"case_id": case_id})).first()
+    if row is None or not sees_case(caller, row.registered_region_code, row.service_centre_id):
         raise scope.not_found("case", case_id)
     result = read_row(row[: len(READ_NAMES)])
     result.likely_duplicates = await _duplicates(
         session, caller, case_id, row.nik_index, row.identified_year, row.victim_shared
     )
     return result
+
+
+def sees_case(caller: Caller, registered_region_code: str, service_centre_id: int) -> bool:
+    """Whether the caller sees a case registered there, by that centre (``visible_clause``
+    for one row)."""
+    return scope.sees(caller, registered_region_code, centre_id=service_centre_id, by_centre=True)
 
 
 async def likely_duplicates(session: AsyncSession, caller: Caller, case: Case) -> list[uuid.UUID]:
@@ -1046,14 +1051,33 @@ async def _duplicates(
     identified_year: int | None,
     victim_shared: bool,
 ) -> list[uuid.UUID]:
-    if nik_index is None or not victim_shared:
-        # No other case has its victim key (NIK and year): a push that gives one the key of
-        # another marks both, under the key's lock (``_mark_shared``). No query needed.
+    if not may_have_duplicates(nik_index, victim_shared):
         return []
+    params = duplicates_params(case_id, nik_index, identified_year)
+    return list((await session.scalars(duplicates_query(caller), params)).all())
+
+
+def may_have_duplicates(nik_index: Any, victim_shared: bool) -> bool:
+    """Whether a case may have likely duplicates: without, no other case has its victim key
+    (NIK and year), as a push that gives one the key of another marks both, under the
+    key's lock (``_mark_shared``); no query is needed."""
+    return nik_index is not None and victim_shared
+
+
+@functools.lru_cache(maxsize=4096)
+def duplicates_query(caller: Caller) -> Select[Any]:
+    """The ids of a case's likely duplicates the caller sees, in order: the cases of its
+    NIK (blind index) and year but itself (``duplicates_params``). Built once per caller."""
     query = select(_CASE.c.id).where(
-        _CASE.c.nik_index == nik_index,
-        _CASE.c.identified_year == identified_year,
-        _CASE.c.id != case_id,
+        _CASE.c.nik_index == bindparam("nik_index"),
+        _CASE.c.identified_year == bindparam("identified_year"),
+        _CASE.c.id != bindparam("case_id"),
         visible_clause(caller),
     )
-    return list((await session.scalars(query.order_by(_CASE.c.id))).all())
+    return query.order_by(_CASE.c.id)
+
+
+def duplicates_params(
+    case_id: uuid.UUID, nik_index: Any, identified_year: int | None
+) -> dict[str, Any]:
+    return {"case_id": case_id, "nik_index": nik_index, "identified_year": identified_year}

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 from fastapi import Query
 from fastapi_pagination.api import create_page, resolve_params
 from fastapi_pagination.cursor import CursorPage as _CursorPage
+from fastapi_pagination.cursor import decode_cursor
 from fastapi_pagination.customization import (
     CustomizedPage,
     UseFieldsAliases,
@@ -138,13 +139,27 @@ async def _keyset_page(
 ) -> Any:
     """sqlakeyset's page of ``query`` (its rows after the cursor's place, or before it
     backwards; one more to know whether another page follows) and its cursors."""
-    columns: list[Any] = list(query._order_by_clauses)
     place, backwards = (None, False)
     if cursor:
         place, backwards = unserialize_bookmark(params.decode_cursor(cursor))
+    paged, positions = keyset_select(query, place, backwards, params.size)
+    rows = (await session.execute(paged)).all()
+    paging, items = keyset_paging(rows, positions, params.size, backwards, place)
+    page_items = transformer(items) if transformer is not None else items
+    return create_page(page_items, params=params, **page_cursors(paging))
+
+
+def keyset_select(
+    query: Select[Any], place: Any, backwards: bool, size: int
+) -> tuple[Select[Any], list[int] | None]:
+    """The select of one page of ``query`` (ordered by plain columns, ``_plain_order``)
+    after ``place`` (or before it, ``backwards``): ``size`` rows and one more, to know
+    whether another page follows; and where its keys are among its columns (None: one
+    entity, its keys come as extra columns)."""
+    columns: list[Any] = list(query._order_by_clauses)
     positions = _positions(query)
     paged = query.order_by(None)
-    if positions is None:  # one entity: its keys come as extra columns
+    if positions is None:
         paged = paged.add_columns(*columns)
     if place is not None:
         keys, values = (
@@ -152,23 +167,43 @@ async def _keyset_page(
         )
         paged = paged.where(keys < values if backwards else keys > values)
     paged = paged.order_by(*(column.desc() for column in columns) if backwards else columns)
-    rows = (await session.execute(paged.limit(params.size + 1))).all()
+    return paged.limit(size + 1), positions
+
+
+def keyset_paging(
+    rows: Sequence[Any], positions: list[int] | None, size: int, backwards: bool, place: Any
+) -> tuple[Paging[Any], list[Any]]:
+    """sqlakeyset's paging of the rows ``keyset_select`` gave, and the page's items in
+    order (the rows, or the entities)."""
     if positions is None:
         items: list[Any] = [row[0] for row in rows]
         places = [tuple(row[1:]) for row in rows]
     else:
         items = list(rows)
         places = [tuple(row[i] for i in positions) for row in rows]
-    paging = Paging(items, params.size, backwards, place, places=places)
-    page_items = transformer(paging.rows) if transformer is not None else paging.rows
-    return create_page(
-        page_items,
-        params=params,
-        current=paging.bookmark_current,
-        current_backwards=paging.bookmark_current_backwards,
-        previous=paging.bookmark_previous if paging.has_previous else None,
-        next_=paging.bookmark_next if paging.has_next else None,
-    )
+    paging = Paging(items, size, backwards, place, places=places)
+    return paging, paging.rows
+
+
+def page_cursors(paging: Paging[Any]) -> dict[str, Any]:
+    """The cursors of a page (bookmarks, before encoding), as ``create_page`` takes them."""
+    return {
+        "current": paging.bookmark_current,
+        "current_backwards": paging.bookmark_current_backwards,
+        "previous": paging.bookmark_previous if paging.has_previous else None,
+        "next_": paging.bookmark_next if paging.has_next else None,
+    }
+
+
+def cursor_place(query: Select[Any], cursor: str) -> tuple[Any, bool]:
+    """Where a page after (``backwards``: before) ``cursor`` starts, as ``paginate`` reads
+    it; ``ValidationFailed`` (``bad_cursor``) as it answers a cursor this list did not give."""
+    check_cursor(query, cursor)
+    try:
+        marker = unserialize_bookmark(decode_cursor(cursor) or "")
+    except InvalidPage as exc:
+        raise bad_cursor() from exc
+    return marker.place, marker.backwards
 
 
 def check_cursor(query: Select[Any], cursor: str) -> None:
