@@ -61,6 +61,7 @@ from gtpptppo_api.regions.router import router as regions_router
 from gtpptppo_api.reports.router import router as reports_router
 from gtpptppo_api.service_centres.router import router as service_centres_router
 from gtpptppo_api.settings import Settings, get_settings
+from gtpptppo_api.statistics import lean as statistics_lean
 from gtpptppo_api.statistics.router import router as statistics_router
 from gtpptppo_api.task_forces.router import router as task_forces_router
 from gtpptppo_api.webhooks.router import router as webhooks_router
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
 API_PREFIX = "/api/v1"
 
 # The reads answered beside FastAPI when GTPPTPPO_LEAN_READS is on (kit/lean.py).
-LEAN_ROUTES = (*cases_lean.ROUTES,)
+LEAN_ROUTES = (*cases_lean.ROUTES, *statistics_lean.ROUTES)
 
 DESCRIPTION = """
 The shared record and reporting backbone of Indonesia's task forces for the prevention and

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from gtpptppo_api.app import create_app
 from gtpptppo_api.auth.models import Role
 from gtpptppo_api.auth.service import Caller, authenticate, create_token
+from gtpptppo_api.db import raw
 from gtpptppo_api.db.migrate import upgrade
 from gtpptppo_api.settings import Settings
 from gtpptppo_api.statistics import lean
@@ -98,9 +99,11 @@ def _case(region: str, i: int) -> dict[str, Any]:
 
 @dataclass
 class World:
-    app: FastAPI
+    app: FastAPI  # lean reads off: every request through the full stack
     client: httpx.AsyncClient
     callers: dict[str, tuple[dict[str, str], Caller]]
+    # the app as served, lean reads on (on PostgreSQL, where the lean layer is installed)
+    served: httpx.AsyncClient
 
 
 async def _callers(app: FastAPI, centre_id: int) -> dict[str, tuple[dict[str, str], Caller]]:
@@ -137,13 +140,26 @@ async def world(
         url, drop = await _postgres_database()
     try:
         await asyncio.to_thread(upgrade, url)
-        app = create_app(Settings(database_url=url, encryption_key=TEST_KEYS, rate_limit=""))
+        app = create_app(
+            Settings(database_url=url, encryption_key=TEST_KEYS, rate_limit="", lean_reads=False)
+        )
+        served = create_app(Settings(database_url=url, encryption_key=TEST_KEYS, rate_limit=""))
         async with (
             app.router.lifespan_context(app),
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1"
             ) as client,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=served), base_url="http://test/api/v1"
+            ) as served_client,
         ):
+            # the handler, called directly below, reads as it does when served; the served
+            # app shares the engine (one job runtime a process: one lifespan at a time)
+            served.state.engine = app.state.engine
+            served.state.sessionmaker = app.state.sessionmaker
+            served.state.raw_reader = None
+            if raw.supported(app.state.engine):
+                app.state.raw_reader = served.state.raw_reader = raw.RawReader(app.state.engine)
             async with app.state.sessionmaker() as session, session.begin():
                 _, clear = await create_token(session, name="setup", role=Role.national_admin)
             national = {"Authorization": f"Bearer {clear}"}
@@ -165,7 +181,7 @@ async def world(
                 assert response.status_code == 200, response.text
                 assert response.json()["created"] == 15, response.text
                 centre_id = centre["id"]
-            yield World(app, client, await _callers(app, centre_id))
+            yield World(app, client, await _callers(app, centre_id), served_client)
     finally:
         if drop is not None:
             await drop()
@@ -266,6 +282,22 @@ async def test_the_lean_answer_is_the_routes_byte_for_byte(world: World, who: st
         assert answered >= len(GROUPS) + len(CROSSED)
     # every connection the lean path took is back in the pool
     assert world.app.state.engine.pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("who", ["national", "province", "analyst", "centre"])
+async def test_the_served_app_answers_as_the_full_stack(world: World, who: str):
+    """Through HTTP, the app as served (lean reads on) answers every request as the full
+    stack does: status, body, and headers but the request id."""
+    headers, _ = world.callers[who]
+    for query in (*QUERIES, *HANDED_ON):
+        full = await world.client.get(f"/statistics/victims?{query}", headers=headers)
+        served = await world.served.get(f"/statistics/victims?{query}", headers=headers)
+        assert (served.status_code, served.content) == (full.status_code, full.content), query
+        assert _headers(served) == _headers(full), query
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in ("x-request-id", "date")}
 
 
 async def test_the_answers_hold_what_the_tables_say(world: World):

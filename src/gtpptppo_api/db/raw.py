@@ -96,6 +96,22 @@ class RawReader:
         finally:
             raw.close()
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[RawConnection]:
+        """A connection of the pool in one read-only REPEATABLE READ transaction (what
+        ``db.session.one_snapshot`` gives a request): its statements see one state of the
+        database. Given back at the end; a connection that failed is discarded."""
+        raw = await self.engine.raw_connection()
+        try:
+            connection = RawConnection(self, raw)
+            async with connection.driver.transaction(isolation="repeatable_read", readonly=True):
+                yield connection
+        except BaseException:
+            raw.invalidate()
+            raise
+        finally:
+            raw.close()
+
 
 class RawConnection:
     """A pooled connection's driver, with the engine's cursor events around each statement."""
@@ -126,6 +142,10 @@ class RawConnection:
         self, statement: Select[Any], params: Mapping[str, Any] | None = None
     ) -> list[Any]:
         return await self.fetch(*self.reader.driver_statement(statement, params))
+
+    async def execute(self, sql: str) -> None:
+        """A statement of no rows and no parameters (a ``SET LOCAL``)."""
+        await self.driver.execute(sql)
 
 
 class _EventContext:

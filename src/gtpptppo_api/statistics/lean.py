@@ -3,9 +3,10 @@ route answers, at a fraction of its Python.
 
 The same service (``read_victim_statistics``: the scope, the groups, the statements, the
 disclosure control), read in one snapshot as ``one_snapshot`` reads it, but on the pool's
-driver connection: on PostgreSQL one read-only REPEATABLE READ transaction of asyncpg, each
-statement compiled once per question and prepared once per connection; on SQLite a
-connection of the engine in one transaction. The body is encoded by orjson in the fields'
+driver connection: on PostgreSQL one read-only REPEATABLE READ transaction of asyncpg
+(``db.raw``: each statement compiled once per shape, prepared once per connection); on
+SQLite (where the lean layer is not installed; its tests call the handler) a connection of
+the engine in one transaction. The body is encoded by orjson in the fields'
 order of ``VictimStatistics``.
 
 What the route would refuse or could not answer (a parameter it would not take, a role
@@ -15,13 +16,11 @@ handed on (``None``): the full stack answers it, with its own problem+json.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -29,9 +28,10 @@ from starlette.requests import Request
 from gtpptppo_api.auth.deps import PERMISSIONS
 from gtpptppo_api.auth.service import Caller
 from gtpptppo_api.db.planner import SEQSCAN_DEFAULT, SEQSCAN_OFF
+from gtpptppo_api.db.raw import RawConnection, RawReader
 from gtpptppo_api.disclosure.control import Control
 from gtpptppo_api.errors import DATABASE_ERRORS, AppError
-from gtpptppo_api.kit.lean import LeanAnswer
+from gtpptppo_api.kit.lean import LeanAnswer, LeanRoute
 from gtpptppo_api.statistics import service
 from gtpptppo_api.statistics.schemas import VictimStatistics
 
@@ -45,21 +45,19 @@ FIELDS = tuple(VictimStatistics.model_fields)
 
 
 class DriverReader:
-    """A ``service.Reader`` on asyncpg's connection, inside a transaction it does not
-    outlive: a planner setting (``by_index``) is undone only when a statement that did not
-    ask for it follows; the end of the transaction undoes it anyway."""
+    """A ``service.Reader`` on a pooled connection's driver (``db.raw``), inside a
+    transaction it does not outlive: a planner setting (``by_index``) is undone only when a
+    statement that did not ask for it follows; the end of the transaction undoes it anyway."""
 
-    def __init__(self, connection: Any, dialect: Dialect) -> None:
+    def __init__(self, connection: RawConnection) -> None:
         self.connection = connection
-        self.dialect = dialect
         self.by_index = False
 
     async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
-        sql, arguments = _compiled(statement, self.dialect)
         if by_index != self.by_index:
             await self.connection.execute(SEQSCAN_OFF if by_index else SEQSCAN_DEFAULT)
             self.by_index = by_index
-        rows: Sequence[Sequence[Any]] = await self.connection.fetch(sql, *arguments)
+        rows: Sequence[Sequence[Any]] = await self.connection.fetch_statement(statement)
         return rows
 
 
@@ -72,24 +70,6 @@ class ConnectionReader:
 
     async def rows(self, statement: Any, *, by_index: bool = False) -> Sequence[Sequence[Any]]:
         return service.plain_rows(await self.connection.execute(statement))
-
-
-@functools.lru_cache(maxsize=2048)
-def _compiled(statement: Any, dialect: Dialect) -> tuple[str, tuple[Any, ...]]:
-    """The SQL of a statement and its bound values, as the driver takes them.
-
-    The service keeps its statements per question (``service._statements``), so each is
-    compiled once here; asyncpg prepares each SQL text once per connection.
-    """
-    compiled = statement.compile(dialect=dialect)
-    values = compiled.construct_params()
-    names = {name: bind for bind, name in compiled.bind_names.items()}
-    arguments = []
-    for name in compiled.positiontup or ():
-        processor = names[name].type.bind_processor(dialect)
-        value = values[name]
-        arguments.append(processor(value) if processor is not None else value)
-    return str(compiled), tuple(arguments)
 
 
 def _single(query: QueryParams, name: str) -> tuple[bool, str | None]:
@@ -138,9 +118,13 @@ async def victims(request: Request, caller: Caller) -> LeanAnswer | None:
         return None
     engine: AsyncEngine = request.app.state.engine
     control: Control = request.app.state.disclosure
+    raw: RawReader | None = getattr(request.app.state, "raw_reader", None)
     try:
-        if engine.dialect.name == "postgresql":
-            result = await _on_driver(engine, caller, control, asked)
+        if raw is not None:
+            async with raw.snapshot() as pooled:
+                result = await service.read_victim_statistics(
+                    DriverReader(pooled), caller, control=control, **asked
+                )
         else:
             async with engine.connect() as connection, connection.begin():
                 result = await service.read_victim_statistics(
@@ -153,22 +137,5 @@ async def victims(request: Request, caller: Caller) -> LeanAnswer | None:
     return LeanAnswer(orjson.dumps({field: result[field] for field in FIELDS}))
 
 
-async def _on_driver(
-    engine: AsyncEngine, caller: Caller, control: Control, asked: dict[str, Any]
-) -> dict[str, Any]:
-    """The statistics in one read-only snapshot of a pooled connection's asyncpg
-    connection, given back to the pool whatever happens (discarded if it broke)."""
-    pooled = await engine.raw_connection()
-    try:
-        connection: Any = pooled.driver_connection
-        async with connection.transaction(isolation="repeatable_read", readonly=True):
-            return await service.read_victim_statistics(
-                DriverReader(connection, engine.dialect), caller, control=control, **asked
-            )
-    except AppError:
-        raise
-    except BaseException:
-        pooled.invalidate()
-        raise
-    finally:
-        pooled.close()
+API_PREFIX = "/api/v1"
+ROUTES = (LeanRoute(API_PREFIX + "/statistics/victims", "statistics:read", victims),)
