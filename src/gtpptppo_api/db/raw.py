@@ -17,7 +17,7 @@ PostgreSQL only: the caller checks ``supported``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -125,17 +125,7 @@ class RawConnection:
 
     async def fetch(self, sql: str, values: Sequence[Any]) -> list[Any]:
         """The rows of ``sql`` (from ``RawReader.driver_statement``) with ``values``."""
-        sync_engine = self.reader.engine.sync_engine
-        if not sync_engine._has_events:
-            rows: list[Any] = await self.driver.fetch(sql, *values)
-            return rows
-        # Listeners get a Connection over the connection taken (none is checked out again).
-        conn = Connection(sync_engine, connection=self.raw)
-        context = _EventContext()
-        for listener in conn.dispatch.before_cursor_execute:
-            sql, values = listener(conn, None, sql, values, context, False)
-        rows = await self.driver.fetch(sql, *values)
-        conn.dispatch.after_cursor_execute(conn, None, sql, values, context, False)
+        rows: list[Any] = await self._run(self.driver.fetch, sql, values)
         return rows
 
     async def fetch_statement(
@@ -145,7 +135,22 @@ class RawConnection:
 
     async def execute(self, sql: str) -> None:
         """A statement of no rows and no parameters (a ``SET LOCAL``)."""
-        await self.driver.execute(sql)
+        await self._run(self.driver.execute, sql, ())
+
+    async def _run(
+        self, method: Callable[..., Awaitable[Any]], sql: str, values: Sequence[Any]
+    ) -> Any:
+        sync_engine = self.reader.engine.sync_engine
+        if not sync_engine._has_events:
+            return await method(sql, *values)
+        # Listeners get a Connection over the connection taken (none is checked out again).
+        conn = Connection(sync_engine, connection=self.raw)
+        context = _EventContext()
+        for listener in conn.dispatch.before_cursor_execute:
+            sql, values = listener(conn, None, sql, values, context, False)
+        result = await method(sql, *values)
+        conn.dispatch.after_cursor_execute(conn, None, sql, values, context, False)
+        return result
 
 
 class _EventContext:
