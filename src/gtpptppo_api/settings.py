@@ -260,8 +260,9 @@ class Settings(BaseSettings):
     lean_reads: bool = Field(
         default=True,
         description=(
-            "Answer the most frequent reads (the case list, a case without personal fields) "
-            "beside FastAPI, byte for byte as it would, at a fraction of the CPU "
+            "Answer the most frequent reads (the case list, a case without personal fields, "
+            "the victim statistics) beside FastAPI, byte for byte as it would, at a fraction "
+            "of the CPU "
             "(PostgreSQL only); false: every request goes through FastAPI."
         ),
     )

@@ -19,7 +19,7 @@ from gtpptppo_api.identities.oidc import looks_like_jwt, provider_caller
 _bearer = HTTPBearer(auto_error=False, description="A token from `gtpptppo token create`.")
 
 # The request state's note of the token whose request was counted against its rate limit
-# already (by a lean read that then handed the request on, ``auth.lean``): counted once.
+# already (by a lean read that then handed the request on, ``cached_caller``): counted once.
 COUNTED = "rate_counted_token"
 
 
