@@ -113,6 +113,10 @@ async def _copy(
 ) -> None:
     raw = await connection.get_raw_connection()
     driver: asyncpg.Connection = raw.driver_connection
+    if not driver.is_in_transaction() and connection.in_transaction():
+        # SQLAlchemy's asyncpg adapter begins the driver's transaction at the first
+        # statement: one begun without any yet (the key store's own) starts it here.
+        await connection.exec_driver_sql("SELECT 1")
     if not driver.is_in_transaction():  # a COPY must not commit on its own
         await connection.execute(insert(table), list(rows))
         return
