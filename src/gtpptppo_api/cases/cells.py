@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, case, delete, func, insert, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gtpptppo_api.cases.models import AgeGroup, Case, CaseCell, IncidentCell, Sex
@@ -97,9 +97,17 @@ class CellChanges:
     async def _apply(self, session: AsyncSession, basis: str, cells: list[CellKey]) -> None:
         if not cells:
             return
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
         table = table_of(BASES[basis])
-        statement = dialect.insert(table)
+        rows = [
+            (*cell[:4], self.records[cell], self.single[cell], self.single_key[cell])
+            for cell in cells
+        ]
+        if session.get_bind().dialect.name == "postgresql":
+            # One statement for all the cells, in their order: an executemany runs the
+            # upsert once per cell (an import's chunk touches hundreds).
+            await session.execute(_upsert_all(table.name), _columns(rows))
+            return
+        statement = sqlite.insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=["region_code", "year", "age_group", "sex"],
             set_={
@@ -108,22 +116,37 @@ class CellChanges:
                 "single_key": table.c.single_key + statement.excluded.single_key,
             },
         )
-        await session.execute(
-            statement,
-            [
-                {
-                    "region_code": region,
-                    "year": year,
-                    "age_group": age_group,
-                    "sex": sex,
-                    "records": self.records[cell],
-                    "single": self.single[cell],
-                    "single_key": self.single_key[cell],
-                }
-                for cell in cells
-                for region, year, age_group, sex, _ in [cell]
-            ],
-        )
+        await session.execute(statement, [dict(zip(_NAMES, row, strict=True)) for row in rows])
+
+
+_NAMES = ("region_code", "year", "age_group", "sex", "records", "single", "single_key")
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """The rows as one array per column, the parameters of ``_upsert_all``."""
+    return {
+        name: [str(v) if isinstance(v, AgeGroup | Sex) else v for v in values]
+        for name, values in zip(_NAMES, zip(*rows, strict=True), strict=True)
+    }
+
+
+@cache
+def _upsert_all(name: str) -> TextClause:
+    """PostgreSQL: the cells' changes as arrays, added to the cells (made where missing)
+    in the arrays' order. ``name``: a table of ``BASES``."""
+    columns = ", ".join(_NAMES)
+    return text(
+        f"INSERT INTO {name} ({columns}) "  # noqa: S608 (names of this module's tables)
+        f"SELECT {columns} FROM unnest("
+        "CAST(:region_code AS varchar[]), CAST(:year AS integer[]), "
+        "CAST(:age_group AS varchar[]), CAST(:sex AS varchar[]), CAST(:records AS integer[]), "
+        "CAST(:single AS integer[]), CAST(:single_key AS bigint[])"
+        f") WITH ORDINALITY AS cell({columns}, position) ORDER BY position "
+        "ON CONFLICT (region_code, year, age_group, sex) DO UPDATE SET "
+        f"records = {name}.records + excluded.records, "
+        f"single = {name}.single + excluded.single, "
+        f"single_key = {name}.single_key + excluded.single_key"
+    )
 
 
 Counts = tuple[int, int, int]  # (records, single, single_key)
